@@ -1,0 +1,105 @@
+"""How text becomes index words: one tokenizer, folding and stemming for all.
+
+The index, the query expansion and the highlighter must agree on what a
+"word" is, otherwise a highlighted snippet would disagree with the hits. So
+every place that splits text into words goes through this module.
+
+Two forms of each word are indexed:
+- the *folded* form (lower case, accents removed), in the ``exact`` field,
+  which keeps spellings apart: `Dashty` and `Dashti` stay different words;
+- the *stem* of the folded form, in the ``body`` field, so that `killed`
+  also finds `kill` in ordinary searches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.lang.porter import stem as porter_stem
+
+# Letters and digits, with inner apostrophes and dots kept (O'Brien, U.S.);
+# hyphens split words so that "Inter-Services" also matches "services".
+WORD_PATTERN = re.compile(r"\w+(?:['’.]\w+)*", re.UNICODE)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower-case, strip accents, possessives and apostrophes; cached because corpora repeat words."""
+    lowered = word.lower().replace("’", "'")
+    if lowered.endswith("'s"):  # possessive: Dashty's is Dashty
+        lowered = lowered[:-2]
+    if lowered.isascii():
+        return lowered.replace("'", "")
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("'", "")
+
+
+@lru_cache(maxsize=200_000)
+def stem(folded: str) -> str:
+    """Porter stem of a folded word; numbers and very short words are left alone."""
+    if len(folded) < 3 or not folded.isalpha():
+        return folded
+    return porter_stem(folded)
+
+
+def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield (surface word, start, end) for every word in ``text``."""
+    for match in WORD_PATTERN.finditer(text):
+        yield match.group(), match.start(), match.end()
+
+
+class _FoldFilter(Filter):
+    """Replace each token's text with its folded form (cached)."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+class _StemFilter(Filter):
+    """Replace each token's text with its stem (cached, unlike Whoosh's per-filter cache)."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for token in tokens:
+            token.text = stem(token.text)
+            yield token
+
+
+def exact_analyzer():  # type: ignore[no-untyped-def]
+    """Analyzer for the ``exact`` field and ``title``: words folded, not stemmed."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | _FoldFilter()
+
+
+def stemming_analyzer():  # type: ignore[no-untyped-def]
+    """Analyzer for the ``body`` field: folded and stemmed."""
+    return exact_analyzer() | _StemFilter()
+
+
+_SENTENCE_OPENERS = frozenset(".!?:;\n\r\"“‘'(—–-|*•")
+
+
+def name_words(text: str) -> set[str]:
+    """Folded words written with a capital inside a sentence: the corpus' evidence of names.
+
+    A sentence's first word is capitalised by grammar, not because it is a
+    name, so it is not counted; ALL-CAPS words (headlines, acronyms) say
+    nothing about case either.
+    """
+    names: set[str] = set()
+    for match in WORD_PATTERN.finditer(text):
+        word = match.group()
+        if not word[0].isupper() or word.isupper() or not word[0].isalpha():
+            continue
+        position = match.start() - 1
+        while position >= 0 and text[position] in " \t":
+            position -= 1
+        if position < 0 or text[position] in _SENTENCE_OPENERS:
+            continue
+        names.add(fold(word))
+    return names

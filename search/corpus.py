@@ -1,0 +1,357 @@
+"""Reading a corpus folder (or file) into Article records.
+
+A corpus is read, never written. Each input file is looked at once; a bad
+file or row is reported through ``warn`` and skipped, and never stops the run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dates import find_date, parse_date
+from .models import Article, CorpusWarning
+
+TEXT_SUFFIXES = (".txt", ".md")
+ROW_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
+KNOWN_FIELDS = ("id", "title", "text", "source", "date", "url")
+TITLE_LENGTH = 90
+SNIFF_BYTES = 8192
+
+Warn = Callable[[CorpusWarning], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusFile:
+    """One input file and the facts used to tell whether it changed."""
+
+    path: Path
+    relpath: str  # relative to the corpus root, with forward slashes
+    size: int
+    mtime_ns: int
+
+    @property
+    def signature(self) -> str:
+        return f"{self.size}:{self.mtime_ns}"
+
+
+def is_corpus_file(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(TEXT_SUFFIXES + ROW_SUFFIXES)
+
+
+def list_files(root: Path, warn: Warn) -> list[CorpusFile]:
+    """Every readable corpus file under ``root`` (or ``root`` itself), sorted by path.
+
+    Symbolic links to folders are not followed, so a link loop cannot make
+    the walk run forever; unreadable folders are reported and skipped.
+    """
+    if root.is_file():
+        stat = root.stat()
+        return [CorpusFile(root, root.name, stat.st_size, stat.st_mtime_ns)]
+    found: list[CorpusFile] = []
+
+    def on_error(error: OSError) -> None:
+        warn(
+            CorpusWarning(_rel(Path(error.filename or root), root), f"cannot read folder ({error.strerror})")
+        )
+
+    for folder, dirnames, filenames in os.walk(root, onerror=on_error):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not is_corpus_file(name):
+                continue
+            path = Path(folder, name)
+            try:
+                stat = path.stat()
+            except OSError as error:
+                warn(CorpusWarning(_rel(path, root), f"cannot read file ({error.strerror})"))
+                continue
+            found.append(CorpusFile(path, _rel(path, root), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def file_digest(path: Path) -> str:
+    """Digest of a file's bytes, read in chunks so a huge file costs no memory."""
+    digest = hashlib.blake2b(digest_size=12)
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _DecodeReport:
+    """Decoding error handler that replaces bad bytes and remembers the first one."""
+
+    def __init__(self) -> None:
+        self.first_bad: int | None = None
+
+    def __call__(self, error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeDecodeError)
+        if self.first_bad is None:
+            self.first_bad = error.start
+        return "\ufffd", error.end
+
+
+def _open_binary(file: CorpusFile) -> io.BufferedIOBase:
+    if file.relpath.lower().endswith(".gz"):
+        return gzip.open(file.path, "rb")  # type: ignore[return-value]
+    return file.path.open("rb")
+
+
+def read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]:
+    """Stream the articles of one corpus file; problems go to ``warn``.
+
+    Row files (JSONL, CSV) are read line by line, so a large file needs no
+    more memory than its longest row.
+    """
+    name = file.relpath.lower()
+    try:
+        with _open_binary(file) as raw:
+            head = raw.read(SNIFF_BYTES)
+            if not head.strip():
+                rest = raw.read(SNIFF_BYTES)
+                if not rest.strip():
+                    warn(CorpusWarning(file.relpath, "empty file; skipped"))
+                    return
+                head += rest
+            if b"\x00" in head:
+                warn(CorpusWarning(file.relpath, "binary file (NUL bytes); skipped"))
+                return
+            report = _DecodeReport()
+            handler = f"explorer-{id(report)}"
+            codecs.register_error(handler, report)
+            stream = io.TextIOWrapper(_Prefixed(head, raw), encoding="utf-8-sig", errors=handler, newline="")
+            yield from _parse(stream, file, root, name, warn)
+            if report.first_bad is not None:
+                warn(
+                    CorpusWarning(
+                        file.relpath,
+                        f"not valid UTF-8 (first bad byte at offset {report.first_bad}); "
+                        "undecodable bytes replaced with U+FFFD",
+                    )
+                )
+    except (OSError, EOFError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        warn(CorpusWarning(file.relpath, f"cannot read file ({reason}); skipped the rest"))
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that replays the already-sniffed head before the rest."""
+
+    def __init__(self, head: bytes, rest: io.BufferedIOBase) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _parse(stream: io.TextIOBase, file: CorpusFile, root: Path, name: str, warn: Warn) -> Iterator[Article]:
+    default_source = _default_source(file.relpath, root)
+    stem_id = _strip_suffix(file.relpath)
+    if name.endswith(TEXT_SUFFIXES):
+        article = _text_article(stream.read(), stem_id, default_source, file.relpath, warn)
+        if article:
+            yield article
+        return
+    rows = (
+        _csv_rows(stream, file.relpath, warn)
+        if name.endswith(".csv")
+        else _jsonl_rows(stream, file.relpath, warn)
+    )
+    row_stem = Path(stem_id).name
+    for line, row in rows:
+        article = _row_article(row, f"{row_stem}:{line}", default_source, file.relpath, line, warn)
+        if article:
+            yield article
+
+
+def _strip_suffix(relpath: str) -> str:
+    lowered = relpath.lower()
+    for suffix in (".jsonl.gz", *TEXT_SUFFIXES, ".jsonl", ".csv"):
+        if lowered.endswith(suffix):
+            return relpath[: -len(suffix)]
+    return relpath
+
+
+def _default_source(relpath: str, root: Path) -> str:
+    """The top folder under the corpus root, else the file's own name."""
+    parts = relpath.split("/")
+    if len(parts) > 1:
+        return parts[0]
+    return _strip_suffix(parts[0]) if not root.is_file() else _strip_suffix(root.name)
+
+
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n(.*?)\r?\n(?:---|\+\+\+)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$")
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        field = _FRONT_LINE.match(line)
+        if field:
+            value = field.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            meta[field.group(1).lower()] = value
+    return meta, text[match.end() :]
+
+
+def _text_article(text: str, article_id: str, source: str, relpath: str, warn: Warn) -> Article | None:
+    meta, body = _front_matter(text)
+    if not body.strip():
+        warn(CorpusWarning(relpath, "no article text; skipped"))
+        return None
+    return _build(meta, body, article_id, source, relpath, relpath, None, warn)
+
+
+def _build(
+    meta: dict[str, Any],
+    body: str,
+    article_id: str,
+    source: str,
+    relpath: str,
+    where: str,
+    line: int | None,
+    warn: Warn,
+) -> Article:
+    date = None
+    date_span = None
+    if meta.get("date"):
+        date = parse_date(str(meta["date"]))
+        if date is None:
+            warn(
+                CorpusWarning(
+                    where,
+                    f"unrecognised date {str(meta['date'])[:40]!r}; looking in the text",
+                    line,
+                )
+            )
+    if date is None and body:
+        date, date_span = find_date(body)
+    title = str(meta.get("title") or "").strip() or derive_title(body, date_span)
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_FIELDS}
+    return Article(
+        id=article_id,
+        source=str(meta.get("source") or "").strip() or source,
+        title=title,
+        text=body,
+        date=date,
+        url=str(meta.get("url") or "").strip() or None,
+        path=relpath,
+        meta=extra,
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])[.!?](?=[\"'”’)]?\s+[A-Z\"“‘'(]|\s*$)|\n")
+
+
+def derive_title(text: str, skip: tuple[int, int] | None = None) -> str:
+    """A title from the first sentence, shortened at a word boundary.
+
+    A leading date line (the span in ``skip``) is left out, so an article that
+    opens with `date 2021-09-07` is not titled by its date.
+    """
+    if skip and not text[: skip[0]].strip():
+        text = text[skip[1] :]
+    text = text.strip()
+    end = _SENTENCE_END.search(text)
+    first = text[: end.start() + (0 if text[end.start()] == "\n" else 1)] if end else text
+    first = " ".join(first.split())
+    if len(first) <= TITLE_LENGTH:
+        return first
+    cut = first[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:-–—")
+    return cut + "…"
+
+
+def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as error:
+            message = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+            warn(CorpusWarning(relpath, f"malformed JSON ({message}); line skipped", number))
+            continue
+        if not isinstance(row, dict):
+            warn(CorpusWarning(relpath, "not a JSON object; line skipped", number))
+            continue
+        yield number, row
+
+
+def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple[int, dict[str, Any]]]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.reader(stream)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except (StopIteration, csv.Error) as error:
+        warn(CorpusWarning(relpath, f"no readable CSV header ({error}); skipped"))
+        return
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            warn(CorpusWarning(relpath, f"malformed CSV ({error}); row skipped", reader.line_num))
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            warn(
+                CorpusWarning(
+                    relpath,
+                    f"expected {len(header)} fields, found {len(values)}; row skipped",
+                    reader.line_num,
+                )
+            )
+            continue
+        yield reader.line_num, dict(zip(header, values, strict=True))
+
+
+def _row_article(
+    row: dict[str, Any], fallback_id: str, source: str, relpath: str, line: int, warn: Warn
+) -> Article | None:
+    text = row.get("text")
+    title = row.get("title")
+    text = "" if text is None else str(text)
+    if not text.strip() and not str(title or "").strip():
+        warn(CorpusWarning(relpath, "row has neither text nor title; skipped", line))
+        return None
+    raw_id = row.get("id")
+    article_id = str(raw_id).strip() if raw_id not in (None, "") else fallback_id
+    return _build(row, text, article_id, source, relpath, relpath, line, warn)

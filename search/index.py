@@ -1,0 +1,407 @@
+"""The Whoosh index on disk: schema, incremental updates, locking, manifest.
+
+Why it is safe to interrupt: Whoosh writes new segment files and then
+renames a new table of contents into place, so readers see either the old
+index or the new one, never half of a commit. Our manifest (which file gave
+which articles) is written after the commit, with the index generation it
+describes; if a crash lands between the two, the manifest is rebuilt from the
+fields stored with each document, so it can never disagree with the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from .analysis import exact_analyzer, name_words, stemming_analyzer
+from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
+from .dates import to_datetime
+from .models import Article, CorpusWarning, IndexStatus, IndexSummary
+
+SCHEMA_VERSION = 2
+WHOOSH_DIR = "whoosh"
+MANIFEST = "manifest.json"
+WRITER_LOCK = "writer.lock"
+BIG_BATCH_BYTES = 8 << 20  # above this, let Whoosh analyse in two processes
+
+
+class IndexError_(Exception):
+    """An index problem explained in one line for the user."""
+
+
+class IndexBusy(IndexError_):
+    pass
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexCorrupt(IndexError_):
+    pass
+
+
+def build_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        file=ID(stored=True),
+        filesig=STORED(),
+        source=ID(stored=True, analyzer=_source_analyzer()),
+        date=DATETIME(stored=True, sortable=True),
+        title=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stemming_analyzer()),
+        exact=TEXT(analyzer=exact_analyzer()),
+        names=KEYWORD(),  # words seen capitalised mid-sentence: tells names from common words
+        text=STORED(),
+        url=STORED(),
+        meta=STORED(),
+        datestr=STORED(),
+    )
+
+
+def _source_analyzer():  # type: ignore[no-untyped-def]
+    from whoosh.analysis import IDTokenizer, LowercaseFilter
+
+    return IDTokenizer() | LowercaseFilter()
+
+
+@dataclass
+class FileRecord:
+    signature: str  # size:mtime_ns
+    digest: str
+    ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Manifest:
+    generation: int = -1
+    built_at: str | None = None
+    corpus: str = ""
+    files: dict[str, FileRecord] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> int:
+        return sum(len(record.ids) for record in self.files.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "generation": self.generation,
+            "built_at": self.built_at,
+            "corpus": self.corpus,
+            "files": {k: [v.signature, v.digest, v.ids] for k, v in self.files.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        files = {k: FileRecord(v[0], v[1], list(v[2])) for k, v in data.get("files", {}).items()}
+        return cls(data.get("generation", -1), data.get("built_at"), data.get("corpus", ""), files)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that readers see the old file or the new one, never a torn one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time; the second is told at once instead of waiting.
+
+    flock locks die with their process, so a killed indexer never leaves a
+    stale lock behind.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / WRITER_LOCK
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                handle.seek(0)
+                holder = handle.read().strip()
+                who = f" (pid {holder})" if holder else ""
+                raise IndexBusy(
+                    f"index {index_dir} is being updated by another process{who}; "
+                    "try again when it has finished"
+                ) from None
+            raise
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+ProgressCallback = Callable[[int, int], None]  # (files done, files total)
+
+
+class IndexStore:
+    """An index folder: the Whoosh index plus the manifest that makes updates incremental."""
+
+    def __init__(self, index_dir: Path, corpus: Path) -> None:
+        self.index_dir = index_dir
+        self.corpus = corpus
+        self.whoosh_dir = index_dir / WHOOSH_DIR
+
+    # -- reading -------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.whoosh_dir.is_dir() and whoosh_index.exists_in(str(self.whoosh_dir))
+
+    def open(self) -> whoosh_index.Index:
+        if not self.exists():
+            raise IndexMissing(f"no index in {self.index_dir}; run `explorer index` first")
+        try:
+            ix = whoosh_index.open_dir(str(self.whoosh_dir))
+        except (whoosh_index.EmptyIndexError, OSError, EOFError, ValueError) as error:
+            raise IndexCorrupt(
+                f"index {self.index_dir} cannot be read ({error}); delete it and run `explorer index`"
+            ) from None
+        if set(ix.schema.names()) != set(build_schema().names()):
+            raise IndexCorrupt(
+                f"index {self.index_dir} was built by another version; run `explorer index` to rebuild it"
+            )
+        return ix
+
+    def generation(self) -> int:
+        return whoosh_index.version_in(str(self.whoosh_dir))[1] if self.exists() else -1
+
+    def load_manifest(self) -> Manifest:
+        path = self.index_dir / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Manifest()
+        if data.get("schema") != SCHEMA_VERSION:
+            return Manifest()
+        return Manifest.from_json(data)
+
+    def status(self, check: bool = False) -> IndexStatus:
+        manifest = self.load_manifest()
+        stale = None
+        if check and self.exists():
+            stale = len(self.changed_files(manifest, lambda _w: None))
+        return IndexStatus(
+            corpus=str(self.corpus),
+            index_dir=str(self.index_dir),
+            articles=manifest.articles,
+            built_at=manifest.built_at,
+            exists=self.exists(),
+            stale_files=stale,
+        )
+
+    def changed_files(self, manifest: Manifest, warn: Warn) -> list[str]:
+        """Relative paths that were added, changed (by size or mtime) or removed since the manifest."""
+        files = list_files(self.corpus, warn)
+        seen = {f.relpath for f in files}
+        changed = [
+            f.relpath
+            for f in files
+            if f.relpath not in manifest.files or manifest.files[f.relpath].signature != f.signature
+        ]
+        return changed + [path for path in manifest.files if path not in seen]
+
+    # -- writing -------------------------------------------------------------
+
+    def update(self, warn: Warn, progress: ProgressCallback | None = None) -> IndexSummary:
+        """Bring the index up to date with the corpus, touching only what changed."""
+        started = time.perf_counter()
+        with writer_lock(self.index_dir):
+            ix, manifest = self._open_for_writing()
+            warnings = 0
+
+            def counting_warn(warning: CorpusWarning) -> None:
+                nonlocal warnings
+                warnings += 1
+                warn(warning)
+
+            files = list_files(self.corpus, counting_warn)
+            to_read: list[tuple[CorpusFile, str]] = []
+            unchanged = 0
+            new_files: dict[str, FileRecord] = {}
+            for file in files:
+                old = manifest.files.get(file.relpath)
+                if old and old.signature == file.signature:
+                    new_files[file.relpath] = old
+                    unchanged += len(old.ids)
+                    continue
+                try:
+                    digest = file_digest(file.path)
+                except OSError as error:
+                    counting_warn(
+                        CorpusWarning(file.relpath, f"cannot read file ({error.strerror}); skipped")
+                    )
+                    if old:
+                        new_files[file.relpath] = old  # keep what we had rather than lose it
+                    continue
+                if old and old.digest == digest:
+                    new_files[file.relpath] = FileRecord(file.signature, digest, old.ids)
+                    unchanged += len(old.ids)
+                    continue
+                to_read.append((file, digest))
+            present = {f.relpath for f in files}
+            removed_files = [path for path in manifest.files if path not in present]
+            if not to_read and not removed_files:
+                if new_files != manifest.files:  # only mtimes moved: remember them
+                    manifest.files = new_files
+                    write_json_atomic(self.index_dir / MANIFEST, manifest.to_json())
+                ix.close()
+                return IndexSummary(
+                    unchanged=unchanged,
+                    warnings=warnings,
+                    seconds=time.perf_counter() - started,
+                    articles=manifest.articles,
+                )
+            summary = self._write(ix, manifest, new_files, to_read, removed_files, counting_warn, progress)
+            return IndexSummary(
+                added=summary[0],
+                updated=summary[1],
+                removed=summary[2],
+                unchanged=unchanged,
+                warnings=warnings,
+                seconds=time.perf_counter() - started,
+                articles=summary[3],
+            )
+
+    def _open_for_writing(self) -> tuple[whoosh_index.Index, Manifest]:
+        fresh = not self.exists()
+        if not fresh:
+            try:
+                ix = self.open()
+            except IndexCorrupt:
+                fresh = True
+        if fresh:
+            if self.whoosh_dir.exists():
+                shutil.rmtree(self.whoosh_dir)
+            self.whoosh_dir.mkdir(parents=True)
+            ix = whoosh_index.create_in(str(self.whoosh_dir), build_schema())
+            return ix, Manifest(corpus=str(self.corpus))
+        manifest = self.load_manifest()
+        if manifest.generation != ix.latest_generation():
+            manifest = self._manifest_from_index(ix)
+        return ix, manifest
+
+    def _manifest_from_index(self, ix: whoosh_index.Index) -> Manifest:
+        """Recover the manifest from stored fields after a crash between commit and manifest write."""
+        manifest = Manifest(generation=ix.latest_generation(), corpus=str(self.corpus))
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                signature, digest = fields["filesig"]
+                record = manifest.files.setdefault(fields["file"], FileRecord(signature, digest))
+                record.ids.append(fields["id"])
+        return manifest
+
+    def _write(
+        self,
+        ix: whoosh_index.Index,
+        manifest: Manifest,
+        new_files: dict[str, FileRecord],
+        to_read: list[tuple[CorpusFile, str]],
+        removed_files: list[str],
+        warn: Warn,
+        progress: ProgressCallback | None,
+    ) -> tuple[int, int, int, int]:
+        big = sum(f.size for f, _ in to_read) > BIG_BATCH_BYTES and (os.cpu_count() or 1) > 1
+        try:
+            writer = ix.writer(procs=2, multisegment=True, limitmb=128) if big else ix.writer(limitmb=128)
+        except LockError:
+            raise IndexBusy(f"index {self.index_dir} is being updated by another process") from None
+        added = updated = removed = 0
+        try:
+            old_ids: set[str] = set()
+            for path in removed_files:
+                old_ids.update(manifest.files[path].ids)
+                writer.delete_by_term("file", path)
+            for file, _digest in to_read:
+                if file.relpath in manifest.files:
+                    old_ids.update(manifest.files[file.relpath].ids)
+                    writer.delete_by_term("file", file.relpath)
+            taken = {i: path for path, record in new_files.items() for i in record.ids}
+            for done, (file, digest) in enumerate(to_read, start=1):
+                ids: list[str] = []
+                for article in read_articles(file, self.corpus, warn):
+                    if article.id in taken:
+                        warn(
+                            CorpusWarning(
+                                file.relpath,
+                                f"duplicate id {article.id!r} (first seen in {taken[article.id]}); skipped",
+                            )
+                        )
+                        continue
+                    taken[article.id] = file.relpath
+                    ids.append(article.id)
+                    writer.add_document(**_document(article, file, digest))
+                    if article.id in old_ids:
+                        updated += 1
+                        old_ids.discard(article.id)
+                    else:
+                        added += 1
+                new_files[file.relpath] = FileRecord(file.signature, digest, ids)
+                if progress:
+                    progress(done, len(to_read))
+            removed = len(old_ids)
+            writer.commit(optimize=False)
+        except BaseException:
+            writer.cancel()
+            raise
+        manifest.files = new_files
+        manifest.generation = ix.latest_generation()
+        manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
+        write_json_atomic(self.index_dir / MANIFEST, manifest.to_json())
+        ix.close()
+        return added, updated, removed, manifest.articles
+
+
+def _document(article: Article, file: CorpusFile, digest: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "file": file.relpath,
+        "filesig": (file.signature, digest),
+        "source": article.source,
+        "title": article.title,
+        "body": article.text,
+        "exact": f"{article.title}\n{article.text}",
+        "names": " ".join(name_words(article.text)),
+        "text": article.text,
+        "url": article.url,
+        "meta": article.meta or None,
+        "datestr": article.date,
+    }
+    if article.date:
+        doc["date"] = to_datetime(article.date)
+    return doc
+
+
+def article_from_fields(fields: dict[str, Any]) -> Article:
+    return Article(
+        id=fields["id"],
+        source=fields.get("source", ""),
+        title=fields.get("title", ""),
+        text=fields.get("text", ""),
+        date=fields.get("datestr"),
+        url=fields.get("url"),
+        path=fields.get("file", ""),
+        meta=fields.get("meta") or {},
+    )

@@ -1,0 +1,178 @@
+"""From what a person types to a Whoosh query, with spelling variants added.
+
+The Whoosh query language is kept (words, AND/OR/NOT, "phrases", field:
+terms, date ranges). The parser reads plain words in the unstemmed ``exact``
+field; each such word is then rewritten:
+- normally, to its stem in ``body`` and ``title`` (so `killed` finds `kill`)
+  or any of its corpus spelling variants in ``exact`` (so `Dashty` finds
+  `Dashti`), variants weighted a little lower;
+- with ``exact``, to the word as written (folded for case and accents only).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import GtLtPlugin, PlusMinusPlugin, QueryParser
+from whoosh.reading import IndexReader
+
+from .analysis import fold, iter_words, stem
+from .dates import parse_date, to_datetime
+from .models import Expansion, MatchTerms
+from .variants import Vocabulary
+
+VARIANT_BOOST = 0.7
+MAX_PHRASE_COMBINATIONS = 16
+
+
+class QueryError(Exception):
+    """A query we cannot read, explained in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    query: wq.Query
+    expansions: tuple[Expansion, ...]
+    terms: MatchTerms
+
+
+def make_parser(schema) -> QueryParser:  # type: ignore[no-untyped-def]
+    parser = QueryParser("exact", schema)
+    parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+def prepare(
+    text: str,
+    parser: QueryParser,
+    vocabulary: Vocabulary | None,
+    reader: IndexReader,
+    *,
+    exact: bool = False,
+) -> PreparedQuery:
+    try:
+        parsed = parser.parse(text)
+    except Exception as error:  # Whoosh raises bare ValueErrors and friends
+        raise QueryError(f"cannot read query {text!r}: {error}") from None
+    rewriter = _Rewriter(vocabulary if not exact else None, reader, exact, _typed_forms(text))
+    rewritten = rewriter.rewrite(parsed)
+    return PreparedQuery(
+        rewritten,
+        tuple(rewriter.expansions.values()),
+        MatchTerms(frozenset(rewriter.words), frozenset(rewriter.stems)),
+    )
+
+
+class _Rewriter:
+    def __init__(
+        self, vocabulary: Vocabulary | None, reader: IndexReader, exact: bool, typed: dict[str, str]
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.typed = typed
+        self.reader = reader
+        self.exact = exact
+        self.expansions: dict[str, Expansion] = {}
+        self.words: set[str] = set()
+        self.stems: set[str] = set()
+
+    def rewrite(self, node: wq.Query, negated: bool = False) -> wq.Query:
+        if isinstance(node, wq.Not):
+            return wq.Not(self.rewrite(node.query, negated=True))
+        if isinstance(node, wq.Term) and node.fieldname == "exact":
+            return self._term(node.text, node.boost, negated)
+        if isinstance(node, wq.Phrase) and node.fieldname == "exact":
+            return self._phrase(node, negated)
+        if isinstance(node, wq.Term) and node.fieldname in ("body", "title"):
+            if not negated:
+                self.stems.add(node.text)
+            return node
+        if isinstance(node, wq.compound.CompoundQuery):
+            return node.__class__([self.rewrite(sub, negated) for sub in node.subqueries], boost=node.boost)
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and not negated:
+            for fieldname, term in node.existing_terms(self.reader, expand=True):
+                if fieldname == "exact":
+                    self.words.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+        return node
+
+    def _variants(self, word: str) -> tuple[str, ...]:
+        if self.vocabulary is None:
+            return ()
+        variants = self.vocabulary.variants(word)
+        if variants and word not in self.expansions:
+            shown = tuple(v.capitalize() for v in variants)  # only names get variants
+            self.expansions[word] = Expansion(self.typed.get(word, word), shown)
+        return variants
+
+    def _term(self, word: str, boost: float, negated: bool) -> wq.Query:
+        if self.exact:
+            if not negated:
+                self.words.add(word)
+            return wq.Term("exact", word, boost=boost)
+        variants = () if negated else self._variants(word)
+        word_stem = stem(word)
+        if not negated:
+            self.words.add(word)
+            self.words.update(variants)
+            self.stems.add(word_stem)
+        options: list[wq.Query] = [
+            wq.Term("body", word_stem, boost=boost),
+            wq.Term("title", word_stem, boost=boost),
+            wq.Term("exact", word, boost=boost),
+        ]
+        options += [wq.Term("exact", v, boost=boost * VARIANT_BOOST) for v in variants]
+        return wq.Or(options)
+
+    def _phrase(self, node: wq.Phrase, negated: bool) -> wq.Query:
+        words = list(node.words)
+        if self.exact:
+            if not negated:
+                self.words.update(words)
+            return node
+        per_word = [(w, *(() if negated else self._variants(w))) for w in words]
+        if not negated:
+            for spellings in per_word:
+                self.words.update(spellings)
+            self.stems.update(stem(w) for w in words)
+        options: list[wq.Query] = [
+            wq.Phrase("body", [stem(w) for w in words], slop=node.slop, boost=node.boost)
+        ]
+        for combination in itertools.islice(itertools.product(*per_word), MAX_PHRASE_COMBINATIONS):
+            boost = node.boost * (1.0 if list(combination) == words else VARIANT_BOOST)
+            options.append(wq.Phrase("exact", list(combination), slop=node.slop, boost=boost))
+        return wq.Or(options)
+
+
+def _typed_forms(text: str) -> dict[str, str]:
+    """Folded word -> the word as the user typed it, to echo their spelling back."""
+    return {fold(word): word for word, _, _ in iter_words(text)}
+
+
+def filter_query(
+    sources: tuple[str, ...] | list[str] = (), since: str | None = None, until: str | None = None
+) -> wq.Query | None:
+    """The query for --source/--since/--until, applied as a filter (it does not change scores)."""
+    parts: list[wq.Query] = []
+    if sources:
+        parts.append(wq.Or([wq.Term("source", s.lower()) for s in sources]))
+    if since or until:
+        start = _bound(since, "--since")
+        end = _bound(until, "--until", end_of_day=True)
+        parts.append(wq.DateRange("date", start, end))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _bound(value: str | None, option: str, end_of_day: bool = False):  # type: ignore[no-untyped-def]
+    if not value:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise QueryError(f"{option} {value!r} is not a date; use YYYY-MM-DD")
+    moment = to_datetime(parsed)
+    if end_of_day and len(parsed) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return moment
