@@ -226,5 +226,3 @@ def _load_vocabulary(searcher: Searcher) -> Vocabulary:
         for term, info in reader.iter_field("exact")
     }
     return Vocabulary(stats)
-
-

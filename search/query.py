@@ -56,7 +56,8 @@ def prepare(
     try:
         parsed = parser.parse(text)
     except Exception as error:  # Whoosh raises bare ValueErrors and friends
-        raise QueryError(f"cannot read query {text!r}: {error}") from None
+        hint = "; write dates as YYYY-MM-DD" if "date" in text.lower() else ""
+        raise QueryError(f"cannot read query {text!r} ({error}){hint}") from None
     rewriter = _Rewriter(vocabulary if not exact else None, reader, exact, _typed_forms(text))
     rewritten = rewriter.rewrite(parsed)
     return PreparedQuery(

@@ -1,2 +1,355 @@
-def main() -> int:
-    return 0
+"""The `explorer` command line.
+
+Conventions follow grep and ripgrep: results alone on stdout, everything
+else on stderr; exit 0 when something matched, 1 when nothing did, 2 on
+error, 130 after Ctrl-C; quiet when the reader of a pipe goes away. Textual
+is imported only by the commands that open the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+
+from search.explorer import Explorer, IndexError_, QueryError
+from search.models import CorpusWarning
+
+from .output import (
+    FORMATS,
+    Style,
+    default_format,
+    stderr_line,
+    use_colour,
+    write_article,
+    write_result,
+)
+from .progress import Progress
+
+EXIT_MATCH, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+MAIN_EXAMPLES = """\
+examples:
+  explorer                              open the explorer on the bundled sample articles
+  explorer tui Dashty                   open it with a first search already run
+  explorer search Dashty                search from the command line
+  explorer search 'Massoud AND source:reuters' --since 2021-09-01
+  printf 'Panjshir\\nHameed\\n' | explorer search --format jsonl
+  explorer index --corpus ~/news        build or update the index of another corpus
+  explorer show 000_c214ca5b6237bbef    print one article
+
+Every command takes --corpus PATH (or $EXPLORER_CORPUS) and --index DIR (or $EXPLORER_INDEX).
+"""
+
+SEARCH_EXAMPLES = """\
+query language (Whoosh):
+  words              all must match: Taliban Panjshir
+  OR, AND, NOT       Hameed OR Haqqani, Panjshir NOT drones, -drones
+  "a phrase"         "Fahim Dashti"
+  field:value        source:reuters, title:ceasefire
+  date ranges        date:[2021-09-05 TO 2021-09-06], date:>2021-09-05
+  prefix             Panj*
+
+Spelling variants of names are included (Dashty also finds Dashti); --exact turns them off.
+
+examples:
+  explorer search Dashty
+  explorer search --exact Dashty
+  explorer search '"National Resistance Front"' --source 002_026596cb75424136
+  explorer search Panjshir --since 2021-09-06 --format json
+  printf 'Panjshir\\nHameed\\n' | explorer search --format jsonl
+  explorer search Kabul --format tsv --no-headers | cut -f3
+
+exit status: 0 when any query matched, 1 when none did, 2 on error.
+"""
+
+
+def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--corpus",
+        metavar="PATH",
+        default=default,
+        help="corpus folder or file (default: $EXPLORER_CORPUS, else the bundled seeds)",
+    )
+    parser.add_argument(
+        "--index",
+        metavar="DIR",
+        default=default,
+        help="index folder (default: $EXPLORER_INDEX, else one per corpus under ~/.cache/explorer)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="explorer",
+        description="Read many reports of the same story side by side: search a news corpus.",
+        epilog=MAIN_EXAMPLES,
+        formatter_class=formatter,
+    )
+    _common_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    tui = commands.add_parser(
+        "tui",
+        help="open the explorer (the default command)",
+        description="Open the keyboard-driven explorer, optionally with a first search.",
+        epilog="examples:\n  explorer tui\n  explorer tui Dashty --corpus ~/news\n",
+        formatter_class=formatter,
+    )
+    _common_options(tui, suppress=True)
+    tui.add_argument("query", nargs="*", help="a first search to run")
+    tui.add_argument("--exact", action="store_true", help="start with spelling variants off")
+
+    search = commands.add_parser(
+        "search",
+        help="search and print ranked hits",
+        description="Search the corpus and print ranked hits, like grep for news articles.",
+        epilog=SEARCH_EXAMPLES,
+        formatter_class=formatter,
+    )
+    _common_options(search, suppress=True)
+    search.add_argument(
+        "query",
+        nargs="*",
+        help="the query (words are joined); none or '-' reads one query per line from stdin",
+    )
+    search.add_argument("--exact", action="store_true", help="no spelling variants: match words as written")
+    search.add_argument(
+        "--source", action="append", default=[], metavar="NAME", help="only this source (repeatable)"
+    )
+    search.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE (YYYY-MM-DD)")
+    search.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE")
+    search.add_argument(
+        "--limit", type=_non_negative, default=20, metavar="N", help="hits per query (0: all; default 20)"
+    )
+    search.add_argument("--format", choices=FORMATS, help="output format (default: text on a TTY, else tsv)")
+    search.add_argument(
+        "--color", "--colour", choices=("auto", "always", "never"), default="auto", dest="color"
+    )
+    search.add_argument("--no-headers", action="store_true", help="tsv without its header line")
+    search.add_argument("--no-update", action="store_true", help="do not refresh a stale index first")
+
+    index = commands.add_parser(
+        "index",
+        help="build or update the index",
+        description="Build the index, or update it with only the files that changed.",
+        epilog="examples:\n  explorer index\n  explorer index --corpus ~/news/reuters.jsonl.gz\n",
+        formatter_class=formatter,
+    )
+    _common_options(index, suppress=True)
+
+    show = commands.add_parser(
+        "show",
+        help="print one article",
+        description="Print one article: its metadata, then its text.",
+        epilog="examples:\n  explorer show 000_c214ca5b6237bbef\n  explorer show 000_c214ca5b6237bbef --format json\n",
+        formatter_class=formatter,
+    )
+    _common_options(show, suppress=True)
+    show.add_argument("id", help="article id (as printed by `explorer search`)")
+    show.add_argument("--format", choices=FORMATS, default="text")
+    show.add_argument(
+        "--color", "--colour", choices=("auto", "always", "never"), default="auto", dest="color"
+    )
+
+    status = commands.add_parser(
+        "status",
+        help="say where the index is and whether it is up to date",
+        description="Show the corpus, the index folder, the article count and whether the corpus changed.",
+        epilog="examples:\n  explorer status\n",
+        formatter_class=formatter,
+    )
+    _common_options(status, suppress=True)
+    return parser
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
+
+
+# -- commands ---------------------------------------------------------------
+
+
+def _warn(warning: CorpusWarning) -> None:
+    stderr_line(f"warning: {warning}")
+
+
+def _open(args: argparse.Namespace) -> Explorer:
+    return Explorer.open(args.corpus, args.index)
+
+
+def _ensure(explorer: Explorer, *, update: bool = True) -> None:
+    progress = Progress(sys.stderr, "indexing")
+    try:
+        explorer.ensure_index(_warn, progress.update if progress.enabled else None, update=update)
+    finally:
+        progress.close()
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer, update=not args.no_update)
+    out = sys.stdout
+    fmt = args.format or default_format(out)
+    style = Style(use_colour(args.color, out) and fmt == "text")
+    queries = _queries(args.query)
+    matched = False
+    first = True
+    for number, query in enumerate(queries):
+        if not query.strip():
+            continue
+        result = explorer.search(
+            query,
+            exact=args.exact,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+            limit=args.limit,
+        )
+        write_result(
+            result,
+            out,
+            fmt,
+            style,
+            headers=not args.no_headers,
+            first=first,
+            show_query=number > 0 or not args.query or args.query == ["-"],
+        )
+        if result.hits:
+            matched = True
+            first = False
+    if fmt == "json":
+        out.write("[]\n" if first else "\n]\n")
+        out.flush()
+    return EXIT_MATCH if matched else EXIT_NO_MATCH
+
+
+def _queries(words: list[str]) -> Iterator[str]:
+    if words and words != ["-"]:
+        yield " ".join(words)
+        return
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("no query given; pass one (explorer search Dashty) or pipe queries on stdin")
+    for line in sys.stdin:
+        yield line.rstrip("\r\n")
+
+
+class UsageError(Exception):
+    pass
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    progress = Progress(sys.stderr, "indexing")
+    try:
+        summary = explorer.update(_warn, progress.update if progress.enabled else None)
+    finally:
+        progress.close()
+    if not summary.changed:
+        print(
+            f"index is up to date: {summary.articles} articles, nothing changed "
+            f"({summary.warnings} warnings, {summary.seconds:.2f} s)"
+        )
+    else:
+        print(
+            f"indexed {summary.articles} articles: {summary.added} added, {summary.updated} updated, "
+            f"{summary.removed} removed, {summary.warnings} skipped with warnings, {summary.seconds:.2f} s"
+        )
+    return EXIT_MATCH
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer)
+    article = explorer.article(args.id)
+    if article is None:
+        stderr_line(f"no article with id {args.id!r}; `explorer search` prints ids in its `id` column")
+        return EXIT_NO_MATCH
+    write_article(article, sys.stdout, args.format, Style(use_colour(args.color, sys.stdout)))
+    return EXIT_MATCH
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    status = explorer.status(check=True)
+    print(f"corpus:    {status.corpus}")
+    print(f"index:     {status.index_dir}")
+    if not status.exists:
+        print("state:     not indexed yet (run `explorer index`)")
+        return EXIT_MATCH
+    print(f"articles:  {status.articles}")
+    print(f"built:     {status.built_at or 'unknown'}")
+    stale = status.stale_files or 0
+    print(
+        "state:     up to date" if not stale else f"state:     {stale} files changed (run `explorer index`)"
+    )
+    return EXIT_MATCH
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    from .app import run  # Textual is imported here and only here
+
+    return run(
+        explorer, query=" ".join(getattr(args, "query", []) or []), exact=getattr(args, "exact", False)
+    )
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "search": cmd_search,
+    "index": cmd_index,
+    "show": cmd_show,
+    "status": cmd_status,
+    "tui": cmd_tui,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = COMMANDS[args.command or "tui"]
+    try:
+        return command(args)
+    except (IndexError_, QueryError, UsageError) as error:
+        stderr_line(f"error: {error}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_MATCH
+    except OSError as error:
+        stderr_line(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        return EXIT_ERROR
+    except Exception as error:
+        if os.environ.get("EXPLORER_DEBUG"):
+            raise
+        stderr_line(
+            f"error: unexpected {type(error).__name__}: {error} (EXPLORER_DEBUG=1 shows the traceback)"
+        )
+        return EXIT_ERROR
+
+
+def _silence_stdout() -> None:
+    """The reader went away (`| head`): point stdout at /dev/null so exit is quiet too."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def entry() -> None:
+    """Console-script entry: default SIGPIPE handling would print nothing but lose our exit codes."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(code)

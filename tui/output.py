@@ -1,0 +1,185 @@
+"""Formatting engine results for people (text) and for programs (tsv, jsonl, json).
+
+Only formatting lives here: the records come from the engine's facade. This
+module must not import Textual or Rich, so `explorer search` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from search.models import Article, Hit, SearchResult
+
+from .textsafe import safe_line, safe_text
+
+FORMATS = ("text", "tsv", "jsonl", "json")
+HIT_COLUMNS = ("query", "rank", "id", "score", "date", "source", "title", "snippet", "matched")
+
+
+class Style:
+    """ANSI styling that disappears entirely when colour is off."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled and text else text
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def date(self, text: str) -> str:
+        return self._wrap("32", text)
+
+    def source(self, text: str) -> str:
+        return self._wrap("35", text)
+
+    def match(self, text: str) -> str:
+        return self._wrap("1;31", text)
+
+    def note(self, text: str) -> str:
+        return self._wrap("36", text)
+
+
+def use_colour(choice: str, stream: TextIO) -> bool:
+    """--color auto: a TTY, NO_COLOR unset or empty, and TERM not `dumb`."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()
+
+
+def default_format(stream: TextIO) -> str:
+    return "text" if stream.isatty() else "tsv"
+
+
+def hit_record(result: SearchResult, hit: Hit) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "rank": hit.rank,
+        "id": hit.id,
+        "score": hit.score,
+        "date": hit.date,
+        "source": hit.source,
+        "title": hit.title,
+        "snippet": hit.snippet_text,
+        "matched": list(hit.matched),
+        "expansions": [
+            {"word": e.word, "variants": list(e.variants), "reason": e.reason} for e in result.expansions
+        ],
+    }
+
+
+def tsv_field(value: Any) -> str:
+    """One TSV cell: backslash, tab, newline and carriage return escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def tsv_line(values: Iterable[Any]) -> str:
+    return "\t".join(tsv_field(v) for v in values) + "\n"
+
+
+def format_text_hits(result: SearchResult, style: Style, *, show_query: bool) -> str:
+    lines: list[str] = []
+    if show_query:
+        lines.append(style.bold(f"== {safe_line(result.query)}"))
+    for expansion in result.expansions:
+        lines.append(style.note(safe_line(expansion.describe())))
+    for hit in result.hits:
+        head = "  ".join(
+            part
+            for part in (
+                style.dim(f"{hit.rank:>3}"),
+                style.date((hit.date or "----------")[:10]),
+                style.source(safe_line(hit.source)),
+                style.bold(safe_line(hit.title)),
+            )
+            if part
+        )
+        snippet = "".join(
+            style.match(safe_line(s.text)) if s.match else safe_line(s.text) for s in hit.snippet
+        )
+        lines.append(head)
+        if snippet:
+            lines.append(f"     {snippet}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def write_result(
+    result: SearchResult,
+    out: TextIO,
+    fmt: str,
+    style: Style,
+    *,
+    headers: bool,
+    first: bool,
+    show_query: bool,
+) -> None:
+    """Write one query's hits; ``first`` tells whether headers (tsv) or '[' (json) come first."""
+    if fmt == "text":
+        out.write(format_text_hits(result, style, show_query=show_query))
+    elif fmt == "tsv":
+        if headers and first and result.hits:
+            out.write(tsv_line(HIT_COLUMNS))
+        for hit in result.hits:
+            record = hit_record(result, hit)
+            out.write(tsv_line(record[c] for c in HIT_COLUMNS))
+    elif fmt == "jsonl":
+        for hit in result.hits:
+            out.write(json.dumps(hit_record(result, hit), ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        for hit in result.hits:
+            out.write(("[\n" if first else ",\n") + json.dumps(hit_record(result, hit), ensure_ascii=False))
+            first = False
+    out.flush()
+
+
+def write_article(article: Article, out: TextIO, fmt: str, style: Style) -> None:
+    record = article.as_dict()
+    if fmt == "json":
+        out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "jsonl":
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    if fmt == "tsv":
+        columns = ("id", "source", "date", "title", "url", "path", "text")
+        out.write(tsv_line(columns))
+        out.write(tsv_line(record[c] for c in columns))
+        return
+    labels: Sequence[tuple[str, str | None]] = (
+        ("id", article.id),
+        ("source", article.source),
+        ("date", article.date),
+        ("title", article.title),
+        ("url", article.url),
+        ("path", article.path),
+        *((key, str(value)) for key, value in sorted(article.meta.items())),
+    )
+    for label, value in labels:
+        if value:
+            out.write(f"{style.dim((label + ':').ljust(8))} {safe_line(value)}\n")
+    out.write("\n" + safe_text(article.text).rstrip() + "\n")
+
+
+def stderr_line(message: str) -> None:
+    """One line to stderr, control characters escaped (file names come from the corpus)."""
+    sys.stderr.write(f"explorer: {safe_line(message)}\n")
+    sys.stderr.flush()
