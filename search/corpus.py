@@ -276,7 +276,21 @@ def _build(
     )
 
 
-_SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])[.!?](?=[\"'”’)]?\s+[A-Z\"“‘'(]|\s*$)|\n")
+_SENTENCE_END = re.compile(r"[.!?](?=[\"'”’)]?(?:\s+[\"“‘'(]?[A-Z0-9]|\s*$))|\n")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Lt|Gen|Col|Maj|Capt|Sgt|Cpl|Adm|Gov|Sen|Rep|Rev|Hon|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Vol|vs|etc|Inc|Ltd|Co|Corp|U\.S|U\.K|U\.N))$"
+)
+
+
+def first_sentence(text: str) -> str:
+    """Text up to the first sentence end that is not an abbreviation (Lt. Gen., Aug., U.S.)."""
+    for end in _SENTENCE_END.finditer(text):
+        if end.group() == "\n":
+            return text[: end.start()]
+        if not _ABBREVIATION.search(text[max(0, end.start() - 6) : end.start()]):
+            return text[: end.end()]
+    return text
 
 
 def derive_title(text: str, skip: tuple[int, int] | None = None) -> str:
@@ -287,10 +301,7 @@ def derive_title(text: str, skip: tuple[int, int] | None = None) -> str:
     """
     if skip and not text[: skip[0]].strip():
         text = text[skip[1] :]
-    text = text.strip()
-    end = _SENTENCE_END.search(text)
-    first = text[: end.start() + (0 if text[end.start()] == "\n" else 1)] if end else text
-    first = " ".join(first.split())
+    first = " ".join(first_sentence(text.strip()).split())
     if len(first) <= TITLE_LENGTH:
         return first
     cut = first[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:-–—")

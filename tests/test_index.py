@@ -1,0 +1,131 @@
+"""The index: incremental updates, crash safety, one writer at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from search.explorer import Explorer, IndexBusy
+from search.index import writer_lock
+
+
+def ids(result) -> set[str]:  # type: ignore[no-untyped-def]
+    return {hit.id for hit in result.hits}
+
+
+def test_whoosh_imports_cleanly_with_warnings_as_errors() -> None:
+    code = "import whoosh.index, whoosh.qparser, whoosh.fields, whoosh.searching, whoosh.analysis, whoosh.lang.porter"
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_update_is_incremental(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    first = explorer.update()
+    assert (first.added, first.updated, first.removed, first.articles) == (5, 0, 0, 5)
+
+    again = explorer.update()
+    assert not again.changed and again.unchanged == 5
+    generation = explorer.store.generation()
+
+    # Touching a file without changing its bytes is not a change.
+    target = seed_corpus / "003_7705c138f889e53e.txt"
+    os.utime(target, (time.time() + 10, time.time() + 10))
+    assert not explorer.update().changed
+    assert explorer.store.generation() == generation
+
+    target.write_text(target.read_text().replace("Aljazeera", "Quuxbroadcast"))
+    edited = explorer.update()
+    assert (edited.added, edited.updated, edited.removed) == (0, 1, 0)
+    assert ids(explorer.search("Quuxbroadcast")) == {"003_7705c138f889e53e"}
+
+    (seed_corpus / "000_c214ca5b6237bbef.txt").unlink()
+    removed = explorer.update()
+    assert (removed.added, removed.updated, removed.removed, removed.articles) == (0, 0, 1, 4)
+    assert "000_c214ca5b6237bbef" not in ids(explorer.search("Dashty"))
+
+
+def test_duplicate_ids_are_warned_and_skipped(tmp_path: Path, index_dir: Path) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.jsonl").write_text('{"id": "x", "text": "first Kabul"}\n')
+    (tmp_path / "c" / "b.jsonl").write_text('{"id": "x", "text": "second Kabul"}\n')
+    warnings = []
+    summary = Explorer.open(tmp_path / "c", index_dir).update(warnings.append)
+    assert summary.articles == 1 and summary.warnings == 1
+    assert "duplicate id 'x'" in str(warnings[0])
+
+
+def test_second_writer_is_told_at_once(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    (seed_corpus / "new.txt").write_text("A new article about Kabul.")
+    with writer_lock(index_dir), pytest.raises(IndexBusy, match="being updated by another process"):
+        explorer.update()
+    # Readers are not blocked by a writer.
+    with writer_lock(index_dir):
+        assert len(explorer.search("Dashty").hits) == 5
+
+
+def test_a_failed_run_leaves_the_previous_index(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    (seed_corpus / "later.txt").write_text("Another article about Panjshir.")
+
+    def explode(_done: int, _total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        explorer.update(progress=explode)
+    fresh = Explorer.open(seed_corpus, index_dir)
+    assert fresh.status().articles == 5
+    assert len(fresh.search("Dashty").hits) == 5
+    assert fresh.update().added == 1
+
+
+def _write_many(corpus: Path, count: int) -> None:
+    words = [
+        "resistance",
+        "valley",
+        "province",
+        "commander",
+        "drones",
+        "talks",
+        "ceasefire",
+        "spokesman",
+        "general",
+    ]
+    folder = corpus / "bulk"
+    folder.mkdir()
+    for number in range(count):
+        body = " ".join(words[(number + i) % len(words)] for i in range(300))
+        (folder / f"a{number:05d}.txt").write_text(f"Bulk article {number}. {body}\n")
+
+
+def test_killing_the_indexer_leaves_a_working_index(seed_corpus: Path, index_dir: Path, run_cli) -> None:
+    env = {"EXPLORER_CORPUS": str(seed_corpus), "EXPLORER_INDEX": str(index_dir)}
+    assert run_cli("index", env=env).code == 0
+    _write_many(seed_corpus, 3000)
+    full_env = {**os.environ, **env}
+    for delay in (0.3, 0.8, 1.5):
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "explorer"), "index"],
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        searched = run_cli("search", "--no-update", "--format", "jsonl", "Dashty", env=env)
+        assert searched.code == 0, searched.err
+        assert searched.out.count('"query"') == 5
+        assert searched.err == ""
+    finished = run_cli("index", env=env)
+    assert finished.code == 0, finished.err
+    assert "3005 articles" in finished.out
