@@ -158,3 +158,13 @@ def test_help_shows_examples(run_cli) -> None:
     ):
         result = run_cli(*args)
         assert result.code == 0 and "examples:" in result.out
+
+
+def test_many_warnings_of_one_kind_are_summarised(tmp_path: Path, run_cli) -> None:
+    corpus = tmp_path / "rows.jsonl"
+    corpus.write_text('{"id": "a", "text": "Kabul"}\n' + '{"id": "", "text": ""}\n' * 12)
+    result = run_cli("index", "--corpus", str(corpus))
+    lines = result.err.splitlines()
+    assert len(lines) == 6
+    assert lines[-1] == "explorer: warning: rows.jsonl: 7 more like this: row has neither text nor title; skipped"
+    assert "12 skipped with warnings" in result.out

@@ -12,6 +12,7 @@ import argparse
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from search.explorer import Explorer, IndexError_, QueryError
@@ -177,8 +178,26 @@ def _non_negative(value: str) -> int:
 # -- commands ---------------------------------------------------------------
 
 
-def _warn(warning: CorpusWarning) -> None:
-    stderr_line(f"warning: {warning}")
+class WarningPrinter:
+    """Prints warnings, but at most a few of one kind per file: a corpus with
+    2,000 empty rows deserves five lines and a count, not 2,000 lines."""
+
+    PER_KIND = 5
+
+    def __init__(self) -> None:
+        self._seen: Counter[tuple[str, str]] = Counter()
+
+    def __call__(self, warning: CorpusWarning) -> None:
+        key = (warning.path, warning.message)
+        self._seen[key] += 1
+        if self._seen[key] <= self.PER_KIND:
+            stderr_line(f"warning: {warning}")
+
+    def close(self) -> None:
+        for (path, message), count in self._seen.items():
+            if count > self.PER_KIND:
+                stderr_line(f"warning: {path}: {count - self.PER_KIND} more like this: {message}")
+        self._seen.clear()
 
 
 def _open(args: argparse.Namespace) -> Explorer:
@@ -187,10 +206,12 @@ def _open(args: argparse.Namespace) -> Explorer:
 
 def _ensure(explorer: Explorer, *, update: bool = True) -> None:
     progress = Progress(sys.stderr, "indexing")
+    warn = WarningPrinter()
     try:
-        explorer.ensure_index(_warn, progress.update if progress.enabled else None, update=update)
+        explorer.ensure_index(warn, progress.update if progress.enabled else None, update=update)
     finally:
         progress.close()
+        warn.close()
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -248,10 +269,12 @@ class UsageError(Exception):
 def cmd_index(args: argparse.Namespace) -> int:
     explorer = _open(args)
     progress = Progress(sys.stderr, "indexing")
+    warn = WarningPrinter()
     try:
-        summary = explorer.update(_warn, progress.update if progress.enabled else None)
+        summary = explorer.update(warn, progress.update if progress.enabled else None)
     finally:
         progress.close()
+        warn.close()
     if not summary.changed:
         print(
             f"index is up to date: {summary.articles} articles, nothing changed "
