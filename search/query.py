@@ -90,13 +90,16 @@ class _Rewriter:
             if not negated:
                 self.stems.add(node.text)
             return node
-        if isinstance(node, wq.compound.CompoundQuery):
-            return node.__class__([self.rewrite(sub, negated) for sub in node.subqueries], boost=node.boost)
+        if isinstance(node, wq.AndNot):
+            return wq.AndNot(self.rewrite(node.a, negated), self.rewrite(node.b, not negated))
         if isinstance(node, (wq.Prefix, wq.Wildcard)) and not negated:
             for fieldname, term in node.existing_terms(self.reader, expand=True):
                 if fieldname == "exact":
                     self.words.add(term.decode("utf-8") if isinstance(term, bytes) else term)
-        return node
+            return node
+        # Every other node with children (And, Or, AndMaybe, Require, wrappers) is rebuilt around
+        # its rewritten children; leaves (ranges, other fields) come back unchanged.
+        return node.apply(lambda child: self.rewrite(child, negated))
 
     def _variants(self, word: str) -> tuple[str, ...]:
         if self.vocabulary is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -82,14 +83,23 @@ def hit_record(result: SearchResult, hit: Hit) -> dict[str, Any]:
     }
 
 
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_SPECIAL = re.compile("[\\\\\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _tsv_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _TSV_ESCAPES.get(char) or f"\\x{ord(char):02x}"
+
+
 def tsv_field(value: Any) -> str:
-    """One TSV cell: backslash, tab, newline and carriage return escaped."""
+    """One TSV cell, reversibly escaped: backslash, tab, newline, CR as \\\\, \\t, \\n, \\r and
+    other control characters as \\xNN, so a cell never breaks a row or drives a terminal."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         value = ",".join(str(v) for v in value)
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return _TSV_SPECIAL.sub(_tsv_escape, str(value))
 
 
 def tsv_line(values: Iterable[Any]) -> str:
