@@ -16,15 +16,15 @@ run: $(STAMP)
 	$(BIN)/explorer $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check search tui tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check search tui tests bench
-	$(BIN)/ruff format --check search tui tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache bench/.cache
