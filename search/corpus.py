@@ -28,6 +28,9 @@ ROW_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv")
 KNOWN_FIELDS = ("id", "title", "text", "source", "date", "url")
 TITLE_LENGTH = 90
 SNIFF_BYTES = 8192
+# Bounds that keep memory flat whatever the corpus holds: one article file, or
+# one row of a JSONL file, larger than this is skipped with a warning.
+MAX_ARTICLE_CHARS = 32 << 20
 
 Warn = Callable[[CorpusWarning], None]
 
@@ -179,7 +182,17 @@ def _parse(stream: io.TextIOBase, file: CorpusFile, root: Path, name: str, warn:
     default_source = _default_source(file.relpath, root)
     stem_id = _strip_suffix(file.relpath)
     if name.endswith(TEXT_SUFFIXES):
-        article = _text_article(stream.read(), stem_id, default_source, file.relpath, warn)
+        text = stream.read(MAX_ARTICLE_CHARS + 1)
+        if len(text) > MAX_ARTICLE_CHARS:
+            warn(
+                CorpusWarning(
+                    file.relpath,
+                    f"larger than {MAX_ARTICLE_CHARS >> 20} MB, too large for one article; skipped "
+                    "(split it, or make it a JSONL file with one article per line)",
+                )
+            )
+            return
+        article = _text_article(text, stem_id, default_source, file.relpath, warn)
         if article:
             yield article
         return
@@ -309,7 +322,17 @@ def derive_title(text: str, skip: tuple[int, int] | None = None) -> str:
 
 
 def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(stream, start=1):
+    number = 0
+    while True:
+        line = stream.readline(MAX_ARTICLE_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_ARTICLE_CHARS and not line.endswith("\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith("\n"):
+                pass  # skip the rest of the line without holding it
+            warn(CorpusWarning(relpath, f"line longer than {MAX_ARTICLE_CHARS >> 20} MB; skipped", number))
+            continue
         if not line.strip():
             continue
         try:

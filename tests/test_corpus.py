@@ -115,3 +115,32 @@ def test_title_shortened_at_a_word_boundary() -> None:
     title = derive_title("word " * 60)
     assert title.endswith("…") and len(title) <= 91 and not title[:-1].endswith(" ")
     assert derive_title("Lt. Gen. Hameed visited Kabul. Then left.") == "Lt. Gen. Hameed visited Kabul."
+
+
+def test_oversized_articles_and_lines_are_skipped(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import search.corpus
+
+    monkeypatch.setattr(search.corpus, "MAX_ARTICLE_CHARS", 1000)
+    (tmp_path / "huge.txt").write_text("Kabul " * 1000)
+    (tmp_path / "rows.jsonl").write_text(
+        json.dumps({"id": "big", "text": "x" * 5000}) + "\n" + json.dumps({"id": "small", "text": "Kabul"}) + "\n"
+    )
+    articles, warnings = read_all(tmp_path)
+    assert [a.id for a in articles] == ["small"]
+    assert sorted(str(w).split(":")[0] for w in warnings) == ["huge.txt", "rows.jsonl"]
+
+
+def test_symlink_loops_and_unreadable_folders_do_not_stop_the_walk(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("An article about Kabul.")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "two.txt").write_text("Hidden")
+    locked.chmod(0)
+    try:
+        articles, warnings = read_all(tmp_path)
+    finally:
+        locked.chmod(0o755)
+    assert [a.id for a in articles] in (["a/one"], ["a/one", "locked/two"])  # root can read anything
+    assert all("locked" in str(w) for w in warnings)
