@@ -1,0 +1,120 @@
+"""From name mentions to entity keys: the hook for real entities, and a simple fallback.
+
+The hook: ``canonical(name: str) -> str | None`` receives a mention as
+written ("Fahim Dashty", "General Sahib Abdul Wadood Zhor", "NRF") and
+returns an entity id when it knows the name (``search/entities`` clusters
+spellings into entities), else None. A known mention becomes one key,
+``"e:<id>"``.
+
+The fallback, for mentions the hook does not know or when there is no hook:
+each word of the name (titles left out) becomes a key of its own, folded
+(``fold``), so "Dashti" alone still meets "Fahim Dashti". Near spellings of
+one word are joined only when they stand next to the same other name word
+somewhere in the corpus ("Fahim Dashti" / "Fahim Dashty", "Ahmad Masoud" /
+"Ahmad Massoud") and are close as strings (rapidfuzz ratio, first letter
+equal, five letters or more). That context requirement is what keeps
+"Kabul" and "Kaul" apart. It is deliberately cautious: the entities package
+does the real work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+from rapidfuzz.distance import Levenshtein
+
+from ..analysis import fold
+from .models import Mention
+
+Canonical = Callable[[str], "str | None"]
+MIN_VARIANT_LENGTH = 5
+
+
+def build_aliases(mentions: Iterable[Mention]) -> dict[str, str]:
+    """Folded name word -> the spelling it is unified with (only for words that have variants)."""
+    counts: Counter[str] = Counter()
+    neighbours: dict[tuple[str, str], set[str]] = defaultdict(set)  # (side, neighbour) -> words
+    for mention in mentions:
+        words = [fold(token) for token in mention.tokens]
+        counts.update(words)
+        for position, word in enumerate(words):
+            if len(word) < MIN_VARIANT_LENGTH or not word.isalpha():
+                continue
+            if position > 0:
+                neighbours[("L", words[position - 1])].add(word)
+            if position + 1 < len(words):
+                neighbours[("R", words[position + 1])].add(word)
+    parent: dict[str, str] = {}
+
+    def find(word: str) -> str:
+        while parent.get(word, word) != word:
+            word = parent[word]
+        return word
+
+    for group in neighbours.values():
+        if len(group) < 2 or len(group) > 200:
+            continue
+        ordered = sorted(group)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1 :]:
+                if first[0] != second[0] or not _close(first, second):
+                    continue
+                a, b = find(first), find(second)
+                if a != b:
+                    # the more frequent spelling (then the alphabetically first) names the group
+                    keep, drop = sorted((a, b), key=lambda w: (-counts[w], w))
+                    parent[drop] = keep
+    return {word: find(word) for word in parent}
+
+
+def _close(first: str, second: str) -> bool:
+    """One edit for names up to eight letters, two beyond."""
+    allowed = 1 if max(len(first), len(second)) <= 8 else 2
+    return Levenshtein.distance(first, second, score_cutoff=allowed) <= allowed
+
+
+class EntityResolver:
+    """Maps mentions to entity keys, with the hook first and the fallback after."""
+
+    def __init__(self, aliases: dict[str, str], canonical: Canonical | None = None) -> None:
+        self.aliases = aliases
+        self.canonical = canonical
+        self._cache: dict[str, tuple[str, ...]] = {}
+        self._hooked: set[str] = set()
+
+    def keys(self, mention: Mention) -> tuple[str, ...]:
+        cached = self._cache.get(mention.text)
+        if cached is not None:
+            return cached
+        keys: tuple[str, ...] = ()
+        if self.canonical is not None:
+            try:
+                found = self.canonical(mention.text)
+            except Exception:  # a failing hook must not break grouping; fall back
+                found = None
+            if found:
+                keys = (f"e:{found}",)
+                self._hooked.add(mention.text)
+        if not keys:
+            keys = tuple(dict.fromkeys(self.word_key(token) for token in mention.tokens))
+        self._cache[mention.text] = keys
+        return keys
+
+    def word_key(self, token: str) -> str:
+        folded = fold(token)
+        return "e:" + self.aliases.get(folded, folded)
+
+    def surface(self, mention: Mention) -> list[tuple[str, str]]:
+        """(key, spelling as written) pairs: what each key was called in this mention."""
+        keys = self.keys(mention)
+        if mention.text in self._hooked:
+            return [(keys[0], _strip_possessive(" ".join(mention.tokens)))]
+        return [(self.word_key(token), _strip_possessive(token)) for token in mention.tokens]
+
+
+def _strip_possessive(token: str) -> str:
+    for ending in ("'s", "’s"):
+        if token.endswith(ending):
+            return token[: -len(ending)]
+    return token
