@@ -1,0 +1,101 @@
+"""Incremental-update figures: add 10 articles, edit 10, take them away again.
+
+They run on a scratch copy of the index, so the cached index keeps its
+single fresh-build shape and the next run's search figures stay comparable;
+the corpus is put back exactly as it was (bytes and mtimes). Each step is
+one `update()` in a fresh worker, as `explorer index` would run it. After
+the first update the index has one more segment, which is when Whoosh's
+multi-segment term look-ups start to cost: the vocabulary load is timed
+again there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .measure import run_worker
+
+EXTRA_FILE = "zz-bench-update.jsonl"
+ARTICLES = 10
+
+
+def _extra_articles() -> str:
+    rows = [
+        {
+            "id": f"bench-update:{n}",
+            "source": "bench",
+            "date": "2020-01-01",
+            "title": f"Bench update article {n}",
+            "text": f"Article {n} added by the update benchmark. Oil prices rose in Kabul and Brussels.",
+        }
+        for n in range(ARTICLES)
+    ]
+    return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+def _update(corpus: Path, index_dir: Path) -> dict[str, Any]:
+    return run_worker("update-ours", {"corpus": str(corpus), "index": str(index_dir)}).result
+
+
+def _editable_file(corpus: Path) -> Path | None:
+    """The first plain JSONL file of the corpus (links to shared data are never touched)."""
+    for path in sorted(corpus.glob("*.jsonl")):
+        if path.is_file() and not path.is_symlink() and path.name != EXTRA_FILE:
+            return path
+    return None
+
+
+def measure_updates(corpus: Path, pristine: Path, scratch: Path) -> dict[str, Any]:
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(pristine, scratch)
+    try:
+        return _measure(corpus, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _measure(corpus: Path, index_dir: Path) -> dict[str, Any]:
+    extra = corpus / EXTRA_FILE
+    results: dict[str, Any] = {}
+    try:
+        extra.write_text(_extra_articles(), encoding="utf-8")
+        results["add"] = _update(corpus, index_dir)
+        results["vocabulary_after_add"] = run_worker(
+            "vocabulary-ours", {"corpus": str(corpus), "index": str(index_dir)}
+        ).result
+    finally:
+        extra.unlink(missing_ok=True)
+    results["remove"] = _update(corpus, index_dir)
+
+    target = _editable_file(corpus)
+    if target is None:
+        linked = any(path.is_symlink() for path in corpus.iterdir())
+        results["edit"] = None
+        results["edit_skipped"] = (
+            "corpus is a link to shared read-only data" if linked else "no JSON Lines file to edit"
+        )
+        return results
+    original = target.read_bytes()
+    stat = target.stat()
+    lines = original.decode("utf-8").splitlines(keepends=True)
+    edited = []
+    for number, line in enumerate(lines):
+        if number < ARTICLES:
+            row = json.loads(line)
+            row["text"] = f"{row.get('text', '')} Edited by the update benchmark."
+            line = json.dumps(row, ensure_ascii=False) + "\n"
+        edited.append(line)
+    try:
+        target.write_text("".join(edited), encoding="utf-8")
+        results["edit"] = _update(corpus, index_dir)
+        results["edit"]["file_articles"] = len(lines)
+    finally:
+        target.write_bytes(original)
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    results["restore"] = _update(corpus, index_dir)
+    return results

@@ -1,0 +1,52 @@
+"""The benchmark harness runs end to end on the seeds and prints its table.
+
+Only the table's shape is checked, never a timing: timings are for humans
+reading `make bench`, and would make this test flaky on shared machines.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EXPECTED_ROWS = (
+    "articles",
+    "index build",
+    "index build peak RSS",
+    "index size on disk",
+    "cold open + first search",
+    "vocabulary load",
+    "one word, first 20 + snippets",
+    "two words, first 20 + snippets",
+    "phrase, first 20 + snippets",
+    "misspelled name, first 20 + snippets",
+    "date-filtered, first 20 + snippets",
+    "variant expansion per word",
+    "search process peak RSS",
+    "update: add 10 articles",
+    "update: remove those 10",
+    "CLI `explorer search",
+    "TUI to focused search box",
+    "entity clustering",
+    "event clustering",
+)
+
+
+def test_quick_bench_on_seeds_prints_the_table(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--corpus", "seeds", "--quick", "--cache-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("| corpus") and "stock Whoosh" in line for line in lines)
+    measures = [line.split("|")[2].strip() for line in lines if line.startswith("| seeds ")]
+    for expected in EXPECTED_ROWS:
+        assert any(m.startswith(expected) for m in measures), f"no {expected!r} row in:\n{done.stdout}"
+    assert (tmp_path / "latest.md").exists()
