@@ -1,0 +1,1 @@
+"""Screens of the explorer app: the search view and the dialogs it opens."""

@@ -1,0 +1,293 @@
+"""The search view: query box, hit list, article pane, filters.
+
+How a search flows: every change of the query bumps a generation counter
+and (re)starts a one-shot debounce timer; when it fires, a thread worker
+runs ``Explorer.search`` and posts ``SearchDone`` with the generation it
+started under. Results from an older generation are dropped, so a slow
+search can never overwrite a newer one. Articles load the same way.
+
+Layout: on a wide terminal (``-wide``, 120 columns and more) the hits and
+the article are side by side and the article follows the cursor; on a
+narrow one (``-narrow``) they are shown one at a time, ``enter`` opening
+the article and ``escape`` coming back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+
+from search.explorer import IndexError_, QueryError
+from search.models import SearchResult
+
+from ..messages import ArticleLoaded, SearchDone, SearchRequest
+from ..widgets.article import ArticlePane, ArticleScroll
+from ..widgets.results import ResultsList
+from ..widgets.search_box import SearchBox
+from ..widgets.status import IndexState, StatusLine
+from ..widgets.summary import ExpansionLine, SummaryLine
+from .dates import DateDialog, DateRange
+from .keys import KeySection
+from .sources import SourcePicker
+
+if TYPE_CHECKING:
+    from ..app import ExplorerApp
+
+DEBOUNCE_SECONDS = 0.2  # quiet time after the last key before a search runs
+WIDE_COLUMNS = 120  # from here on, hits and article side by side
+
+
+class SearchScreen(Screen[None]):
+    """The main view of the explorer."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", show=False, id="search.focus"),
+        Binding("e,ctrl+t", "toggle_exact", "Exact", tooltip="Toggle spelling variants", id="search.exact"),
+        Binding("s", "pick_sources", "Sources", id="search.sources"),
+        Binding("d", "pick_dates", "Dates", id="search.dates"),
+        Binding("r", "reindex", "Re-index", id="search.reindex"),
+        Binding("escape", "back", "Back", id="search.back"),
+    ]
+
+    def __init__(self, query: str = "", exact: bool = False) -> None:
+        super().__init__()
+        self.request = SearchRequest(query.strip(), exact=exact)
+        self.result: SearchResult | None = None
+        self.generation = 0  # bumped by every change that makes pending work stale
+        self._searched: SearchRequest | None = None  # the last request sent to a worker
+        self._debounce: Timer | None = None
+        self._article_generation = 0
+        self._loaded_article: str | None = None
+        self._index_version = -1  # the index version the shown results come from
+
+    @property
+    def explorer_app(self) -> ExplorerApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="search-row"):
+            yield Static(Content("/"), id="search-prompt")
+            yield SearchBox(self.request.query, id="query")
+        yield SummaryLine(show_timing=self.explorer_app.show_timing, id="summary")
+        yield ExpansionLine(id="expansions")
+        with Container(id="body"):
+            yield ResultsList(id="results")
+            yield ArticlePane(id="article")
+        yield StatusLine(id="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(SummaryLine).idle(self.request)
+        self.query_one(SearchBox).focus()
+        self.watch(self.app, "index_state", self._index_changed)
+
+    def key_sections(self) -> list[KeySection]:
+        """What the help screen and the command palette list for this view."""
+        return [
+            KeySection("Search view", self),
+            KeySection("Search box", self.query_one(SearchBox), inherited=False),
+            KeySection("Hits", self.query_one(ResultsList)),
+            KeySection("Article", self.query_one(ArticlePane)),
+            KeySection("Article scrolling", self.query_one(ArticleScroll)),
+            KeySection("Everywhere", self.app),
+        ]
+
+    # -- running searches ------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        request = replace(self.request, query=event.value.strip())
+        if request == self.request:
+            return  # e.g. the box being filled with the initial query, or trailing spaces
+        self.request = request
+        self.generation += 1
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.search_now, name="search-debounce")
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        self.search_now()
+        if self.result is not None and self.result.hits:
+            self.query_one(ResultsList).focus()
+
+    def search_now(self, force: bool = False) -> None:
+        """Run the current request, unless that exact search already ran (or is running)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        request = self.request
+        if not force and request == self._searched:
+            return
+        state: IndexState = self.explorer_app.index_state
+        if not request.query:
+            self._searched = request
+            self.generation += 1
+            self._show_result(None)
+            self.query_one(SummaryLine).idle(request)
+            return
+        if not state.ready:
+            self.query_one(SummaryLine).error("The index is being built; the search runs when it is ready.")
+            return
+        self._searched = request
+        self.generation += 1
+        self._search(self.generation, request)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, generation: int, request: SearchRequest) -> None:
+        explorer = self.explorer_app.explorer
+        try:
+            result = explorer.search(
+                request.query,
+                exact=request.exact,
+                sources=request.sources,
+                since=request.since,
+                until=request.until,
+                limit=request.limit,
+            )
+        except QueryError as error:
+            self.post_message(SearchDone(generation, request, error=f"Query error: {error}"))
+        except IndexError_ as error:
+            self.post_message(SearchDone(generation, request, error=f"Index error: {error}"))
+        except Exception as error:  # a bug must not take the app down while someone types
+            self.post_message(
+                SearchDone(generation, request, error=f"Search failed: {type(error).__name__}: {error}")
+            )
+        else:
+            self.post_message(SearchDone(generation, request, result=result))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.generation != self.generation:
+            return  # the query changed while this search ran
+        if message.error is not None or message.result is None:
+            self.query_one(SummaryLine).error(message.error or "Search failed")
+            return
+        self.query_one(SummaryLine).show(message.request, message.result)
+        self._show_result(message.result)
+
+    def _show_result(self, result: SearchResult | None) -> None:
+        self.result = result
+        self.query_one(ExpansionLine).show(result)
+        self.query_one(ResultsList).show(result)
+        self._loaded_article = None
+        self._article_generation += 1
+        pane = self.query_one(ArticlePane)
+        if result is None or not result.hits:
+            pane.clear("No hits." if result is not None else "No article open. Type a query.")
+            self.remove_class("-reading")
+        elif self.has_class("-wide"):
+            self._open(result.hits[0].id)
+
+    def _index_changed(self, state: IndexState) -> None:
+        """Rerun the query whenever the searchable index changed (first built, re-indexed)."""
+        self.refresh_bindings()
+        if state.ready and state.version != self._index_version:
+            self._index_version = state.version
+            if self.request.query:
+                self.search_now(force=True)
+
+    # -- articles --------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.has_class("-wide") and event.option.id is not None:
+            self._open(event.option.id)
+
+    @on(OptionList.OptionSelected, "#results")
+    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        self._open(event.option.id)
+        self.add_class("-reading")
+        self.query_one(ArticleScroll).focus()
+
+    def _open(self, article_id: str) -> None:
+        """Show ``article_id`` in the pane (loading it in a worker unless it is there already)."""
+        if article_id == self._loaded_article or self.result is None:
+            return
+        self._loaded_article = article_id
+        self._article_generation += 1
+        self._load_article(self._article_generation, article_id, self.result)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _load_article(self, generation: int, article_id: str, result: SearchResult) -> None:
+        explorer = self.explorer_app.explorer
+        try:
+            article = explorer.article(article_id)
+            spans = explorer.matches(article.text, result) if article is not None else []
+        except Exception as error:
+            self.post_message(
+                ArticleLoaded(generation, article_id, None, error=f"{type(error).__name__}: {error}")
+            )
+        else:
+            self.post_message(ArticleLoaded(generation, article_id, article, spans))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        if message.generation != self._article_generation:
+            return
+        pane = self.query_one(ArticlePane)
+        if message.article is None:
+            pane.clear(message.error or f"Article {message.article_id} is no longer in the index.")
+            self._loaded_article = None
+        else:
+            pane.show(message.article, message.spans)
+
+    # -- actions -----------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.remove_class("-reading")
+        self.query_one(SearchBox).focus()
+
+    def action_focus_results(self) -> None:
+        self.remove_class("-reading")
+        self.query_one(ResultsList).focus()
+
+    def action_back(self) -> None:
+        """Article to hits, search box to hits, hits to search box."""
+        focused = self.focused
+        if isinstance(focused, ResultsList):
+            self.action_focus_search()
+        else:
+            self.action_focus_results()
+
+    def action_toggle_exact(self) -> None:
+        self._refilter(exact=not self.request.exact)
+
+    def action_pick_sources(self) -> None:
+        def chosen(sources: tuple[str, ...] | None) -> None:
+            if sources is not None:
+                self._refilter(sources=tuple(sources))
+
+        self.app.push_screen(SourcePicker(self.explorer_app.explorer, self.request.sources), chosen)
+
+    def action_pick_dates(self) -> None:
+        def chosen(dates: DateRange | None) -> None:
+            if dates is not None:
+                self._refilter(since=dates[0], until=dates[1])
+
+        self.app.push_screen(DateDialog(self.request.since, self.request.until), chosen)
+
+    def action_reindex(self) -> None:
+        self.explorer_app.start_indexing(update=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reindex":
+            state: IndexState = self.explorer_app.index_state
+            return bool(state.stale_files) and not state.busy
+        return True
+
+    def _refilter(self, **changes: object) -> None:
+        self.request = replace(self.request, **changes)  # type: ignore[arg-type]
+        self.generation += 1
+        self.search_now()

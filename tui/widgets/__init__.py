@@ -1,0 +1,1 @@
+"""Widgets of the explorer app: each one only displays what the engine's facade returns."""

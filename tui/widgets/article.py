@@ -1,0 +1,171 @@
+"""The article pane: metadata, then the full text with the search's matches marked.
+
+``n``/``N`` step through the matches; the current one gets its own style
+and is scrolled into view. To know which screen line a match lands on, the
+text before it (up to the end of the match) is wrapped at the pane's width
+with ``Content.wrap``, the same greedy wrapping the ``Static`` uses, so the
+last wrapped line is the line holding the match. Nothing here animates:
+every scroll jumps (``animate=False``), which keeps the bytes sent over SSH
+per key press small.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.geometry import Region, Spacing
+from textual.style import Style
+from textual.widgets import Static
+
+from search.models import Article, Span
+
+from .pager import PagerScroll
+from .rich_text import highlighted_text, one_line
+
+MATCH_MARGIN = 2  # lines kept visible above and below the current match
+# The current match is drawn reversed: that survives NO_COLOR and 16 colours.
+# (Component classes cannot carry `reverse`, so this one style lives in code.)
+CURRENT_MATCH = Style(reverse=True, bold=True)
+
+
+class ArticleScroll(PagerScroll):
+    """The scrolling body of the article pane."""
+
+
+class ArticlePane(Vertical):
+    """One article with its matches; knows nothing of searching, only of spans."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_match", "Next match", id="article.next-match"),
+        Binding("N", "previous_match", "Prev match", id="article.previous-match"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--match",
+        "article--title",
+        "article--meta",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self._spans: list[Span] = []  # matches in the article's own text
+        self._shown: list[Span] = []  # the same matches in the displayed (escaped) text
+        self._display_text = ""
+        self.current: int | None = None  # index of the current match
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-bar", markup=False)
+        with ArticleScroll(id="article-scroll"):
+            yield Static(id="article-meta", markup=False)
+            yield Static(id="article-text", markup=False)
+
+    def on_mount(self) -> None:
+        self.clear()
+
+    def on_descendant_focus(self) -> None:
+        # A class, not :focus-within: Textual does not restyle the bar when only
+        # an ancestor's pseudo-class changes.
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
+
+    @property
+    def scroller(self) -> ArticleScroll:
+        return self.query_one("#article-scroll", ArticleScroll)
+
+    @property
+    def match_count(self) -> int:
+        return len(self._shown)
+
+    def clear(self, note: str = "No article open. Pick a hit and press enter.") -> None:
+        """Empty the pane, saying why."""
+        self.article = None
+        self._spans, self._shown, self.current = [], [], None
+        self._display_text = ""
+        self.query_one("#article-bar", Static).update(Content("Article"))
+        self.query_one("#article-meta", Static).update(Content(note))
+        self.query_one("#article-text", Static).update(Content(""))
+
+    def show(self, article: Article, spans: list[Span]) -> None:
+        """Display ``article`` with ``spans`` marked, scrolled to the top."""
+        self.article = article
+        self._spans = list(spans)
+        self.current = None  # `n` goes to the first match
+        self.query_one("#article-meta", Static).update(self._metadata(article))
+        self._render_text()
+        self.scroller.scroll_home(animate=False)
+
+    def _metadata(self, article: Article) -> Content:
+        facts = [article.date or "undated", article.source]
+        lines = [
+            Content.styled(one_line(article.title), ".article--title"),
+            Content.styled(one_line(" · ".join(fact for fact in facts if fact)), ".article--meta"),
+            Content.styled(one_line(f"id {article.id}"), ".article--meta"),
+        ]
+        if article.url:
+            lines.append(Content.styled(one_line(article.url), ".article--meta"))
+        return Content("\n").join(lines)
+
+    def _render_text(self) -> None:
+        assert self.article is not None
+        content, self._shown = highlighted_text(
+            self.article.text, self._spans, ".article--match", self.current, CURRENT_MATCH
+        )
+        self._display_text = content.plain
+        self.query_one("#article-text", Static).update(content)
+        self._update_bar()
+
+    def _update_bar(self) -> None:
+        if self.article is None:
+            return
+        count = len(self._shown)
+        if not count:
+            note = "no matches in this article"
+        elif self.current is None:
+            note = f"{count} match{'es' if count != 1 else ''} (n next, N previous)"
+        else:
+            note = f"match {self.current + 1}/{count} (n next, N previous)"
+        self.query_one("#article-bar", Static).update(Content(f"Article · {note}"))
+
+    # -- moving between matches ----------------------------------------------
+
+    def action_next_match(self) -> None:
+        self._step(+1)
+
+    def action_previous_match(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        if not self._shown:
+            self.app.bell()
+            return
+        if self.current is None:
+            self.current = 0 if direction > 0 else len(self._shown) - 1
+        else:
+            self.current = (self.current + direction) % len(self._shown)
+        self._render_text()
+        self.call_after_refresh(self.scroll_to_current)
+
+    def line_of_match(self, index: int) -> int:
+        """The wrapped line (0-based, within the text) where match ``index`` starts."""
+        width = max(1, self.query_one("#article-text", Static).content_region.width)
+        end = self._shown[index].end
+        return max(0, len(Content(self._display_text[:end]).wrap(width)) - 1)
+
+    def scroll_to_current(self) -> None:
+        """Scroll the least needed to show the current match with a little context."""
+        if self.current is None or not self._shown:
+            return
+        text = self.query_one("#article-text", Static)
+        y = text.virtual_region.y + text.styles.gutter.top + self.line_of_match(self.current)
+        scroller = self.scroller
+        margin = max(0, min(MATCH_MARGIN, (scroller.scrollable_content_region.height - 1) // 2))
+        scroller.scroll_to_region(
+            Region(0, y, 1, 1), spacing=Spacing(margin, 0, margin, 0), animate=False, x_axis=False
+        )

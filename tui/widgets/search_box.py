@@ -1,0 +1,26 @@
+"""The query box: a one-line input that never blinks.
+
+A blinking cursor repaints twice a second forever, which over SSH is a
+steady trickle of bytes for nothing, so the cursor is steady. Printable keys
+go to the query; the keys that leave the box (escape, down, enter) are
+handled by the screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+PLACEHOLDER = 'Search: words, "a phrase", OR, NOT, source:name (/ to come back here)'
+
+
+class SearchBox(Input):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "screen.focus_results", "To results", show=False, id="search.to-results"),
+    ]
+
+    def __init__(self, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(value=value, placeholder=PLACEHOLDER, id=id, compact=True, select_on_focus=False)
+        self.cursor_blink = False
