@@ -40,8 +40,10 @@ class EventSettings:
     threshold: float = 0.15  # mean cosine a passage must have with an event to join it
     same_article: float = 0.5  # factor on the similarity of two passages of one article
     max_days: int = 7  # passages of articles published further apart are not compared
-    max_df_share: float = 0.02  # terms in more than this share of passages do not make candidates
-    max_df_floor: int = 50  # ...but any term in at most this many passages does
+    max_df_share: float = 0.002  # terms in more than this share of passages do not make candidates
+    max_df_floor: int = 40  # ...but any term in at most this many passages does
+    max_df_cap: int = 150  # ...and none in more than this many (pairs grow with the square)
+    min_edge: float = 0.06  # weaker similarities are dropped before clustering
     entity_weight: float = 1.5
     word_weight: float = 0.8
     number_weight: float = 1.5
@@ -108,7 +110,7 @@ def group_passages(
         a, b = days[first], days[second]
         return a is None or b is None or abs((a - b).days) <= settings.max_days
 
-    max_df = max(settings.max_df_floor, int(settings.max_df_share * len(passages)))
+    max_df = min(settings.max_df_cap, max(settings.max_df_floor, int(settings.max_df_share * len(passages))))
     undated = [{t: v for t, v in terms.items() if not t.startswith(("d:", "wd:"))} for terms in docs]
     shared = candidate_pairs(undated, weights, max_df, allowed)
     # Terms no other passage has cannot be shared; leaving them out of the norms keeps a long
@@ -116,11 +118,14 @@ def group_passages(
     df = Counter(t for terms in docs for t in terms)
     lengths = norms(docs, weights, keep=lambda t: df[t] > 1)
     edges: dict[tuple[int, int], float] = {}
-    for (first, second), _partial in shared.items():
-        score = dot(docs[first], docs[second], weights) / (lengths[first] * lengths[second])
+    for (first, second), partial in shared.items():
+        scale = lengths[first] * lengths[second]
+        if partial / scale < settings.min_edge / 2:
+            continue  # even with the common terms added, it would stay far below any use
+        score = dot(docs[first], docs[second], weights) / scale
         if articles[first] == articles[second]:
             score *= settings.same_article
-        if score > 0:
+        if score >= settings.min_edge:
             edges[(first, second)] = score
     return average_link(len(passages), edges, settings.threshold), weights
 

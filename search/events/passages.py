@@ -98,18 +98,31 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _lines(text: str) -> list[tuple[int, int, bool]]:
-    """Non-blank lines as (start, end) without surrounding space, and whether a blank line precedes."""
+    """Blocks of text as (start, end) without surrounding space, and whether a blank line precedes.
+
+    A block is a line, or several when the text is hard-wrapped (newswire
+    copy breaks lines every 60 characters): a line that does not end a
+    sentence and is long enough not to be a heading goes on in the next one.
+    """
     lines: list[tuple[int, int, bool]] = []
     position = 0
     blank = False
+    joinable = False
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped:
             offset = raw.index(stripped[0])
-            lines.append((position + offset, position + offset + len(stripped), blank or not lines))
+            start, end = position + offset, position + offset + len(stripped)
+            if joinable and not blank and lines and stripped[0] not in "*•-–—|":
+                first, _end, before = lines[-1]
+                lines[-1] = (first, end, before)
+            else:
+                lines.append((start, end, blank or not lines))
+            joinable = len(stripped) >= 40 and not _ends_sentence(stripped)
             blank = False
         else:
             blank = True
+            joinable = False
         position += len(raw)
     return lines
 
@@ -158,7 +171,7 @@ def _is_boundary(line: str, mark: int, cut: int) -> bool:
         return False
     if line[mark] != ".":
         return True
-    before = _WORD_BEFORE.search(line[:mark])
+    before = _WORD_BEFORE.search(line[max(0, mark - 40) : mark])
     if not before:
         return True
     word = before.group(1)

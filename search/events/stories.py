@@ -33,6 +33,7 @@ class StorySettings:
     max_days: int = 30
     max_df_share: float = 0.05
     max_df_floor: int = 60
+    min_edge: float = 0.05
     entity_weight: float = 1.5
     word_weight: float = 1.0
     number_weight: float = 1.0
@@ -106,8 +107,11 @@ def cluster_stories(
         a, b = pair
         if not allowed(a, b):
             continue
-        text = dot(docs[a], docs[b], weights) / (lengths[a] * lengths[b])
         both = together.get(pair, 0)
+        scale = lengths[a] * lengths[b]
+        if not both and shared.get(pair, 0.0) / scale < settings.min_edge / 2:
+            continue  # far below the threshold even with the common terms added
+        text = dot(docs[a], docs[b], weights) / scale
         by_events = both / math.sqrt(event_count[a] * event_count[b]) if both else 0.0
         edges[pair] = (1 - settings.event_weight) * text + settings.event_weight * by_events
     groups = average_link(len(ids), edges, settings.threshold)
