@@ -72,6 +72,11 @@ class SearchScreen(Screen[None]):
         self._index_version = -1  # the index version the shown results come from
 
     @property
+    def search_pending(self) -> bool:
+        """A search is waiting for the debounce timer (tests wait on this)."""
+        return self._debounce is not None
+
+    @property
     def explorer_app(self) -> ExplorerApp:
         return self.app  # type: ignore[return-value]
 
@@ -114,7 +119,11 @@ class SearchScreen(Screen[None]):
         self.generation += 1
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.search_now, name="search-debounce")
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
+
+    def _debounced(self) -> None:
+        self._debounce = None
+        self.search_now()
 
     @on(Input.Submitted, "#query")
     def _query_submitted(self) -> None:
@@ -177,17 +186,22 @@ class SearchScreen(Screen[None]):
         self._show_result(message.result)
 
     def _show_result(self, result: SearchResult | None) -> None:
-        self.result = result
+        previous, self.result = self.result, result
         self.query_one(ExpansionLine).show(result)
-        self.query_one(ResultsList).show(result)
+        changed = self.query_one(ResultsList).show(result)
+        same_terms = previous is not None and result is not None and previous.terms == result.terms
+        if not changed and same_terms:
+            return  # same hits, same words: the open article and its marks still hold
         self._loaded_article = None
         self._article_generation += 1
         pane = self.query_one(ArticlePane)
         if result is None or not result.hits:
             pane.clear("No hits." if result is not None else "No article open. Type a query.")
             self.remove_class("-reading")
-        elif self.has_class("-wide"):
-            self._open(result.hits[0].id)
+            return
+        hit = self.query_one(ResultsList).current_hit or result.hits[0]
+        if self.has_class("-wide") or self.has_class("-reading"):
+            self._open(hit.id)
 
     def _index_changed(self, state: IndexState) -> None:
         """Rerun the query whenever the searchable index changed (first built, re-indexed)."""

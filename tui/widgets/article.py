@@ -19,11 +19,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Region, Spacing
 from textual.style import Style
-from textual.widgets import Static
 
 from search.models import Article, Span
 
 from .pager import PagerScroll
+from .quiet import QuietStatic
 from .rich_text import highlighted_text, one_line
 
 MATCH_MARGIN = 2  # lines kept visible above and below the current match
@@ -59,10 +59,10 @@ class ArticlePane(Vertical):
         self.current: int | None = None  # index of the current match
 
     def compose(self) -> ComposeResult:
-        yield Static(id="article-bar", markup=False)
+        yield QuietStatic(id="article-bar", fixed_height=True)
         with ArticleScroll(id="article-scroll"):
-            yield Static(id="article-meta", markup=False)
-            yield Static(id="article-text", markup=False)
+            yield QuietStatic(id="article-meta")
+            yield QuietStatic(id="article-text")
 
     def on_mount(self) -> None:
         self.clear()
@@ -74,6 +74,9 @@ class ArticlePane(Vertical):
 
     def on_descendant_blur(self) -> None:
         self.remove_class("-focused")
+
+    def _part(self, name: str) -> QuietStatic:
+        return self.query_one(f"#{name}", QuietStatic)
 
     @property
     def scroller(self) -> ArticleScroll:
@@ -88,16 +91,16 @@ class ArticlePane(Vertical):
         self.article = None
         self._spans, self._shown, self.current = [], [], None
         self._display_text = ""
-        self.query_one("#article-bar", Static).update(Content("Article"))
-        self.query_one("#article-meta", Static).update(Content(note))
-        self.query_one("#article-text", Static).update(Content(""))
+        self._part("article-bar").show_content(Content("Article"))
+        self._part("article-meta").show_content(Content(note))
+        self._part("article-text").show_content(Content(""))
 
     def show(self, article: Article, spans: list[Span]) -> None:
         """Display ``article`` with ``spans`` marked, scrolled to the top."""
         self.article = article
         self._spans = list(spans)
         self.current = None  # `n` goes to the first match
-        self.query_one("#article-meta", Static).update(self._metadata(article))
+        self._part("article-meta").show_content(self._metadata(article))
         self._render_text()
         self.scroller.scroll_home(animate=False)
 
@@ -118,7 +121,7 @@ class ArticlePane(Vertical):
             self.article.text, self._spans, ".article--match", self.current, CURRENT_MATCH
         )
         self._display_text = content.plain
-        self.query_one("#article-text", Static).update(content)
+        self._part("article-text").show_content(content)
         self._update_bar()
 
     def _update_bar(self) -> None:
@@ -131,7 +134,7 @@ class ArticlePane(Vertical):
             note = f"{count} match{'es' if count != 1 else ''} (n next, N previous)"
         else:
             note = f"match {self.current + 1}/{count} (n next, N previous)"
-        self.query_one("#article-bar", Static).update(Content(f"Article · {note}"))
+        self._part("article-bar").show_content(Content(f"Article · {note}"))
 
     # -- moving between matches ----------------------------------------------
 
@@ -154,7 +157,7 @@ class ArticlePane(Vertical):
 
     def line_of_match(self, index: int) -> int:
         """The wrapped line (0-based, within the text) where match ``index`` starts."""
-        width = max(1, self.query_one("#article-text", Static).content_region.width)
+        width = max(1, self._part("article-text").content_region.width)
         end = self._shown[index].end
         return max(0, len(Content(self._display_text[:end]).wrap(width)) - 1)
 
@@ -162,7 +165,7 @@ class ArticlePane(Vertical):
         """Scroll the least needed to show the current match with a little context."""
         if self.current is None or not self._shown:
             return
-        text = self.query_one("#article-text", Static)
+        text = self._part("article-text")
         y = text.virtual_region.y + text.styles.gutter.top + self.line_of_match(self.current)
         scroller = self.scroller
         margin = max(0, min(MATCH_MARGIN, (scroller.scrollable_content_region.height - 1) // 2))

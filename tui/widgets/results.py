@@ -42,14 +42,22 @@ class ResultsList(OptionList):
         super().__init__(id=id, markup=False)
         self.result: SearchResult | None = None
 
-    def show(self, result: SearchResult | None) -> None:
-        """Replace the list with ``result``'s hits, cursor on the first."""
+    def show(self, result: SearchResult | None) -> bool:
+        """Replace the list with ``result``'s hits, cursor on the first.
+
+        When the hits are the ones already listed (typing on in a query with
+        no hits, say), nothing is redrawn.
+        """
+        old_hits = self.result.hits if self.result is not None else ()
+        new_hits = result.hits if result is not None else ()
         self.result = result
+        if old_hits == new_hits and self.option_count == len(new_hits):
+            return False
         self.clear_options()
-        if result is None or not result.hits:
-            return
-        self.add_options([Option(HitCard(hit), id=hit.id) for hit in result.hits])
-        self.highlighted = 0
+        if new_hits:
+            self.add_options([Option(HitCard(hit), id=hit.id) for hit in new_hits])
+            self.highlighted = 0
+        return True
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         """Move the cursor mark (visible without colour) to the highlighted card."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual.content import Content
-from textual.widgets import Static
 
+from .quiet import QuietStatic
 from .rich_text import one_line
 
 
@@ -63,13 +63,13 @@ def describe(state: IndexState) -> str:
     return note
 
 
-class StatusLine(Static):
+class StatusLine(QuietStatic):
     """One line at the bottom: ``corpus · N articles · freshness``."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"status--stale"}
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id, fixed_height=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "index_state", self.show_state)
@@ -80,4 +80,4 @@ class StatusLine(Static):
         line = Content(" · ".join(parts))
         if state.stale_files and not state.busy:
             line = line.stylize(".status--stale")
-        self.update(line)
+        self.show_content(line)

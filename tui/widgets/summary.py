@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.content import Content
-from textual.widgets import Static
 
 from search.models import SearchResult
 
 from ..messages import SearchRequest
+from .quiet import QuietStatic
 from .rich_text import one_line
 
 
@@ -44,41 +44,41 @@ def filters(request: SearchRequest) -> list[str]:
     return parts
 
 
-class SummaryLine(Static):
+class SummaryLine(QuietStatic):
     """``5 hits · variants on · sources: a · 3 ms``, or the error of the last query."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"summary--count", "summary--error"}
 
     def __init__(self, *, show_timing: bool = True, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id, fixed_height=True)
         self.show_timing = show_timing
 
     def idle(self, request: SearchRequest) -> None:
         """No query yet: say how to start and what is set."""
         mode = "exact words" if request.exact else "spelling variants on"
         parts = ["Type to search", mode, *filters(request)]
-        self.update(Content(" · ".join(parts)))
+        self.show_content(Content(" · ".join(parts)))
 
     def show(self, request: SearchRequest, result: SearchResult) -> None:
         mode = "exact" if result.exact else "variants on"
         rest = [mode, *filters(request)]
         if self.show_timing:
             rest.append(f"{result.elapsed_ms:.0f} ms")
-        self.update(
+        self.show_content(
             Content.assemble((hit_count(result), ".summary--count"), " · ", one_line(" · ".join(rest)))
         )
 
     def error(self, message: str) -> None:
-        self.update(Content.styled(one_line(message), ".summary--error"))
+        self.show_content(Content.styled(one_line(message), ".summary--error"))
 
 
-class ExpansionLine(Static):
+class ExpansionLine(QuietStatic):
     """``Dashty: also Dashti``: the spellings a search added, hidden when there are none."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id, fixed_height=True)
 
     def show(self, result: SearchResult | None) -> None:
         expansions = result.expansions if result is not None else ()
         self.set_class(bool(expansions), "-shown")
-        self.update(Content(one_line("; ".join(e.describe() for e in expansions))))
+        self.show_content(Content(one_line("; ".join(e.describe() for e in expansions))))

@@ -1,0 +1,401 @@
+"""Pilot tests of the explorer app: every flow a person uses, on a real index of the seeds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from search.explorer import Explorer
+from tui.app import ExplorerApp
+from tui.messages import SearchDone, SearchRequest
+from tui.screens.dates import DateDialog
+from tui.screens.help import HelpScreen
+from tui.screens.keys import class_bindings
+from tui.screens.search import SearchScreen
+from tui.screens.sources import SourceList, SourcePicker
+from tui.widgets.article import ArticlePane, ArticleScroll
+from tui.widgets.results import ResultsList
+from tui.widgets.search_box import SearchBox
+from tui.widgets.summary import ExpansionLine, SummaryLine
+
+from .tui_fixtures import (
+    SEEDS,
+    built_seed_index_fixture,  # noqa: F401  (fixture)
+    make_app_fixture,  # noqa: F401  (fixture)
+    screen_text,
+    search_screen,
+    seed_explorer_fixture,  # noqa: F401  (fixture)
+    settle,
+    type_text,
+)
+
+NARROW = (80, 24)
+WIDE = (160, 40)
+
+
+def rendered(widget) -> str:  # type: ignore[no-untyped-def]
+    """The plain text a Static-like widget shows."""
+    return str(widget.render())
+
+
+# -- searching ------------------------------------------------------------------
+
+
+async def test_typing_a_query_shows_hits_and_the_spellings_included(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        assert app.focused is screen.query_one(SearchBox)
+        await type_text(pilot, "Dashty")
+        await settle(pilot)
+        assert screen.result is not None
+        assert screen.result.total == 5
+        assert screen.query_one(ResultsList).option_count == 5
+        assert "Dashty: also Dashti" in rendered(screen.query_one(ExpansionLine))
+        assert screen.query_one(ExpansionLine).display
+        assert rendered(screen.query_one(SummaryLine)).startswith("5 hits")
+        text = screen_text(app)
+        assert "Dashty: also Dashti" in text
+        assert "Afghanistan Conflict" in text
+
+
+async def test_the_first_search_is_run_at_start_when_given(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        assert screen.result is not None and screen.result.total == 5
+        assert screen.query_one(SearchBox).value == "Dashty"
+
+
+async def test_typing_fast_runs_only_the_last_query(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        await type_text(pilot, "Kabul")
+        assert screen.search_pending  # debounced: nothing ran yet
+        await pilot.press(*["backspace"] * 5)
+        await type_text(pilot, "Dashty")
+        await settle(pilot)
+        assert screen.result is not None
+        assert screen.result.query == "Dashty"
+
+
+async def test_results_of_an_older_query_are_dropped(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        shown = screen.result
+        stale = app.explorer.search("Kabul")
+        screen.post_message(SearchDone(screen.generation - 1, SearchRequest("Kabul"), result=stale))
+        await settle(pilot)
+        assert screen.result is shown
+
+
+async def test_a_bad_query_says_why_and_keeps_the_app_running(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        screen.query_one(SearchBox).value = "Dashty"
+        await settle(pilot)
+        screen._refilter(since="not a date")
+        await settle(pilot)
+        assert "not a date" in rendered(screen.query_one(SummaryLine))
+
+
+async def test_toggling_exact_turns_spelling_variants_off_and_on(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        assert screen.result.total == 5
+        await pilot.press("escape")  # leave the search box
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("e")
+        await settle(pilot)
+        assert screen.result.exact and screen.result.total == 3
+        assert not screen.query_one(ExpansionLine).display
+        assert "exact" in rendered(screen.query_one(SummaryLine))
+        await pilot.press("slash")
+        assert isinstance(app.focused, SearchBox)
+        await pilot.press("ctrl+t")  # works while typing, too
+        await settle(pilot)
+        assert not screen.result.exact and screen.result.total == 5
+
+
+async def test_a_query_with_no_hits_says_so(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "zzzqqqxxx")
+        await settle(pilot)
+        screen = search_screen(app)
+        assert screen.result is not None and screen.result.total == 0
+        assert rendered(screen.query_one(SummaryLine)).startswith("no hits")
+
+
+# -- the article pane ---------------------------------------------------------
+
+
+async def test_opening_an_article_and_jumping_between_matches(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        pane = screen.query_one(ArticlePane)
+        assert not pane.display  # narrow: one at a time
+        await pilot.press("enter")  # search box -> hits
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("enter")  # open the first hit
+        await settle(pilot)
+        assert pane.display and not screen.query_one(ResultsList).display
+        assert isinstance(app.focused, ArticleScroll)
+        assert pane.article is not None and pane.article.id == "004_fa9e966636171c75"
+        assert pane.match_count == 4
+        assert pane.current is None
+        await pilot.press("n")
+        assert pane.current == 0
+        await pilot.press("n")
+        assert pane.current == 1
+        await pilot.press("N")
+        assert pane.current == 0
+        await pilot.press("N")  # wraps round to the last match
+        await settle(pilot)
+        assert pane.current == 3
+        scroller = pane.query_one(ArticleScroll)
+        assert scroller.scroll_y > 0  # the last match is below the first screen...
+        text = pane.query_one("#article-text")
+        line = text.virtual_region.y + pane.line_of_match(3)
+        top = scroller.scroll_y
+        assert top <= line < top + scroller.scrollable_content_region.height  # ...and now in view
+        assert "match 4/4" in rendered(pane.query_one("#article-bar"))
+
+
+async def test_article_scrolls_by_pager_keys(make_app) -> None:
+    app = make_app(query="Panjshir")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        scroller = search_screen(app).query_one(ArticleScroll)
+        assert scroller.max_scroll_y > 0
+        await pilot.press("j")
+        assert scroller.scroll_y == 1
+        await pilot.press("k")
+        assert scroller.scroll_y == 0
+        await pilot.press("space")
+        assert scroller.scroll_y > 1
+        await pilot.press("G")
+        assert scroller.scroll_y == scroller.max_scroll_y
+        await pilot.press("g")
+        assert scroller.scroll_y == 0
+
+
+async def test_escape_goes_back_step_by_step(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleScroll)
+        await pilot.press("escape")  # article -> hits
+        assert isinstance(app.focused, ResultsList)
+        assert screen.query_one(ResultsList).display and not screen.query_one(ArticlePane).display
+        await pilot.press("escape")  # hits -> search box
+        assert isinstance(app.focused, SearchBox)
+        await pilot.press("escape")  # search box -> hits (leaves the input)
+        assert isinstance(app.focused, ResultsList)
+
+
+async def test_wide_terminal_shows_hits_and_article_side_by_side(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        assert screen.has_class("-wide")
+        results, pane = screen.query_one(ResultsList), screen.query_one(ArticlePane)
+        assert results.display and pane.display
+        assert pane.region.x >= results.region.right - 1
+        assert pane.article is not None and pane.article.id == "004_fa9e966636171c75"  # follows the cursor
+        await pilot.press("enter", "j")  # to the hits, then the second hit
+        await settle(pilot)
+        assert pane.article.id == screen.result.hits[1].id
+
+
+# -- filters ----------------------------------------------------------------------
+
+
+async def test_filtering_by_source(make_app) -> None:
+    app = make_app(query="Dashty")
+    wanted = "002_026596cb75424136"
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcePicker)
+        listing = app.screen.query_one(SourceList)
+        values = [listing.get_option_at_index(i).value for i in range(listing.option_count)]
+        assert sorted(values) == sorted(name for name, _count in app.explorer.sources())
+        for _ in range(values.index(wanted)):
+            await pilot.press("j")
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        screen = search_screen(app)
+        assert app.screen is screen
+        assert screen.request.sources == (wanted,)
+        assert [hit.source for hit in screen.result.hits] == [wanted]
+        assert f"sources: {wanted}" in rendered(screen.query_one(SummaryLine))
+        # Opening the picker again shows the choice; escape keeps it.
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen.query_one(SourceList).selected == [wanted]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.request.sources == (wanted,)
+
+
+async def test_filtering_by_date_range(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, DateDialog)
+        await type_text(pilot, "someday")
+        await pilot.press("enter")
+        assert isinstance(app.screen, DateDialog)  # refused, with the reason
+        assert "not a date" in rendered(app.screen.query_one("#dates-note"))
+        app.screen.query_one("#since", Input).value = ""
+        await type_text(pilot, "2021-09-07")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = search_screen(app)
+        assert app.screen is screen
+        assert screen.request.since == "2021-09-07"
+        assert screen.result.total == 1
+        assert screen.result.hits[0].date == "2021-09-07"
+
+
+# -- help, palette, quitting ----------------------------------------------------
+
+
+async def test_help_lists_every_key(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = rendered(app.screen.query_one("#help-text"))
+        for cls in (SearchScreen, ResultsList, ArticlePane, ArticleScroll, ExplorerApp):
+            for binding in class_bindings(cls):
+                if binding.description and not binding.system:
+                    assert binding.description in help_text, (cls.__name__, binding.key)
+        for key in ("/", "e, ^t", "n", "N", "j, ↓", "g, home", "G, end", "q", "?, f1", "^p", "esc"):
+            assert key in help_text
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_every_bound_action_is_in_the_command_palette(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for wanted in ("Exact", "Sources", "Dates", "Search", "Back", "Open", "Next match", "Prev match"):
+            assert wanted in titles
+        for wanted in ("Help", "Quit", "Page down", "Top", "Bottom", "Theme"):
+            assert wanted in titles
+        assert "Re-index" not in titles  # offered only when the index is stale
+        # Run one through the real palette.
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Sources")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcePicker)
+
+
+async def test_q_quits_but_types_in_the_search_box(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        assert search_screen(app).query_one(SearchBox).value == "q"
+        assert app.is_running
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_q_quits_from_the_help_screen(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# -- the index --------------------------------------------------------------------
+
+
+async def test_first_use_builds_the_index_in_a_worker(tmp_path: Path) -> None:
+    explorer = Explorer.open(SEEDS, tmp_path / "fresh-index")
+    app = ExplorerApp(explorer, query="Dashty", show_timing=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert app.index_state.exists and app.index_state.articles == 5
+        screen = search_screen(app)
+        assert screen.result is not None and screen.result.total == 5  # the first search waited for it
+        assert "5 articles · index up to date" in screen_text(app)
+    explorer.close()
+
+
+async def test_a_stale_index_is_offered_for_reindexing(tmp_path: Path, built_seed_index: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    explorer = Explorer.open(corpus, tmp_path / "ix")
+    explorer.update()
+    changed = corpus / "000_c214ca5b6237bbef.txt"
+    changed.write_text(changed.read_text() + "\nA new paragraph about Zarafshan.\n")
+    app = ExplorerApp(explorer, query="Zarafshan", show_timing=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        assert app.index_state.stale_files == 1
+        assert "1 file changed since indexing: press r to re-index" in screen_text(app)
+        assert screen.result is not None and screen.result.total == 0  # searched the previous index
+        assert screen.check_action("reindex", ()) is True
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        assert app.index_state.stale_files == 0 and not app.index_state.busy
+        assert "index up to date" in screen_text(app)
+        assert screen.result.total == 1  # the query ran again on the new index
+        assert screen.check_action("reindex", ()) is False
+    explorer.close()
+
+
+async def test_hits_are_a_real_option_list(make_app) -> None:
+    """The list is an OptionList: mouse, paging and the cursor behave as in any Textual app."""
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        results = search_screen(app).query_one(ResultsList)
+        assert isinstance(results, OptionList)
+        await pilot.press("escape", "G")
+        assert results.highlighted == 4
+        await pilot.press("g")
+        assert results.highlighted == 0
+        assert results.current_hit.id == "004_fa9e966636171c75"
