@@ -29,7 +29,7 @@ from .index import (
 )
 from .models import Article, CorpusWarning, Hit, IndexStatus, IndexSummary, SearchResult, Span
 from .query import QueryError, filter_query, make_parser, prepare
-from .variants import Vocabulary, WordStats
+from .variants import Vocabulary
 
 __all__ = [
     "Explorer",
@@ -125,7 +125,7 @@ class Explorer:
         with self._lock:
             searcher = self._current_searcher()
             if self._vocabulary is None:
-                self._vocabulary = _load_vocabulary(searcher)
+                self._vocabulary = self.store.vocabulary(searcher.reader(), searcher.reader().generation())
             return self._vocabulary
 
     def close(self) -> None:
@@ -216,13 +216,3 @@ class Explorer:
             for fields in searcher.all_stored_fields():
                 counts[fields.get("source", "")] += 1
         return counts.most_common()
-
-
-def _load_vocabulary(searcher: Searcher) -> Vocabulary:
-    reader = searcher.reader()
-    capitalised = {term: info.doc_frequency() for term, info in reader.iter_field("names")}
-    stats = {
-        term.decode("utf-8"): WordStats(info.doc_frequency(), capitalised.get(term, 0))
-        for term, info in reader.iter_field("exact")
-    }
-    return Vocabulary(stats)

@@ -31,10 +31,12 @@ from .analysis import exact_analyzer, name_words, stemming_analyzer
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
+from .variants import Vocabulary
 
 SCHEMA_VERSION = 2
 WHOOSH_DIR = "whoosh"
 MANIFEST = "manifest.json"
+VOCABULARY = "vocabulary.json"
 WRITER_LOCK = "writer.lock"
 BIG_BATCH_BYTES = 8 << 20  # above this, let Whoosh analyse in two processes
 
@@ -188,6 +190,18 @@ class IndexStore:
     def generation(self) -> int:
         return whoosh_index.version_in(str(self.whoosh_dir))[1] if self.exists() else -1
 
+    def vocabulary(self, reader: Any, generation: int) -> Vocabulary:
+        """The index's vocabulary: from the cache when it matches ``generation``, else from
+        the lexicon (and cached, when the folder is writable)."""
+        path = self.index_dir / VOCABULARY
+        cached = Vocabulary.load(path, generation)
+        if cached is not None:
+            return cached
+        vocabulary = Vocabulary.from_reader(reader)
+        with contextlib.suppress(OSError):
+            vocabulary.save(path, generation)
+        return vocabulary
+
     def load_manifest(self) -> Manifest:
         path = self.index_dir / MANIFEST
         try:
@@ -285,8 +299,16 @@ class IndexStore:
                 articles=summary[3],
             )
 
+    def _schema_changed(self) -> bool:
+        """True when the manifest was written by a version that analysed text differently."""
+        try:
+            data = json.loads((self.index_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False  # no manifest: recover it from the index instead
+        return data.get("schema") != SCHEMA_VERSION
+
     def _open_for_writing(self) -> tuple[whoosh_index.Index, Manifest]:
-        fresh = not self.exists()
+        fresh = not self.exists() or self._schema_changed()
         if not fresh:
             try:
                 ix = self.open()
@@ -325,7 +347,10 @@ class IndexStore:
     ) -> tuple[int, int, int, int]:
         big = sum(f.size for f, _ in to_read) > BIG_BATCH_BYTES and (os.cpu_count() or 1) > 1
         try:
-            writer = ix.writer(procs=2, multisegment=True, limitmb=128) if big else ix.writer(limitmb=128)
+            # Plain (not compound) segment files: Whoosh copies a compound file's parts into
+            # memory when it opens them, which made every search start-up read the whole index.
+            options = {"limitmb": 128, "compound": False}
+            writer = ix.writer(procs=2, multisegment=True, **options) if big else ix.writer(**options)
         except LockError:
             raise IndexBusy(f"index {self.index_dir} is being updated by another process") from None
         added = updated = removed = 0
@@ -370,6 +395,8 @@ class IndexStore:
         manifest.generation = ix.latest_generation()
         manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
         write_json_atomic(self.index_dir / MANIFEST, manifest.to_json())
+        with ix.reader() as reader:
+            self.vocabulary(reader, manifest.generation)
         ix.close()
         return added, updated, removed, manifest.articles
 

@@ -14,8 +14,11 @@ stemming already covers their inflections.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -59,6 +62,35 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.stats)
+
+    @classmethod
+    def from_reader(cls, reader: Any) -> Vocabulary:
+        """Read word and name counts from a Whoosh reader (about 1 s per 70,000 words)."""
+        capitalised = {term: info.doc_frequency() for term, info in reader.iter_field("names")}
+        return cls(
+            {
+                term.decode("utf-8"): WordStats(info.doc_frequency(), capitalised.get(term, 0))
+                for term, info in reader.iter_field("exact")
+            }
+        )
+
+    def save(self, path: Path, generation: int) -> None:
+        """Cache for the index generation it describes, so start-up does not re-read the lexicon."""
+        from .index import write_json_atomic  # index imports this module
+
+        words = [[w, s.articles, s.capitalised] for w, s in self.stats.items()]
+        write_json_atomic(path, {"generation": generation, "words": words})
+
+    @classmethod
+    def load(cls, path: Path, generation: int) -> Vocabulary | None:
+        """The cached vocabulary, or None when missing, unreadable or for another generation."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("generation") != generation:
+                return None
+            return cls({w: WordStats(a, c) for w, a, c in data["words"]})
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
 
     def variants(self, word: str) -> tuple[str, ...]:
         """Other spellings of ``word`` (already folded) in the corpus, closest and commonest first."""
