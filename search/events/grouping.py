@@ -42,7 +42,7 @@ class EventSettings:
     max_days: int = 7  # passages of articles published further apart are not compared
     max_df_share: float = 0.002  # terms in more than this share of passages do not make candidates
     max_df_floor: int = 40  # ...but any term in at most this many passages does
-    max_df_cap: int = 150  # ...and none in more than this many (pairs grow with the square)
+    max_df_cap: int = 60  # ...and none in more than this many (pairs grow with the square)
     min_edge: float = 0.06  # weaker similarities are dropped before clustering
     entity_weight: float = 1.5
     word_weight: float = 0.8

@@ -33,6 +33,7 @@ class StorySettings:
     max_days: int = 30
     max_df_share: float = 0.05
     max_df_floor: int = 60
+    max_df_cap: int = 60  # pairs grow with the square of a term's frequency
     min_edge: float = 0.05
     entity_weight: float = 1.5
     word_weight: float = 1.0
@@ -85,7 +86,7 @@ def cluster_stories(
     def allowed(a: int, b: int) -> bool:
         return days[a] is None or days[b] is None or abs((days[a] - days[b]).days) <= settings.max_days
 
-    max_df = max(settings.max_df_floor, int(settings.max_df_share * len(ids)))
+    max_df = min(settings.max_df_cap, max(settings.max_df_floor, int(settings.max_df_share * len(ids))))
     shared = candidate_pairs(docs, weights, max_df, allowed)
     lengths = norms(docs, weights)
     # events: how many multi-source events each pair of articles shares

@@ -183,7 +183,15 @@ class EventTable:
         published = {a: r.date for a, r in resolved_records.items()}
         meta = {a: (r.source, r.date, r.title) for a, r in resolved_records.items()}
         groups = cluster_stories(by_article, events, resolver, published, story_settings)
-        stories = [make_story(group, by_article, events, meta) for group in groups]
+        shared = [e for e in events if len(e.sources) > 1]
+        events_of: dict[str, list[Event]] = {}
+        for event in shared:
+            for article_id in event.articles:
+                events_of.setdefault(article_id, []).append(event)
+        stories = []
+        for group in groups:
+            related = {e.id: e for a in group for e in events_of.get(a, [])}
+            stories.append(make_story(group, by_article, list(related.values()), meta))
         used = {t for e in events for t in e.terms}
         return cls(
             resolved_records, events, stories, aliases, {t: w for t, w in weights.items() if t in used}
