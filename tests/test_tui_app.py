@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input, OptionList
 
 from search.explorer import Explorer
@@ -399,3 +400,35 @@ async def test_hits_are_a_real_option_list(make_app) -> None:
         await pilot.press("g")
         assert results.highlighted == 0
         assert results.current_hit.id == "004_fa9e966636171c75"
+
+
+# -- keys typed ahead ---------------------------------------------------------------
+
+
+def burst(app: ExplorerApp, keys: list[tuple[str, str | None]]) -> None:
+    """Deliver keys the way one read from a fast terminal does: all queued before any runs."""
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+def chars(text: str) -> list[tuple[str, str | None]]:
+    return [(char, char) for char in text]
+
+
+async def test_keys_typed_ahead_of_a_focus_change_go_where_they_were_meant(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        # enter leaves the box, j moves to the second hit, enter opens it, n goes to its first match
+        burst(app, [("enter", "\r"), ("j", "j"), ("enter", "\r"), ("n", "n")])
+        await settle(pilot)
+        pane = screen.query_one(ArticlePane)
+        assert screen.query_one(SearchBox).value == "Dashty"
+        assert pane.article is not None and pane.article.id == screen.result.hits[1].id
+        assert pane.current == 0
+        # escape back to the hits, / to the box, and a new query typed straight after
+        burst(app, [("escape", "\x1b"), ("slash", "/"), ("ctrl+u", None), *chars("Kabul")])
+        await settle(pilot)
+        assert screen.query_one(SearchBox).value == "Kabul"
+        assert screen.result.query == "Kabul"

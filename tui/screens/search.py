@@ -1,10 +1,11 @@
 """The search view: query box, hit list, article pane, filters.
 
-How a search flows: every change of the query bumps a generation counter
-and (re)starts a one-shot debounce timer; when it fires, a thread worker
-runs ``Explorer.search`` and posts ``SearchDone`` with the generation it
-started under. Results from an older generation are dropped, so a slow
-search can never overwrite a newer one. Articles load the same way.
+How a search flows: every change of the query (re)starts a one-shot
+debounce timer; when it fires (or on enter), the search gets the next
+generation number and a thread worker runs ``Explorer.search``, posting
+``SearchDone`` with that number. Results of any older generation are
+dropped, so a slow search can never overwrite a newer one. Articles load
+the same way, with their own counter.
 
 Layout: on a wide terminal (``-wide``, 120 columns and more) the hits and
 the article are side by side and the article follows the cursor; on a
@@ -64,12 +65,14 @@ class SearchScreen(Screen[None]):
         super().__init__()
         self.request = SearchRequest(query.strip(), exact=exact)
         self.result: SearchResult | None = None
-        self.generation = 0  # bumped by every change that makes pending work stale
+        self.generation = 0  # bumped by every search started: results of older ones are stale
         self._searched: SearchRequest | None = None  # the last request sent to a worker
         self._debounce: Timer | None = None
         self._article_generation = 0
         self._loaded_article: str | None = None
         self._index_version = -1  # the index version the shown results come from
+        self._shown_generation = -1  # the generation of the results on screen
+        self._to_results_on_arrival = False  # enter was pressed while the search ran
 
     @property
     def search_pending(self) -> bool:
@@ -116,7 +119,6 @@ class SearchScreen(Screen[None]):
         if request == self.request:
             return  # e.g. the box being filled with the initial query, or trailing spaces
         self.request = request
-        self.generation += 1
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
@@ -125,11 +127,17 @@ class SearchScreen(Screen[None]):
         self._debounce = None
         self.search_now()
 
-    @on(Input.Submitted, "#query")
-    def _query_submitted(self) -> None:
+    def action_submit_query(self) -> None:
+        """Enter in the search box: search now, and go to the hits (once they are there)."""
         self.search_now()
+        if self._searched == self.request and self.generation == self._shown_generation:
+            self._to_results_if_any()
+        else:
+            self._to_results_on_arrival = True  # enter pressed before the hits came
+
+    def _to_results_if_any(self) -> None:
         if self.result is not None and self.result.hits:
-            self.query_one(ResultsList).focus()
+            self.set_focus(self.query_one(ResultsList))
 
     def search_now(self, force: bool = False) -> None:
         """Run the current request, unless that exact search already ran (or is running)."""
@@ -137,12 +145,14 @@ class SearchScreen(Screen[None]):
             self._debounce.stop()
             self._debounce = None
         request = self.request
+        self._to_results_on_arrival = False
         if not force and request == self._searched:
             return
         state: IndexState = self.explorer_app.index_state
         if not request.query:
             self._searched = request
             self.generation += 1
+            self._shown_generation = self.generation
             self._show_result(None)
             self.query_one(SummaryLine).idle(request)
             return
@@ -180,10 +190,16 @@ class SearchScreen(Screen[None]):
         if message.generation != self.generation:
             return  # the query changed while this search ran
         if message.error is not None or message.result is None:
+            self._shown_generation = message.generation
+            self._to_results_on_arrival = False
             self.query_one(SummaryLine).error(message.error or "Search failed")
             return
         self.query_one(SummaryLine).show(message.request, message.result)
         self._show_result(message.result)
+        self._shown_generation = message.generation
+        if self._to_results_on_arrival:
+            self._to_results_on_arrival = False
+            self._to_results_if_any()
 
     def _show_result(self, result: SearchResult | None) -> None:
         previous, self.result = self.result, result
@@ -219,12 +235,17 @@ class SearchScreen(Screen[None]):
             self._open(event.option.id)
 
     @on(OptionList.OptionSelected, "#results")
-    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
+    def _hit_clicked(self, event: OptionList.OptionSelected) -> None:
+        self.action_open_hit()
+
+    def action_open_hit(self) -> None:
+        """Open the highlighted hit in the article pane and move there."""
+        hit = self.query_one(ResultsList).current_hit
+        if hit is None:
             return
-        self._open(event.option.id)
+        self._open(hit.id)
         self.add_class("-reading")
-        self.query_one(ArticleScroll).focus()
+        self.set_focus(self.query_one(ArticleScroll))
 
     def _open(self, article_id: str) -> None:
         """Show ``article_id`` in the pane (loading it in a worker unless it is there already)."""
@@ -232,6 +253,7 @@ class SearchScreen(Screen[None]):
             return
         self._loaded_article = article_id
         self._article_generation += 1
+        self.query_one(ArticlePane).expect()
         self._load_article(self._article_generation, article_id, self.result)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
@@ -261,11 +283,11 @@ class SearchScreen(Screen[None]):
 
     def action_focus_search(self) -> None:
         self.remove_class("-reading")
-        self.query_one(SearchBox).focus()
+        self.set_focus(self.query_one(SearchBox))
 
     def action_focus_results(self) -> None:
         self.remove_class("-reading")
-        self.query_one(ResultsList).focus()
+        self.set_focus(self.query_one(ResultsList))
 
     def action_back(self) -> None:
         """Article to hits, search box to hits, hits to search box."""
@@ -303,5 +325,4 @@ class SearchScreen(Screen[None]):
 
     def _refilter(self, **changes: object) -> None:
         self.request = replace(self.request, **changes)  # type: ignore[arg-type]
-        self.generation += 1
         self.search_now()

@@ -25,6 +25,7 @@ from search.models import Article, Span
 from .pager import PagerScroll
 from .quiet import QuietStatic
 from .rich_text import highlighted_text, one_line
+from .typeahead import TypeAhead
 
 MATCH_MARGIN = 2  # lines kept visible above and below the current match
 # The current match is drawn reversed: that survives NO_COLOR and 16 colours.
@@ -32,7 +33,7 @@ MATCH_MARGIN = 2  # lines kept visible above and below the current match
 CURRENT_MATCH = Style(reverse=True, bold=True)
 
 
-class ArticleScroll(PagerScroll):
+class ArticleScroll(TypeAhead, PagerScroll):
     """The scrolling body of the article pane."""
 
 
@@ -57,6 +58,8 @@ class ArticlePane(Vertical):
         self._shown: list[Span] = []  # the same matches in the displayed (escaped) text
         self._display_text = ""
         self.current: int | None = None  # index of the current match
+        self._awaiting = False  # an article is on its way: n/N pressed meanwhile are kept
+        self._pending_steps = 0
 
     def compose(self) -> ComposeResult:
         yield QuietStatic(id="article-bar", fixed_height=True)
@@ -86,8 +89,14 @@ class ArticlePane(Vertical):
     def match_count(self) -> int:
         return len(self._shown)
 
+    def expect(self) -> None:
+        """An article is being loaded: keep n/N pressed until it is shown."""
+        self._awaiting = True
+        self._pending_steps = 0
+
     def clear(self, note: str = "No article open. Pick a hit and press enter.") -> None:
         """Empty the pane, saying why."""
+        self._awaiting = False
         self.article = None
         self._spans, self._shown, self.current = [], [], None
         self._display_text = ""
@@ -103,6 +112,9 @@ class ArticlePane(Vertical):
         self._part("article-meta").show_content(self._metadata(article))
         self._render_text()
         self.scroller.scroll_home(animate=False)
+        steps, self._awaiting, self._pending_steps = self._pending_steps, False, 0
+        for _ in range(abs(steps)):
+            self._step(1 if steps > 0 else -1)
 
     def _metadata(self, article: Article) -> Content:
         facts = [article.date or "undated", article.source]
@@ -145,6 +157,9 @@ class ArticlePane(Vertical):
         self._step(-1)
 
     def _step(self, direction: int) -> None:
+        if self._awaiting:
+            self._pending_steps += direction
+            return
         if not self._shown:
             self.app.bell()
             return

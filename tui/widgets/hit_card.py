@@ -55,13 +55,17 @@ class HitCard(Visual):
         mark = CURSOR_MARK if self.selected else " "
         rank = mark + str(self.hit.rank).rjust(RANK_CELLS - 2) + " "
         date = (self.hit.date or NO_DATE)[:DATE_CELLS].ljust(DATE_CELLS) + " "
-        line = Content.assemble(
-            (rank, ".results--rank"),
-            (date, ".results--date"),
-            (fit(self._source, source_cells(width)).plain, ".results--source"),
-            " ",
-            (self._title.plain, ".results--title"),
-        )
+        source = fit(self._source, source_cells(width)).plain
+        if self.selected:  # on the cursor bar the columns keep its colours, for contrast in any palette
+            line = Content.assemble(rank, date, source, " ", (self._title.plain, ".results--title"))
+        else:
+            line = Content.assemble(
+                (rank, ".results--rank"),
+                (date, ".results--date"),
+                (source, ".results--source"),
+                " ",
+                (self._title.plain, ".results--title"),
+            )
         return line.truncate(width, ellipsis=True)
 
     def snippet(self, width: int) -> list[Content]:

@@ -17,13 +17,14 @@ from textual.widgets.option_list import Option
 from search.models import Hit, SearchResult
 
 from .hit_card import HitCard
+from .typeahead import TypeAhead
 
 
-class ResultsList(OptionList):
+class ResultsList(TypeAhead, OptionList):
     """The hit list; ``enter`` opens the highlighted article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", id="results.open"),
+        Binding("enter", "screen.open_hit", "Open", id="results.open"),
         Binding("j", "cursor_down", "Next hit", show=False, id="results.next"),
         Binding("k", "cursor_up", "Previous hit", show=False, id="results.previous"),
         Binding("g", "first", "First hit", show=False, id="results.first"),

@@ -2,8 +2,8 @@
 
 A blinking cursor repaints twice a second forever, which over SSH is a
 steady trickle of bytes for nothing, so the cursor is steady. Printable keys
-go to the query; the keys that leave the box (escape, down, enter) are
-handled by the screen.
+go to the query; keys typed right after one that leaves the box (enter,
+down, escape) follow the focus (see ``typeahead.py``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from .typeahead import TypeAhead
+
 PLACEHOLDER = 'Search: words, "a phrase", OR, NOT, source:name (/ to come back here)'
 
 
-class SearchBox(Input):
+class SearchBox(TypeAhead, Input):
+    """The query box; ``enter`` searches at once and goes to the hits, ``down`` goes there too."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.submit_query", "Search now", show=False, id="search.submit"),
         Binding("down", "screen.focus_results", "To results", show=False, id="search.to-results"),
     ]
 
