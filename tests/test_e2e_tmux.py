@@ -196,3 +196,12 @@ def test_bytes_written_per_keystroke_are_measured(tmux: Tmux, tmp_path: Path) ->
 
     tmux.send("q")
     tmux.wait_for("explorer exited with 0")
+
+
+def test_tui_command_opens_with_a_first_search(tmux: Tmux) -> None:
+    tmux.start([str(EXPLORER), "tui", "--exact", "Dashty"])
+    screen = tmux.wait_for("3 hits", "exact")
+    assert "also Dashti" not in screen
+    tmux.send("Escape")  # leave the box: q must quit, not type
+    tmux.send("q")
+    tmux.wait_for("explorer exited with 0")

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 
 from search.explorer import Explorer
 from tui.app import ExplorerApp
-from tui.messages import SearchDone, SearchRequest
+from tui.messages import IndexProgress, SearchDone, SearchRequest
 from tui.screens.dates import DateDialog
 from tui.screens.help import HelpScreen
 from tui.screens.keys import class_bindings
@@ -432,3 +432,27 @@ async def test_keys_typed_ahead_of_a_focus_change_go_where_they_were_meant(make_
         await settle(pilot)
         assert screen.query_one(SearchBox).value == "Kabul"
         assert screen.result.query == "Kabul"
+
+
+async def test_indexing_progress_shows_in_the_status_line(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        app.post_message(IndexProgress(2, 5))
+        await pilot.pause()
+        assert "re-indexing (search uses the previous index): 2/5 files" in screen_text(app)
+        assert search_screen(app).check_action("reindex", ()) is False  # not twice at once
+
+
+async def test_escape_then_a_key_read_as_alt_key_is_taken_as_both(make_app) -> None:
+    """Terminals send escape-then-q quickly as alt+q; the explorer binds no alt keys."""
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, SearchBox)
+        app.post_message(events.Key("alt+e", "e"))  # escape, then e (exact)
+        await settle(pilot)
+        screen = search_screen(app)
+        assert screen.query_one(SearchBox).value == "Dashty"
+        assert isinstance(app.focused, ResultsList)
+        assert screen.result.exact
