@@ -1,0 +1,63 @@
+"""The corpus' own evidence of which capitalised words are names.
+
+Why from the corpus: no word list can say that `Resistance` is a common word
+in one corpus and `Baker` a surname in another. A word that the corpus
+writes in lower case at least as often (in number of articles) as it writes
+it capitalised inside a sentence is a common word: `Also`, `Former`,
+`Resistance`. A word seen capitalised only at the start of sentences
+(`Hours before ...`) has no evidence of being a name at all. Compare
+``search.analysis.name_words``, which the index uses for the same purpose.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .lexicon import FUNCTION_WORDS, TIME_WORDS
+from .mentions import ArticleMentions
+from .names import name_key, name_tokens
+
+
+@dataclass(slots=True)
+class CorpusStats:
+    """Article counts per folded word (lower case, capitalised inside a sentence) and cues per name."""
+
+    lower: Counter[str] = field(default_factory=Counter)
+    capital: Counter[str] = field(default_factory=Counter)
+    cues: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> kind cue counts
+    articles: int = 0
+
+    @classmethod
+    def gather(cls, records: Iterable[ArticleMentions]) -> CorpusStats:
+        stats = cls()
+        for record in records:
+            stats.add(record)
+        return stats
+
+    def add(self, record: ArticleMentions) -> None:
+        self.articles += 1
+        self.lower.update(record.lower)
+        capital: set[str] = set()
+        for mention in record.mentions:
+            tokens = name_tokens(mention.text)
+            capital.update(tokens[1:] if mention.initial else tokens)
+            if mention.cues:
+                key = name_key(mention.text)
+                counter = self.cues.get(key)
+                if counter is None:
+                    counter = self.cues[key] = Counter()
+                counter.update(mention.cues)
+        self.capital.update(capital)
+
+    def common(self, word: str) -> bool:
+        """A common word of this corpus: grammar, calendar, or written lower case at least as often."""
+        if word in FUNCTION_WORDS or word in TIME_WORDS:
+            return True
+        lower = self.lower.get(word, 0)
+        return lower > 0 and lower >= self.capital.get(word, 0)
+
+    def seen_as_name(self, word: str) -> bool:
+        """Written capitalised inside a sentence somewhere in the corpus."""
+        return self.capital.get(word, 0) > 0

@@ -1,0 +1,505 @@
+"""From per-article names to corpus entities: which spellings are one entity, and why.
+
+Why several passes instead of one score: evidence comes in different
+strengths and some of it depends on earlier decisions. Merges are applied
+strongest authority first, each checked against the user's splits and
+against kinds (a person is never a place or an organisation):
+
+1. the user's merges;
+2. acronyms the corpus defines (`Inter-Services Intelligence (ISI)`);
+3. spellings: every name token equal or a few edits apart, in order
+   (`Fahim Dashti` = `Fahim Dashty`); one-word names also need the same
+   kind or shared co-mentions, since `Sudan`/`Sedan` are close too;
+4. an organisation and the same name qualified with `of X` when only one
+   such longer name exists (`National Resistance Front of Afghanistan`);
+5. names whose tokens only *sound* alike (`Abdul Wadood Zhor` / `Abdul Wudod
+   Zara`) when the context agrees: a shared title or role is required, plus
+   co-mentioned entities (counted after passes 1-4, so `Dashti`/`Dashty`
+   already count as one), and articles close in date;
+6. acronyms never defined but spelling the initials of a name they appear
+   beside in several articles;
+7. a one-word person name (`President Reagan`) joins the only multi-word
+   person whose surname it is.
+
+Names with different numbers of tokens never merge by spelling: `Ahmad
+Massoud` and `Ahmad Shah Massoud` are a son and his father. To stop chains
+(A~B, B~C, but A far from C) a spelling or context merge also requires the
+two clusters' most frequent names to match at least weakly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .blocking import BlockingStats, candidate_pairs
+from .kinds import ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
+from .lexicon import HONORIFICS, KINSHIP_WORDS
+from .mentions import spells_initials
+from .model import (
+    RULE_ACRONYM,
+    RULE_CONTEXT,
+    RULE_QUALIFIED,
+    RULE_SPELLING,
+    RULE_SURNAME,
+    RULE_USER,
+    Evidence,
+)
+from .names import STRONG, WEAK, NameMatch, compare, core_tokens
+from .resolve import ResolvedArticle
+
+CONTEXT_THRESHOLD = 1.5
+MAX_CONTEXT_ARTICLES = 40
+ACRONYM_SHARE = 0.75
+DATE_WINDOW_DAYS = 3
+
+
+@dataclass(slots=True)
+class Node:
+    """All the corpus knows about one full name (one folded key)."""
+
+    key: str
+    tokens: tuple[str, ...]
+    core: tuple[str, ...]
+    spellings: Counter[str] = field(default_factory=Counter)
+    sources: dict[str, Counter[str]] = field(default_factory=dict)
+    articles: list[int] = field(default_factory=list)
+    titles: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    affiliations: Counter[str] = field(default_factory=Counter)
+    cues: Counter[str] = field(default_factory=Counter)
+    acronyms: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def count(self) -> int:
+        return sum(self.spellings.values())
+
+    @property
+    def display(self) -> str:
+        """The most written full spelling of this key."""
+        full = [s for s in self.spellings if len(s.split()) >= len(self.tokens)] or list(self.spellings)
+        return max(full, key=lambda s: (self.spellings[s], s))
+
+    @property
+    def is_acronym(self) -> bool:
+        if len(self.tokens) != 1:
+            return False
+        written = self.display.replace(".", "")
+        return written.isupper() and 2 <= len(written) <= 6
+
+
+@dataclass(slots=True)
+class Clustering:
+    """The result: nodes, which cluster each belongs to, and the evidence of every merge."""
+
+    nodes: list[Node]
+    node_of: dict[str, int]
+    clusters: list[list[int]]  # node indices per cluster
+    cluster_of: list[int]  # node index -> cluster index
+    evidence: list[list[Evidence]]  # per cluster
+    blocking: BlockingStats
+    conflicts: list[str]  # corrections that could not all be honoured
+
+
+def build_nodes(articles: Sequence[ResolvedArticle]) -> tuple[list[Node], dict[str, int], list[list[int]]]:
+    """One node per distinct full name, and the node indices named in each article."""
+    nodes: list[Node] = []
+    node_of: dict[str, int] = {}
+    article_nodes: list[list[int]] = []
+    for article_index, article in enumerate(articles):
+        here: list[int] = []
+        for local in article.names:
+            index = node_of.get(local.key)
+            if index is None:
+                tokens = tuple(local.key.split())
+                index = node_of[local.key] = len(nodes)
+                nodes.append(Node(local.key, tokens, core_tokens(tokens)))
+            node = nodes[index]
+            node.spellings.update(local.spellings)
+            by_source = node.sources.get(article.source)
+            if by_source is None:
+                by_source = node.sources[article.source] = Counter()
+            by_source.update(local.spellings)
+            node.articles.append(article_index)
+            node.titles.update(local.titles)
+            node.roles.update(local.roles)
+            node.affiliations.update(local.affiliations)
+            node.cues.update(local.cues)
+            node.acronyms.update(local.acronyms)
+            here.append(index)
+        article_nodes.append(here)
+    return nodes, node_of, article_nodes
+
+
+def cluster(
+    articles: Sequence[ResolvedArticle],
+    merges: Iterable[tuple[str, str]] = (),
+    splits: Iterable[tuple[str, str]] = (),
+) -> Clustering:
+    """Cluster the names of resolved articles; ``merges``/``splits`` are user decisions on name keys."""
+    nodes, node_of, article_nodes = build_nodes(articles)
+    dates = [_day(article.date) for article in articles]
+    engine = _Engine(nodes, node_of, article_nodes, dates)
+    conflicts = engine.apply_user(list(merges), list(splits))
+    engine.link_defined_acronyms()
+    pairs, stats = candidate_pairs([node.core for node in nodes])
+    strong, weak = engine.score_pairs(pairs)
+    engine.merge_spellings(strong)
+    engine.merge_qualified()
+    engine.merge_in_context(weak)
+    engine.link_spelled_acronyms()
+    engine.merge_surnames()
+    clusters, cluster_of, evidence = engine.result()
+    return Clustering(nodes, node_of, clusters, cluster_of, evidence, stats, conflicts)
+
+
+def _day(text: str | None) -> date | None:
+    if not text or len(text) < 10:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def title_heads(titles: Iterable[str]) -> set[str]:
+    """`lieutenant general` -> general, `general sahib` -> general; honorifics say nothing."""
+    heads = set()
+    for title in titles:
+        words = [w for w in title.split() if w not in HONORIFICS]
+        if words:
+            heads.add(words[-1])
+    return heads
+
+
+class _Engine:
+    def __init__(
+        self,
+        nodes: list[Node],
+        node_of: dict[str, int],
+        article_nodes: list[list[int]],
+        dates: list[date | None],
+    ) -> None:
+        self.nodes = nodes
+        self.node_of = node_of
+        self.article_nodes = article_nodes
+        self.dates = dates
+        self.parent = list(range(len(nodes)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
+        self.cues: dict[int, Counter[str]] = {i: Counter(node.cues) for i, node in enumerate(nodes)}
+        self.article_sets: dict[int, set[int]] = {i: set(node.articles) for i, node in enumerate(nodes)}
+        self.evidence: dict[int, list[Evidence]] = defaultdict(list)
+        self.cannot: dict[int, set[int]] = defaultdict(set)
+        self.ubiquitous = max(20, len(article_nodes) // 20)
+
+    # -- union-find ------------------------------------------------------------
+
+    def find(self, index: int) -> int:
+        parent = self.parent
+        root = index
+        while parent[root] != root:
+            root = parent[root]
+        while parent[index] != root:
+            parent[index], index = root, parent[index]
+        return root
+
+    def blocked(self, a: int, b: int) -> bool:
+        """The user said some name of one cluster differs from some name of the other."""
+        small, other = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
+        for node in self.members[small]:
+            for enemy in self.cannot.get(node, ()):
+                if self.find(enemy) == other:
+                    return True
+        return False
+
+    def union(self, a: int, b: int, evidence: Evidence, check_kind: bool = True) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or self.blocked(ra, rb):
+            return False
+        if check_kind and conflict(self.cues[ra], self.cues[rb]):
+            return False
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        self.cues[ra].update(self.cues.pop(rb))
+        self.article_sets[ra] |= self.article_sets.pop(rb)
+        self.evidence[ra].extend(self.evidence.pop(rb, []))
+        self.evidence[ra].append(evidence)
+        return True
+
+    def head(self, root: int) -> Node:
+        """The cluster's most mentioned full name (several words beat one)."""
+        return max(
+            (self.nodes[i] for i in self.members[root]), key=lambda n: (len(n.core) >= 2, n.count, n.key)
+        )
+
+    def kind(self, root: int) -> str:
+        return decide_kind(self.cues[root])
+
+    # -- passes ----------------------------------------------------------------
+
+    def apply_user(self, merges: list[tuple[str, str]], splits: list[tuple[str, str]]) -> list[str]:
+        conflicts = []
+        for a, b in splits:
+            ia, ib = self.node_of.get(a), self.node_of.get(b)
+            if ia is not None and ib is not None and ia != ib:
+                self.cannot[ia].add(ib)
+                self.cannot[ib].add(ia)
+        for a, b in merges:
+            ia, ib = self.node_of.get(a), self.node_of.get(b)
+            if ia is None or ib is None or ia == ib:
+                continue
+            na, nb = self.nodes[ia], self.nodes[ib]
+            evidence = Evidence(na.display, nb.display, RULE_USER, 1.0, reasons=("merged by a user",))
+            if not self.union(ia, ib, evidence, check_kind=False) and self.find(ia) != self.find(ib):
+                conflicts.append(f"merge {na.display} / {nb.display} contradicts a split; the split wins")
+        return conflicts
+
+    def link_defined_acronyms(self) -> None:
+        definitions: dict[str, Counter[int]] = defaultdict(Counter)
+        for index, node in enumerate(self.nodes):
+            for acronym, count in node.acronyms.items():
+                definitions[acronym.replace(".", "").lower()][index] += count
+        for index, node in enumerate(self.nodes):
+            if not node.is_acronym:
+                continue
+            defined = definitions.get(node.key)
+            if not defined:
+                continue
+            total = sum(defined.values())
+            target, count = defined.most_common(1)[0]
+            if count < ACRONYM_SHARE * total:
+                continue
+            long_form = self.nodes[target].display
+            reason = (
+                f"{node.display} is defined as '{long_form}' in {count} article{'s' if count > 1 else ''}"
+            )
+            self.union(index, target, Evidence(node.display, long_form, RULE_ACRONYM, 1.0, reasons=(reason,)))
+
+    def score_pairs(
+        self, pairs: list[tuple[int, int]]
+    ) -> tuple[list[tuple[float, int, int, NameMatch]], list[tuple[float, int, int, NameMatch]]]:
+        strong, weak = [], []
+        nodes = self.nodes
+        for i, j in pairs:
+            a, b = nodes[i], nodes[j]
+            if a.is_acronym or b.is_acronym:
+                continue
+            match = compare(a.core, b.core)
+            if match.kind == STRONG:
+                strong.append((match.score, i, j, match))
+            elif match.kind == WEAK:
+                weak.append((match.score, i, j, match))
+        order = lambda item: (-item[0], nodes[item[1]].key, nodes[item[2]].key)  # noqa: E731
+        strong.sort(key=order)
+        weak.sort(key=order)
+        return strong, weak
+
+    def _compatible_heads(self, i: int, j: int) -> bool:
+        ha, hb = self.head(self.find(i)), self.head(self.find(j))
+        if ha is self.nodes[i] and hb is self.nodes[j]:
+            return True
+        return bool(compare(ha.core, hb.core).kind)
+
+    def merge_spellings(self, strong: list[tuple[float, int, int, NameMatch]]) -> None:
+        for score, i, j, match in strong:
+            if self.find(i) == self.find(j) or not self._compatible_heads(i, j):
+                continue
+            a, b = self.nodes[i], self.nodes[j]
+            reasons = [match.describe(person=self._personish(i, j))]
+            if len(a.core) == 1:
+                same_kind = self.kind(self.find(i)) == self.kind(self.find(j)) != UNKNOWN
+                shared = self._shared_comentions(i, j)
+                if not same_kind and len(shared) < 2:
+                    continue
+                if same_kind:
+                    reasons.append(f"both {self.kind(self.find(i))}s")
+                if shared:
+                    reasons.append("co-mentioned with " + ", ".join(shared[:4]))
+            extra, _ = self._roles_in_common(i, j)
+            reasons.extend(extra)
+            self.union(i, j, Evidence(a.display, b.display, RULE_SPELLING, score, reasons=tuple(reasons)))
+
+    def merge_qualified(self) -> None:
+        """`National Resistance Front` = `National Resistance Front of Afghanistan` (one such longer name)."""
+        by_prefix: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for index, node in enumerate(self.nodes):
+            if "of" in node.tokens[2:]:
+                cut = node.tokens.index("of", 2)
+                by_prefix[node.tokens[:cut]].append(index)
+        for prefix, longer in by_prefix.items():
+            short = self.node_of.get(" ".join(prefix))
+            if short is None or self.kind(self.find(short)) != ORG:
+                continue
+            roots = {self.find(i) for i in longer}
+            if len(roots) != 1:
+                continue
+            target = longer[0]
+            if self.kind(self.find(target)) not in (ORG, UNKNOWN):
+                continue
+            a, b = self.nodes[short], self.nodes[target]
+            qualifier = " ".join(b.display.split()[len(a.display.split()) :])
+            reason = f"the same organisation name, once qualified '{qualifier}' (the only such longer name)"
+            self.union(short, target, Evidence(a.display, b.display, RULE_QUALIFIED, 1.0, reasons=(reason,)))
+
+    def merge_in_context(self, weak: list[tuple[float, int, int, NameMatch]]) -> None:
+        scored = []
+        for score, i, j, match in weak:
+            if self.find(i) == self.find(j):
+                continue
+            context, reasons = self.context(i, j)
+            if context >= CONTEXT_THRESHOLD:
+                scored.append((context + score, context, score, i, j, match, reasons))
+        scored.sort(key=lambda item: (-item[0], self.nodes[item[3]].key, self.nodes[item[4]].key))
+        for _total, context, score, i, j, match, reasons in scored:
+            if self.find(i) == self.find(j) or not self._compatible_heads(i, j):
+                continue
+            a, b = self.nodes[i], self.nodes[j]
+            all_reasons = (match.describe(person=self._personish(i, j)), *reasons)
+            evidence = Evidence(a.display, b.display, RULE_CONTEXT, score, round(context, 2), all_reasons)
+            self.union(i, j, evidence)
+
+    def context(self, i: int, j: int) -> tuple[float, list[str]]:
+        """Evidence beyond the strings; a shared title or role is required."""
+        reasons, score = self._roles_in_common(i, j)
+        if not score:
+            return 0.0, []
+        shared = self._shared_comentions(i, j)
+        if shared:
+            weight = 0.0
+            for name in shared:
+                weight += 0.5 if len(name.split()) >= 2 else 0.25
+            score += min(1.5, weight)
+            reasons.append("co-mentioned with " + ", ".join(shared[:4]))
+        gap = self._date_gap(i, j)
+        if gap is not None and gap <= DATE_WINDOW_DAYS:
+            score += 0.5
+            reasons.append(
+                "reported the same day" if gap == 0 else f"reported {gap} day{'s' * (gap > 1)} apart"
+            )
+        return score, reasons
+
+    def _roles_in_common(self, i: int, j: int) -> tuple[list[str], float]:
+        a, b = self.nodes[i], self.nodes[j]
+        reasons: list[str] = []
+        score = 0.0
+        titles = title_heads(a.titles) & title_heads(b.titles)
+        if titles:
+            score += 1.0
+            reasons.append("both " + ", ".join(f"'{t.title()}'" for t in sorted(titles)))
+        roles = (set(a.roles) & set(b.roles)) - KINSHIP_WORDS - titles
+        if roles:
+            score += 0.75
+            text = "both " + ", ".join(f"'{r}'" for r in sorted(roles))
+            groups = {self._root_of_key(k) for k in a.affiliations} & {
+                self._root_of_key(k) for k in b.affiliations
+            }
+            groups.discard(None)
+            if groups:
+                score += 0.5
+                text += " of the " + self.head(groups.pop()).display  # type: ignore[arg-type]
+            reasons.append(text)
+        return reasons, score
+
+    def _root_of_key(self, key: str) -> int | None:
+        index = self.node_of.get(key)
+        return None if index is None else self.find(index)
+
+    def _comentioned(self, index: int) -> set[int]:
+        own = self.find(index)
+        roots = set()
+        for article in self.nodes[index].articles[:MAX_CONTEXT_ARTICLES]:
+            for other in self.article_nodes[article]:
+                root = self.find(other)
+                if root != own:
+                    roots.add(root)
+        return roots
+
+    def _shared_comentions(self, i: int, j: int) -> list[str]:
+        """Names of entities mentioned beside both (ubiquitous ones left out), most specific first."""
+        shared = self._comentioned(i) & self._comentioned(j)
+        shared.discard(self.find(i))
+        shared.discard(self.find(j))
+        heads = [
+            self.head(root)
+            for root in shared
+            if len(self.article_sets[root]) <= self.ubiquitous and not self.head(root).is_acronym
+        ]
+        heads.sort(key=lambda n: (-len(n.core), -n.count, n.key))
+        return [node.display for node in heads]
+
+    def _date_gap(self, i: int, j: int) -> int | None:
+        days_a = {self.dates[k] for k in self.nodes[i].articles[:MAX_CONTEXT_ARTICLES]} - {None}
+        days_b = {self.dates[k] for k in self.nodes[j].articles[:MAX_CONTEXT_ARTICLES]} - {None}
+        if not days_a or not days_b:
+            return None
+        return min(abs((x - y).days) for x in days_a for y in days_b)  # type: ignore[operator]
+
+    def _personish(self, i: int, j: int) -> bool:
+        kinds = {self.kind(self.find(i)), self.kind(self.find(j))}
+        return PERSON in kinds or kinds == {UNKNOWN}
+
+    def link_spelled_acronyms(self) -> None:
+        """An acronym never defined, beside a name whose initials it spells in several articles."""
+        for index, node in enumerate(self.nodes):
+            if not node.is_acronym or self.find(index) != index or len(self.members[index]) > 1:
+                continue
+            together: Counter[int] = Counter()
+            for article in node.articles:
+                for other in self.article_nodes[article]:
+                    candidate = self.nodes[other]
+                    if len(candidate.core) >= 2 and spells_initials(node.display, candidate.display):
+                        together[self.find(other)] += 1
+            together = Counter({root: n for root, n in together.items() if self.kind(root) != PERSON})
+            if len(together) != 1:
+                continue
+            root, count = together.most_common(1)[0]
+            if count < 2:
+                continue
+            long_form = self.head(root).display
+            reason = f"{node.display} spells the initials of {long_form}, named beside it in {count} articles"
+            self.union(index, root, Evidence(node.display, long_form, RULE_ACRONYM, 1.0, reasons=(reason,)))
+
+    def merge_surnames(self) -> None:
+        """`President Reagan` alone joins the only multi-word person whose surname is Reagan."""
+        by_surname: dict[str, set[int]] = defaultdict(set)
+        for index, node in enumerate(self.nodes):
+            if len(node.core) >= 2:
+                by_surname[node.core[-1]].add(index)
+        for index, node in enumerate(self.nodes):
+            if len(node.core) != 1 or node.is_acronym or len(self.members[self.find(index)]) > 1:
+                continue
+            if self.kind(self.find(index)) != PERSON:
+                continue
+            holders = by_surname.get(node.core[0])
+            if not holders:
+                continue
+            roots = {self.find(i) for i in holders}
+            people = {root for root in roots if self.kind(root) == PERSON}
+            unclear = [root for root in roots - people if self.kind(root) not in (ORG, PLACE)]
+            if len(people) != 1 or unclear:
+                continue  # two people, or a name of unknown kind, bear that surname
+            root = people.pop()
+            full = self.head(root).display
+            titles = ", ".join(sorted(node.titles)) or ", ".join(sorted(node.roles))
+            said = f" ({titles})" if titles else ""
+            reason = f"'{node.display}'{said} used alone; {full} is the only person with that surname"
+            self.union(index, root, Evidence(node.display, full, RULE_SURNAME, 1.0, reasons=(reason,)))
+
+    # -- result ----------------------------------------------------------------
+
+    def result(self) -> tuple[list[list[int]], list[int], list[list[Evidence]]]:
+        roots = sorted(self.members, key=lambda r: min(self.nodes[i].key for i in self.members[r]))
+        clusters = [sorted(self.members[root]) for root in roots]
+        cluster_of = [0] * len(self.nodes)
+        for number, members in enumerate(clusters):
+            for node in members:
+                cluster_of[node] = number
+        evidence = [list(self.evidence.get(root, [])) for root in roots]
+        return clusters, cluster_of, evidence
+
+
+__all__ = ["Clustering", "Node", "build_nodes", "cluster", "title_heads"]

@@ -1,0 +1,86 @@
+"""What kind of thing a name is, from the cues around its mentions.
+
+Why weights and a margin: one `in Kabul` does not make a place, and an
+organisation also `said` things. Each cue votes for a kind with a weight
+(strong cues: a title, an organisation word or a place word inside the name;
+weak ones: `X said`, `in X`); a kind is given only when its votes are
+enough and clearly ahead of the runner-up. Otherwise the kind is `unknown`,
+which is an honest answer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+PERSON, ORG, PLACE, OTHER, UNKNOWN = "person", "org", "place", "other", "unknown"
+KINDS = (PERSON, ORG, PLACE, OTHER, UNKNOWN)
+
+CUE_WEIGHTS: dict[str, tuple[str, float]] = {
+    "T": (PERSON, 3.0),
+    "r": (PERSON, 1.0),
+    "k": (PERSON, 1.5),
+    "s": (PERSON, 0.4),
+    "O": (ORG, 3.0),
+    "o": (ORG, 1.0),
+    "a": (ORG, 0.3),
+    "P": (PLACE, 3.0),
+    "p": (PLACE, 1.5),
+    "i": (PLACE, 1.0),
+}
+CUE_NAMES = {
+    "T": "title",
+    "r": "role word",
+    "k": "family word",
+    "s": "speech verb",
+    "O": "organisation word",
+    "o": "organisation noun",
+    "a": "acronym",
+    "P": "place word",
+    "p": "place noun",
+    "i": "'in'",
+}
+MIN_VOTES = 1.0
+MARGIN = 2.0  # the winner needs this many times the runner-up's votes
+
+
+def kind_votes(cues: Mapping[str, int]) -> Counter[str]:
+    """Votes per kind from cue counts (a cue code -> how many mentions showed it)."""
+    votes: Counter[str] = Counter()
+    for code, count in cues.items():
+        kind, weight = CUE_WEIGHTS.get(code, (UNKNOWN, 0.0))
+        if weight:
+            votes[kind] += weight * count
+    return votes
+
+
+def decide_kind(cues: Mapping[str, int]) -> str:
+    """The kind the cues support clearly, else `unknown`."""
+    votes = kind_votes(cues)
+    if not votes:
+        return UNKNOWN
+    ranked = votes.most_common(2)
+    best, score = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if score >= MIN_VOTES and score >= MARGIN * runner:
+        return best
+    return UNKNOWN
+
+
+def conflict(a: Mapping[str, int], b: Mapping[str, int]) -> bool:
+    """Whether two cue sets say two different kinds that cannot be one thing.
+
+    A person is never an organisation or a place. Organisations and places
+    are allowed to meet: countries and cities act as governments in news
+    (`Pakistan accused ...`).
+    """
+    kind_a, kind_b = decide_kind(a), decide_kind(b)
+    if UNKNOWN in (kind_a, kind_b) or kind_a == kind_b:
+        return False
+    return PERSON in (kind_a, kind_b)
+
+
+def describe_cues(cues: Mapping[str, int]) -> str:
+    """`title x2, role word x1`: why a kind was given."""
+    parts = [f"{CUE_NAMES.get(code, code)} x{count}" for code, count in Counter(cues).most_common()]
+    return ", ".join(parts)

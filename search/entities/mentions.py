@@ -1,0 +1,522 @@
+"""Name mentions in one article: capitalised sequences, their titles, roles and kind cues.
+
+Why per article and corpus-free: extraction is the expensive step, so it runs
+once per article when the article is indexed and its result is stored; a
+changed article is re-extracted alone. Whatever needs the whole corpus (is
+`Resistance` a common word here? which `Massoud` is meant?) is decided later,
+from these stored records, in ``resolve``. So extraction keeps every
+candidate, marks the doubtful ones (``initial``: the capital may be grammar),
+and records the words the article writes in lower case as the corpus'
+evidence of common words.
+
+What one mention holds: the name as written without its title or possessive
+(`Lt Gen Faiz Hameed's` -> `Faiz Hameed`, title `lieutenant general`), its
+character offsets in the text, the role words around it (`spokesperson`), an
+organisation named with that role (`NRF's leader Massoud` -> `NRF`), an
+acronym it defines (`Inter-Services Intelligence (ISI)`), kind cues, and the
+index of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..analysis import WORD_PATTERN, fold
+from ..models import Article
+from .lexicon import (
+    ABBREVIATIONS,
+    AMBIGUOUS_TITLES,
+    DIRECTIONS,
+    FUNCTION_WORDS,
+    KINSHIP_WORDS,
+    NAME_PARTICLES,
+    ORG_WORDS,
+    PERSON_TITLES,
+    PLACE_NOUNS,
+    PLACE_PREPOSITIONS,
+    PLACE_WORDS,
+    QUALIFIERS,
+    ROLE_WORDS,
+    SPEECH_VERBS,
+    TIME_WORDS,
+    TITLE_EXPANSIONS,
+    WEEKDAYS,
+)
+
+# Kind cue codes kept with each mention (weights live in ``kinds``):
+#   T title or honorific in the name      r role word beside it     k kinship word beside it
+#   s a speech verb follows ("X said")    O organisation word in it  o organisation noun follows
+#   P place word in it ("Valley")        p place noun follows or "north of X"   i "in X"
+#   a written as an acronym
+CUE_CODES = "TrksOoPpia"
+
+_UPPER = "".join(ch for ch in map(chr, range(0x2FFFF)) if ch.isupper() or ch.istitle())
+_UPPER_CLASS = "[" + re.escape(_UPPER) + "]"
+_PREFIXED = r"(?:al|el|ad|an|ar|as|ash|at|az|ul|ud|abu|bin|ibn)[-‐'’]"
+_WORD = rf"(?:{_UPPER_CLASS}|{_PREFIXED}{_UPPER_CLASS})\w*(?:['’\-‐.]\w+)*"
+_H = r"[^\S\r\n]"  # horizontal white space, no-break space included
+_GAP = rf"(?:{_H}+|{_H}*\r?\n{_H}?)"
+_LINKS = "|".join(sorted((*NAME_PARTICLES, "of", "for", "on", "and", "&"), key=len, reverse=True))
+_LINK = rf"(?:{_LINKS})"
+SEQUENCE = re.compile(rf"{_WORD}(?:\.?{_GAP}(?:{_LINK}{_GAP})?{_WORD})*(?:['’]s?)?")
+TOKEN = re.compile(rf"{_WORD}|(?<![\w'’\-])(?:{_LINKS})(?![\w'’\-])")
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n[ \t]{2,}|\n(?=[-*•])")
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
+_AFTER_ROLE = re.compile(
+    r"\s*,\s*(?:(?:the|a|an|its|his|her|their|\w+['’]s)\s+)?"
+    r"(?:(?:former|late|acting|deputy|senior|chief|main|top|vice|then|first|new|military|political)\s+)*"
+    r"([a-z][\w\-]*)(?:\s+of\s+(?:the\s+)?([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*))?"
+)
+_AFTER_WORD = re.compile(rf"{_H}*\r?\n?{_H}*([a-z][\w\-]*)")
+_BEFORE_WORDS = re.compile(rf"([\w\-'’()]+){_H}*(,?){_H}*\r?\n?{_H}*$")
+_ORG_NOUNS_AFTER = frozenset("group network movement party company agency militia firm".split())
+_OPENERS = frozenset('.!?:;|•*"“‘(—–-[')
+_CLOSERS = frozenset('.!?:;"”’)')
+_CONTEXT = 48
+_SPACES = " \t\u00a0\u2007\u202f\u2009\u200a\u3000"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One name as written in one article (title, possessive and surrounding words removed)."""
+
+    start: int  # offsets of ``text`` in the article text
+    end: int
+    text: str  # the name as written, whitespace normalised: "Faiz Hameed"
+    title: str = ""  # title written in the name, normalised: "lieutenant general"
+    roles: tuple[str, ...] = ()  # role or family words beside it: ("chief",)
+    affiliation: str = ""  # a name given with the role: "ISI" in "(ISI) chief Lt Gen Faiz Hameed"
+    acronym: str = ""  # acronym defined right after it: "ISI" for "Inter-Services Intelligence (ISI)"
+    cues: str = ""  # kind cue codes (see CUE_CODES)
+    initial: bool = False  # its first word opens a sentence, so its capital may be grammar
+    sentence: int = 0  # index of its sentence in the article
+    lead: int = 0  # when ``initial`` and several words: offset of the second word from ``start``
+
+
+@dataclass(slots=True)
+class ArticleMentions:
+    """What extraction keeps of one article: its mentions and its lower-case words."""
+
+    id: str
+    source: str
+    date: str | None
+    mentions: tuple[Mention, ...] = ()
+    lower: frozenset[str] = field(default_factory=frozenset)  # folded words written in lower case
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    folded: str
+    link: bool  # a lower-case connector (of, bin, al, and ...)
+
+
+def extract(article: Article) -> ArticleMentions:
+    """Mentions and lower-case word evidence of one article (body text only; titles are often Title Case)."""
+    text = article.text or ""
+    lower = frozenset(
+        folded
+        for word in {m.group() for m in WORD_PATTERN.finditer(text)}
+        if word[0].islower() and len(word) > 1
+        for folded in (fold(word),)
+        if folded not in FUNCTION_WORDS
+    )
+    return ArticleMentions(article.id, article.source, article.date, tuple(extract_mentions(text)), lower)
+
+
+def extract_mentions(text: str) -> list[Mention]:
+    """Every candidate name mention in ``text``, in order of appearance."""
+    if not text:
+        return []
+    sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    chunks: list[list[_Token]] = []
+    initials: list[bool] = []
+    for match in SEQUENCE.finditer(text):
+        tokens = _tokens(match.group(), match.start())
+        if not tokens:
+            continue
+        first = True
+        for chunk in _split(tokens, text):
+            chunks.append(chunk)
+            initials.append(first and _opens_sentence(text, chunk[0].start))
+            first = False
+    mentions: list[Mention] = []
+    for chunk, initial in zip(chunks, initials, strict=True):
+        mentions.extend(_mentions_of(chunk, initial, text, sentence_starts))
+    return mentions
+
+
+def _tokens(sequence: str, offset: int) -> list[_Token]:
+    tokens = []
+    for match in TOKEN.finditer(sequence):
+        word = match.group()
+        start = offset + match.start()
+        link = not (
+            word[0].isupper() or "-" in word[:4] or "‐" in word[:4] or "’" in word[:4] or "'" in word[:4]
+        )
+        if link and word.lower() not in NAME_PARTICLES and word not in ("of", "for", "on", "and", "&"):
+            link = False
+        tokens.append(_Token(word, start, start + len(word), fold(word.rstrip(".")), link))
+    return tokens
+
+
+def _split(tokens: list[_Token], text: str) -> list[list[_Token]]:
+    """Cut a capitalised run where it is not one name: sentence dots, possessives, grammar words."""
+    chunks: list[list[_Token]] = []
+    current: list[_Token] = []
+    for index, token in enumerate(tokens):
+        word = token.text
+        if not token.link and _grammar_word(token, current, text) and not _caps(word):
+            if current:
+                chunks.append(current)
+            current = []
+            continue
+        possessive = word.endswith(("'s", "’s", "'", "’")) and len(word) > 2
+        if possessive:
+            cut = 2 if word.endswith(("'s", "’s")) else 1
+            token = _Token(word[:-cut], token.start, token.end - cut, token.folded, False)
+        current.append(token)
+        follows_dot = index + 1 < len(tokens) and text[token.end : token.end + 1] == "."
+        if possessive or (follows_dot and not _abbreviation(token)):
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    out = []
+    for chunk in chunks:
+        out.extend(_check_links(chunk))
+    return out
+
+
+def _grammar_word(token: _Token, current: list[_Token], text: str) -> bool:
+    """Function words, weekdays and months; a month right after a name is a name (`Theresa May`)."""
+    if token.folded in FUNCTION_WORDS:
+        return True
+    if token.folded not in TIME_WORDS:
+        return False
+    if token.folded in WEEKDAYS or not current or current[-1].link:
+        return True
+    return bool(re.match(r"\.?[ \t]*\d", text[token.end : token.end + 4]))
+
+
+def _caps(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def _abbreviation(token: _Token) -> bool:
+    """A dot after `Gen`, `Dr`, `W` or `U.S` does not end the sentence."""
+    word = token.text
+    return len(word) == 1 or token.folded in ABBREVIATIONS or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+
+
+def _check_links(chunk: list[_Token]) -> list[list[_Token]]:
+    """Keep `of`/`and` only inside organisation and place names; particles only between names."""
+    while chunk and chunk[0].link:
+        chunk = chunk[1:]
+    while chunk and chunk[-1].link:
+        chunk = chunk[:-1]
+    if not chunk:
+        return []
+    pieces: list[list[_Token]] = []
+    current: list[_Token] = []
+    seen_of = False
+    for token in chunk:
+        if token.link and token.text in ("of", "for", "on", "and", "&"):
+            head = {t.folded for t in current if not t.link}
+            organised = bool(head & (ORG_WORDS | PLACE_WORDS)) or _is_title_run(current)
+            keep = organised and (token.text in ("of", "for", "on") or seen_of or token.text == "&")
+            if token.text == "&":
+                keep = bool(current)
+            if keep:
+                seen_of = seen_of or token.text == "of"
+                current.append(token)
+                continue
+            if current:
+                pieces.append(current)
+            current = []
+            seen_of = False
+            continue
+        current.append(token)
+    if current:
+        pieces.append(current)
+    cleaned = []
+    for piece in pieces:
+        while piece and piece[-1].link:
+            piece = piece[:-1]
+        if piece:
+            cleaned.append(piece)
+    return cleaned
+
+
+def _title_word(folded: str) -> bool:
+    parts = folded.replace("‐", "-").split("-")
+    return all(part in PERSON_TITLES for part in parts if part)
+
+
+def _qualifier(folded: str) -> bool:
+    return folded in QUALIFIERS or _title_word(folded)
+
+
+def _is_title_run(tokens: list[_Token]) -> bool:
+    words = [t.folded for t in tokens if not t.link]
+    return bool(words) and all(_qualifier(w) for w in words) and _title_word(words[-1])
+
+
+def _opens_sentence(text: str, position: int) -> bool:
+    """Whether the word at ``position`` opens a sentence (so its capital says nothing)."""
+    index = position - 1
+    while index >= 0 and text[index] in _SPACES:
+        index -= 1
+    quoted = False
+    while index >= 0 and text[index] in "\"“‘'([":
+        quoted = True
+        index -= 1
+        while index >= 0 and text[index] in _SPACES:
+            index -= 1
+    if index < 0 or (quoted and text[index] in ",:;"):
+        return True  # `said, "Wherever you are`: a quotation opens a sentence
+    char = text[index]
+    if char in "-‐" and index + 1 < len(text) and text[index + 1] not in _SPACES:
+        return False  # `anti-Taliban`: a hyphen inside a word opens nothing
+    if char in _OPENERS:
+        return True
+    if char in "\r\n":
+        line_start = index + 1
+        after = text[line_start:position]
+        if len(after) >= 2 and after[0] in _SPACES and (after[1] in _SPACES or after[0] == "\t"):
+            return True
+        back = index - 1
+        while back >= 0 and text[back] in _SPACES + "\r":
+            back -= 1
+        return back < 0 or text[back] == "\n" or text[back] in _CLOSERS
+    return False
+
+
+def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts: list[int]) -> list[Mention]:
+    """One capitalised chunk -> a mention (or two, when an organisation precedes a title or an expansion)."""
+    words = [t for t in chunk if not t.link]
+    if sum(1 for t in words if len(t.text) >= 4 and t.text.isupper()) >= 2:
+        return []  # a heading or a line in capitals: case says nothing there
+    if initial:
+        while chunk and not chunk[0].link and chunk[0].folded in FUNCTION_WORDS:
+            chunk = chunk[1:]
+            initial = False
+    if not chunk or _is_title_run(chunk):
+        return []  # nothing but a title: `President`, `Vice President`
+    out: list[Mention] = []
+    title_tokens: list[_Token] = []
+    title_end = _leading_title(chunk)
+    if title_end:
+        title_tokens, chunk = chunk[:title_end], chunk[title_end:]
+        initial = False
+    else:
+        inner = _inner_title(chunk)
+        if inner:
+            org_end, name_start = inner
+            out.extend(_mentions_of(chunk[:org_end], initial, text, sentence_starts))
+            title_tokens, chunk = chunk[org_end:name_start], chunk[name_start:]
+            initial = False
+    acronym = ""
+    defined = _ACRONYM_AFTER.match(text, chunk[-1].end)
+    if defined and not title_tokens and sum(1 for t in chunk if not t.link) >= 2:
+        candidate = defined.group(1).replace(".", "")
+        begin = _expansion_start(chunk, candidate)
+        if begin is not None:
+            acronym = candidate
+            if begin:
+                out.extend(_mentions_of(chunk[:begin], initial, text, sentence_starts))
+                chunk = chunk[begin:]
+                initial = False
+    start, end = chunk[0].start, chunk[-1].end
+    folded_words = [t.folded for t in chunk if not t.link]
+    cues = []
+    if title_tokens:
+        cues.append("T")
+    if any(part in ORG_WORDS for w in folded_words for part in w.split("-")):
+        cues.append("O")
+    elif len(folded_words) > 1 and folded_words[-1].split("-")[-1] in PLACE_WORDS:
+        cues.append("P")
+    if len(folded_words) == 1 and _caps(chunk[0].text) and len(chunk[0].text) <= 6:
+        cues.append("a")
+    roles, affiliation, context_cues = _context(text, start, end)
+    cues.extend(context_cues)
+    out.append(
+        Mention(
+            start=start,
+            end=end,
+            text=" ".join(t.text for t in chunk),
+            title=_normalise_title(title_tokens),
+            roles=roles,
+            affiliation=affiliation,
+            acronym=acronym,
+            cues="".join(dict.fromkeys(cues)),
+            initial=initial,
+            sentence=bisect_right(sentence_starts, start) - 1,
+            lead=chunk[1].start - start if initial and len(chunk) > 1 else 0,
+        )
+    )
+    return out
+
+
+def _leading_title(chunk: list[_Token]) -> int:
+    """Length of a title run at the start (`Former First Vice President`, `Lt Gen`), 0 if none.
+
+    `Secretary of State James Baker`: qualifiers after `of` belong to the title.
+    """
+    index = 0
+    last_title = -1
+    after_of = False
+    while index < len(chunk) - 1:
+        token = chunk[index]
+        if token.link:
+            if token.text == "of" and last_title >= 0 and not after_of:
+                after_of = True
+                index += 1
+                continue
+            break
+        if not _qualifier(token.folded):
+            break
+        if _title_word(token.folded) and not after_of:
+            if token.folded in AMBIGUOUS_TITLES and not _title_word(chunk[index + 1].folded):
+                break
+            last_title = index
+        index += 1
+    if last_title < 0:
+        return 0
+    end = index if after_of else last_title + 1
+    rest = [t.folded for t in chunk[end:] if not t.link]
+    if not rest or any(part in ORG_WORDS for w in rest for part in w.split("-")):
+        return 0  # `General Motors Corp`, `Justice Department`: an organisation, not a title
+    return end
+
+
+def _inner_title(chunk: list[_Token]) -> tuple[int, int] | None:
+    """`Bank of England Governor Robin Leigh-Pemberton` -> (end of organisation, start of name)."""
+    for index in range(1, len(chunk) - 1):
+        token = chunk[index]
+        if token.link or not _title_word(token.folded) or token.folded in AMBIGUOUS_TITLES:
+            continue
+        rest = [t.folded for t in chunk[index + 1 :] if not t.link]
+        if not rest or any(_title_word(w) for w in rest):
+            continue
+        if any(part in ORG_WORDS for w in rest for part in w.split("-")):
+            continue
+        begin = index
+        while begin > 0 and not chunk[begin - 1].link and chunk[begin - 1].folded in QUALIFIERS:
+            begin -= 1
+        if begin == 0:
+            return None
+        return begin, index + 1
+    return None
+
+
+def _normalise_title(tokens: list[_Token]) -> str:
+    words = []
+    for token in tokens:
+        for part in token.folded.replace("‐", "-").split("-"):
+            if part:
+                words.append(TITLE_EXPANSIONS.get(part, part))
+    return " ".join(words)
+
+
+def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, list[str]]:
+    """Role words, an affiliation and kind cues from the words around a name."""
+    roles: list[str] = []
+    affiliation = ""
+    cues: list[str] = []
+    before = text[max(0, start - _CONTEXT) : start]
+    match = _BEFORE_WORDS.search(before)
+    if match:
+        word = match.group(1).strip("()")
+        folded = fold(word) if word else ""
+        if word and word[0].islower():
+            if folded in ROLE_WORDS:
+                roles.append(TITLE_EXPANSIONS.get(folded, folded))
+                cues.append("r")
+                affiliation = _name_before(before[: match.start()])
+            elif folded in KINSHIP_WORDS:
+                roles.append(folded)
+                cues.append("k")
+            elif folded in PLACE_PREPOSITIONS and not match.group(2):
+                cues.append("i")
+            elif folded == "of":
+                previous = _BEFORE_WORDS.search(before[: match.start()])
+                relation = fold(previous.group(1)) if previous else ""
+                if relation in DIRECTIONS or relation in ("capital", "province", "city"):
+                    cues.append("p")  # `north of Kabul`
+                elif relation in KINSHIP_WORDS:
+                    roles.append(relation)
+                    cues.append("k")  # `the brother of Sirajuddin Haqqani`
+    after = text[end : end + _CONTEXT]
+    role = _AFTER_ROLE.match(after)
+    if role:
+        word = fold(role.group(1))
+        if word in ROLE_WORDS:
+            roles.append(TITLE_EXPANSIONS.get(word, word))
+            cues.append("r")
+            if role.group(2) and not affiliation:
+                affiliation = role.group(2)
+        elif word in KINSHIP_WORDS:
+            roles.append(word)
+            cues.append("k")
+    else:
+        follow = _AFTER_WORD.match(after)
+        if follow:
+            word = follow.group(1)
+            if word in SPEECH_VERBS:
+                cues.append("s")
+            elif word in PLACE_NOUNS:
+                cues.append("p")
+            elif word in _ORG_NOUNS_AFTER:
+                cues.append("o")
+    return tuple(dict.fromkeys(roles)), affiliation, cues
+
+
+def _name_before(before: str) -> str:
+    """A capitalised name (or acronym) right before a role word: `NRF’s leader`, `(ISI) chief`."""
+    match = re.search(r"([A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,3})(?:['’]s)?\)?[ \t]*$", before)
+    if not match:
+        return ""
+    words = [w for w in match.group(1).split() if fold(w) not in FUNCTION_WORDS]
+    return " ".join(words)
+
+
+def _expansion_start(chunk: list[_Token], acronym: str) -> int | None:
+    """Index of the token where the acronym's long form begins (`Pakistani [Inter-Services Intelligence]`)."""
+    letters = [ch for ch in acronym.upper() if ch.isalnum()]
+    for begin in range(len(chunk) - 1):
+        if chunk[begin].link:
+            continue
+        parts = [p for t in chunk[begin:] for p in re.split(r"[-‐]", t.text) if p]
+        if _initials_match(letters, parts):
+            return begin
+    return None
+
+
+def spells_initials(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` spells the initials of ``name`` (`ISI`, `Inter-Services Intelligence`)."""
+    letters = [ch for ch in acronym.upper() if ch.isalnum()]
+    parts = [p for w in name.split() for p in re.split(r"[-‐]", w) if p]
+    return len(parts) >= 2 and _initials_match(letters, parts)
+
+
+def _initials_match(letters: list[str], parts: list[str]) -> bool:
+    """Whether ``letters`` spell the initials of ``parts`` (a part may give up to 3 letters; `of` may give none)."""
+    if not letters:
+        return not parts or all(p.lower() in {"of", "for", "and", "the", "on", "&"} for p in parts)
+    if not parts:
+        return False
+    part = parts[0]
+    if part.lower() in {"of", "for", "and", "the", "on", "&"} and _initials_match(letters, parts[1:]):
+        return True
+    return any(
+        len(letters) >= size
+        and "".join(letters[:size]) == part[:size].upper()
+        and _initials_match(letters[size:], parts[1:])
+        for size in range(1, min(3, len(part)) + 1)
+    )

@@ -1,0 +1,79 @@
+"""Group a plain list of names into spellings of one name (`explorer variants`).
+
+Why the same matcher as the entity clustering: this command is how users
+clean their own name lists, and how we measure the matcher on real lists
+with known answers (OFAC aliases, GeoNames city spellings). There is no
+corpus context here, so only *strong* matches merge: every name token equal
+or a few edits apart. `QADHAFI`/`GADDAFI` sound alike but stay apart here;
+in a corpus, shared titles and co-mentions can join them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from .blocking import candidate_pairs
+from .model import NameGroup
+from .names import STRONG, compare, core_tokens, listed_name, name_key, name_tokens
+
+
+def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
+    """Every distinct name in a group; groups in order of first appearance.
+
+    ``inverted``: read `SURNAME, Given` as `Given SURNAME` (common in lists).
+    """
+    counts: Counter[str] = Counter()
+    order: list[str] = []
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        if name not in counts:
+            order.append(name)
+        counts[name] += 1
+    keys: dict[str, int] = {}
+    key_of_name: list[int] = []
+    cores: list[tuple[str, ...]] = []
+    for name in order:
+        key = name_key(listed_name(name) if inverted else name)
+        if key not in keys:
+            keys[key] = len(cores)
+            cores.append(core_tokens(name_tokens(key)))
+        key_of_name.append(keys[key])
+    weight = Counter()
+    for name, key_index in zip(order, key_of_name, strict=True):
+        weight[key_index] += counts[name]
+    parent = list(range(len(cores)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    heads = list(range(len(cores)))  # per root: its most frequent key
+    pairs, _stats = candidate_pairs(cores)
+    matches = []
+    for i, j in pairs:
+        match = compare(cores[i], cores[j])
+        if match.kind == STRONG:
+            matches.append((-match.score, i, j))
+    matches.sort()
+    for _score, i, j in matches:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        hi, hj = heads[ri], heads[rj]
+        if (hi, hj) != (i, j) and not compare(cores[hi], cores[hj]).kind:
+            continue  # no chains: the groups' main names must match too
+        parent[rj] = ri
+        heads[ri] = max(hi, hj, key=lambda k: (weight[k], -k))
+    groups: dict[int, list[str]] = {}
+    for name, key_index in zip(order, key_of_name, strict=True):
+        groups.setdefault(find(key_index), []).append(name)
+    out = []
+    for members in groups.values():
+        canonical = max(members, key=lambda n: (counts[n], -order.index(n)))
+        out.append(NameGroup(tuple(members), canonical))
+    return out

@@ -1,0 +1,56 @@
+"""Atomic JSON files: readers see the old file or the new one, never a torn one.
+
+Why here and not ``search.index.write_json_atomic``: the index module will
+call into this package, so this package must not import it back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+def write_json_atomic(path: Path, data: Any, compress: bool = False) -> None:
+    """Write ``data`` as JSON (gzip when ``compress``) via a temporary file, fsync and rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if compress:
+            payload = gzip.compress(payload, compresslevel=3, mtime=0)
+        with tmp.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file written by ``write_json_atomic`` (gzip detected by its magic bytes)."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return json.loads(raw.decode("utf-8"))

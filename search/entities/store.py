@@ -1,0 +1,231 @@
+"""Entities in the index folder: stored mentions, the entity table, the user's corrections.
+
+Why three files: mentions are extracted once per article and kept
+(``entity_mentions.json.gz``), so re-indexing ten changed articles
+re-extracts those ten; the table (``entities.json``) is what readers load;
+corrections (``entity_corrections.json``) are the user's and are never
+rebuilt. Every file is written atomically, mentions first and the table
+last, so a run that dies midway leaves the previous table readable.
+
+How the index update uses it::
+
+    entities = EntityIndex(index_dir)
+    update = entities.begin()            # loads the stored mentions
+    update.remove(article_id)            # for each removed or changed article
+    update.add(article)                  # for each new or changed article (extracts now)
+    table = update.commit(generation)    # clusters, saves mentions then table
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..models import Article
+from .corrections import MERGE, SPLIT, Correction, Corrections
+from .mentions import ArticleMentions, Mention, extract
+from .pipeline import build_entities
+from .storage import read_json, write_json_atomic
+from .table import EntityTable, EntityTableError
+
+MENTIONS_FILE = "entity_mentions.json.gz"
+TABLE_FILE = "entities.json"
+CORRECTIONS_FILE = "entity_corrections.json"
+MENTIONS_FORMAT = "explorer-mentions"
+MENTIONS_VERSION = 1
+
+
+def mention_to_row(mention: Mention) -> list[Any]:
+    return [
+        mention.start,
+        mention.end,
+        mention.text,
+        mention.title,
+        "|".join(mention.roles),
+        mention.affiliation,
+        mention.acronym,
+        mention.cues,
+        int(mention.initial),
+        mention.sentence,
+        mention.lead,
+    ]
+
+
+def mention_from_row(row: list[Any]) -> Mention:
+    start, end, text, title, roles, affiliation, acronym, cues, initial, sentence, lead = row
+    return Mention(
+        start, end, text, title, tuple(roles.split("|")) if roles else (), affiliation, acronym, cues,
+        bool(initial), sentence, lead,
+    )  # fmt: skip
+
+
+def record_to_json(record: ArticleMentions) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "source": record.source,
+        "date": record.date,
+        "lower": sorted(record.lower),
+        "mentions": [mention_to_row(m) for m in record.mentions],
+    }
+
+
+def record_from_json(data: dict[str, Any]) -> ArticleMentions:
+    return ArticleMentions(
+        data["id"],
+        data.get("source", ""),
+        data.get("date"),
+        tuple(mention_from_row(row) for row in data.get("mentions", ())),
+        frozenset(data.get("lower", ())),
+    )
+
+
+class MentionStore:
+    """Per-article mention records, saved together in one compressed JSON file."""
+
+    def __init__(
+        self, records: dict[str, ArticleMentions] | None = None, generation: int | None = None
+    ) -> None:
+        self.records = records or {}
+        self.generation = generation
+
+    @classmethod
+    def load(cls, path: Path) -> MentionStore:
+        """The stored records; an empty store when the file is missing or unreadable (it is rebuilt)."""
+        try:
+            data = read_json(Path(path))
+        except (OSError, ValueError, EOFError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != MENTIONS_FORMAT:
+            return cls()
+        if data.get("version") != MENTIONS_VERSION:
+            return cls()
+        try:
+            records = {row["id"]: record_from_json(row) for row in data.get("articles", ())}
+        except (KeyError, TypeError, ValueError):
+            return cls()
+        return cls(records, data.get("generation"))
+
+    def save(self, path: Path) -> None:
+        data = {
+            "format": MENTIONS_FORMAT,
+            "version": MENTIONS_VERSION,
+            "generation": self.generation,
+            "articles": [record_to_json(self.records[key]) for key in sorted(self.records)],
+        }
+        write_json_atomic(Path(path), data, compress=True)
+
+    def add(self, article: Article) -> ArticleMentions:
+        record = extract(article)
+        self.records[article.id] = record
+        return record
+
+    def remove(self, article_id: str) -> None:
+        self.records.pop(article_id, None)
+
+
+class EntityUpdate:
+    """Changes to the stored mentions, applied by ``commit`` (nothing is written before)."""
+
+    def __init__(self, index: EntityIndex, store: MentionStore) -> None:
+        self._index = index
+        self._store = store
+        self.extracted = 0
+        self.extract_seconds = 0.0
+
+    def add(self, article: Article) -> None:
+        """Extract the mentions of a new or changed article (replacing any earlier record)."""
+        started = time.perf_counter()
+        self._store.add(article)
+        self.extract_seconds += time.perf_counter() - started
+        self.extracted += 1
+
+    def remove(self, article_id: str) -> None:
+        self._store.remove(article_id)
+
+    def commit(self, generation: int | None = None) -> EntityTable:
+        """Cluster all stored mentions, then save the mentions and the table."""
+        self._store.generation = generation
+        table = build_entities(self._store.records.values(), self._index.corrections())
+        table.stats["extracted"] = self.extracted
+        table.stats["extract_seconds"] = round(self.extract_seconds, 3)
+        self._store.save(self._index.mentions_path)
+        table.save(self._index.table_path)
+        self._index._forget()
+        return table
+
+
+class EntityIndex:
+    """The entity files of one index folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.mentions_path = self.folder / MENTIONS_FILE
+        self.table_path = self.folder / TABLE_FILE
+        self.corrections_path = self.folder / CORRECTIONS_FILE
+        self._table: EntityTable | None = None
+        self._table_stamp: tuple[int, int] | None = None
+
+    def exists(self) -> bool:
+        return self.table_path.exists()
+
+    def stored_generation(self) -> int | None:
+        """The index generation the stored mentions describe (compare with the manifest's)."""
+        return MentionStore.load(self.mentions_path).generation
+
+    def begin(self) -> EntityUpdate:
+        return EntityUpdate(self, MentionStore.load(self.mentions_path))
+
+    def rebuild(self, articles: Iterable[Article], generation: int | None = None) -> EntityTable:
+        """Extract every article afresh (after a crash, or when the stored mentions are missing)."""
+        update = EntityUpdate(self, MentionStore())
+        for article in articles:
+            update.add(article)
+        return update.commit(generation)
+
+    def recluster(self) -> EntityTable:
+        """Cluster the stored mentions again (after a correction), without extracting anything."""
+        return EntityUpdate(self, MentionStore.load(self.mentions_path)).commit(self.stored_generation())
+
+    def table(self) -> EntityTable:
+        """The saved table (cached until the file changes); empty when none was built yet."""
+        try:
+            stat = self.table_path.stat()
+        except FileNotFoundError:
+            return EntityTable.empty()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if self._table is None or stamp != self._table_stamp:
+            try:
+                self._table = EntityTable.load(self.table_path)
+            except FileNotFoundError:
+                return EntityTable.empty()
+            self._table_stamp = stamp
+        return self._table
+
+    def _forget(self) -> None:
+        self._table = None
+        self._table_stamp = None
+
+    def corrections(self) -> Corrections:
+        return Corrections.load(self.corrections_path)
+
+    def merge(self, a: str, b: str) -> tuple[Correction, EntityTable]:
+        """Record that ``a`` and ``b`` (spellings or entity ids) are one entity, and re-cluster."""
+        return self._correct(MERGE, a, b)
+
+    def split(self, a: str, b: str) -> tuple[Correction, EntityTable]:
+        """Record that spellings ``a`` and ``b`` are different entities, and re-cluster."""
+        return self._correct(SPLIT, a, b)
+
+    def _correct(self, op: str, a: str, b: str) -> tuple[Correction, EntityTable]:
+        table = self.table()
+        corrections = self.corrections()
+        correction = corrections.record(op, a, b, table.key_of(a), table.key_of(b))
+        corrections.save(self.corrections_path)
+        if not self.mentions_path.exists():
+            return correction, table
+        return correction, self.recluster()
+
+
+__all__ = ["EntityIndex", "EntityTableError", "EntityUpdate", "MentionStore"]

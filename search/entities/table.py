@@ -1,0 +1,358 @@
+"""The entity table: entities of a corpus, looked up by id, spelling or any part of a name.
+
+Why a separate, small saved table: searching and browsing need the entities
+and where they are named, not the per-article extraction records. So the
+table keeps exactly that (entities, each article's name spans, and the name
+keys behind each entity for user corrections) and loads in a fraction of a
+second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..analysis import fold
+from .clustering import Clustering
+from .kinds import decide_kind, describe_cues
+from .model import Entity, EntityExpansion, MentionRef
+from .names import name_key, name_tokens
+from .resolve import ResolvedArticle
+from .storage import read_json, write_json_atomic
+
+FORMAT = "explorer-entities"
+VERSION = 1
+_WORDS = re.compile(r"[\s\-‐‑–—_/]+")
+
+
+class EntityTableError(Exception):
+    """The saved table cannot be read; rebuilding it from the corpus fixes it."""
+
+
+class EntityTable:
+    """Entities, most mentioned first, with look-ups for search and for the interface."""
+
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        keys: Sequence[Sequence[str]],
+        mentions: dict[str, list[tuple[int, int, int]]],
+        unresolved: dict[str, list[tuple[int, int, str, str]]] | None = None,
+        stats: dict[str, Any] | None = None,
+        conflicts: Sequence[str] = (),
+    ) -> None:
+        self.entities = list(entities)
+        self.keys = [list(k) for k in keys]  # name keys (corpus nodes) of each entity
+        self._mentions = mentions  # article id -> (start, end, entity index)
+        self.unresolved = unresolved or {}  # article id -> (start, end, text, candidates)
+        self.stats = dict(stats or {})
+        self.conflicts = list(conflicts)
+        self._by_id = {entity.id: index for index, entity in enumerate(self.entities)}
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        self._by_token: dict[str, set[int]] = defaultdict(set)
+        for index, entity in enumerate(self.entities):
+            seen = set()
+            for spelling in entity.spellings:
+                key = name_key(spelling)
+                if key and key not in seen:
+                    seen.add(key)
+                    self._by_key[key].append(index)
+                for token in name_tokens(spelling):
+                    self._by_token[token].add(index)
+            for key in self.keys[index]:
+                if key not in seen:
+                    seen.add(key)
+                    self._by_key[key].append(index)
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.entities)
+
+    # -- look-ups ----------------------------------------------------------------
+
+    def get(self, entity_id: str) -> Entity | None:
+        index = self._by_id.get(entity_id)
+        return None if index is None else self.entities[index]
+
+    def filter(self, kind: str | None = None, min_articles: int = 1) -> list[Entity]:
+        """Entities by number of articles (most first), optionally of one kind."""
+        return [
+            entity
+            for entity in self.entities
+            if entity.article_count >= min_articles and (kind is None or entity.kind == kind)
+        ]
+
+    def lookup(self, name: str) -> list[Entity]:
+        """Entities that ``name`` can mean: an id, a whole spelling, else a part of spellings; best first."""
+        entity = self.get(name.strip())
+        if entity is not None:
+            return [entity]
+        key = name_key(name)
+        if not key:
+            return []
+        whole = self._by_key.get(key)
+        if whole:
+            return [self.entities[i] for i in sorted(whole)]
+        return [self.entities[i] for i in sorted(self._containing(name_tokens(name)))]
+
+    def find(self, name: str) -> Entity | None:
+        """The entity ``name`` most likely means (`Dashty` finds Fahim Dashti), or None."""
+        found = self.lookup(name)
+        return found[0] if found else None
+
+    def key_of(self, name: str) -> str | None:
+        """The corpus name key a user's `merge`/`split` argument stands for."""
+        key = name_key(name)
+        for index in self._by_key.get(key, ()):
+            if key in self.keys[index]:
+                return key
+        entity = self.get(name.strip())
+        if entity is not None:
+            return name_key(entity.name)
+        return key or None
+
+    def _containing(self, tokens: tuple[str, ...]) -> set[int]:
+        if not tokens:
+            return set()
+        found: set[int] | None = None
+        for token in tokens:
+            holders = self._by_token.get(token, set())
+            found = set(holders) if found is None else found & holders
+            if not found:
+                return set()
+        return {
+            i
+            for i in found or ()
+            if any(_position(name_tokens(s), tokens) >= 0 for s in self.entities[i].spellings)
+        }
+
+    def expand(self, phrase: str) -> list[EntityExpansion]:
+        """Other spellings to search along with ``phrase`` when it names (part of) an entity.
+
+        `Zara` -> [entity Abdul Wadood Zhor: also Zhor]; `NRF` -> [entity
+        National Resistance Front: also National Resistance Front]. Only
+        entities that add a spelling are returned, most mentioned first.
+        """
+        query = name_tokens(phrase)
+        if not query:
+            return []
+        out = []
+        for index in sorted(self._containing(query)):
+            entity = self.entities[index]
+            matched, alternatives = _alternatives(entity, query)
+            if alternatives:
+                out.append(
+                    EntityExpansion(phrase, entity.id, entity.name, entity.kind, matched, tuple(alternatives))
+                )
+        return out
+
+    def article_mentions(self, article_id: str) -> list[MentionRef]:
+        """Where entities are named in one article, in text order."""
+        return [
+            MentionRef(start, end, self.entities[index].id)
+            for start, end, index in self._mentions.get(article_id, ())
+        ]
+
+    # -- persistence ---------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "stats": self.stats,
+            "conflicts": self.conflicts,
+            "entities": [entity.as_dict() for entity in self.entities],
+            "keys": self.keys,
+            "mentions": {aid: [list(item) for item in spans] for aid, spans in self._mentions.items()},
+            "unresolved": {aid: [list(item) for item in spans] for aid, spans in self.unresolved.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EntityTable:
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+            raise EntityTableError("not an entity table of this version")
+        try:
+            entities = [Entity.from_dict(item) for item in data["entities"]]
+            mentions = {aid: [tuple(item) for item in spans] for aid, spans in data["mentions"].items()}
+            unresolved = {
+                aid: [tuple(item) for item in spans] for aid, spans in data.get("unresolved", {}).items()
+            }
+            return cls(
+                entities, data["keys"], mentions, unresolved, data.get("stats"), data.get("conflicts", ())
+            )  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError) as error:
+            raise EntityTableError(f"entity table is damaged ({error})") from None
+
+    def save(self, path: Path) -> None:
+        """Write the table atomically (temporary file, fsync, rename)."""
+        write_json_atomic(Path(path), self.to_json())
+
+    @classmethod
+    def load(cls, path: Path) -> EntityTable:
+        try:
+            data = read_json(Path(path))
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, EOFError) as error:
+            raise EntityTableError(f"entity table {path} cannot be read ({error})") from None
+        return cls.from_json(data)
+
+    @classmethod
+    def empty(cls) -> EntityTable:
+        return cls([], [], {})
+
+
+def _position(tokens: tuple[str, ...], part: tuple[str, ...]) -> int:
+    size = len(part)
+    for start in range(len(tokens) - size + 1):
+        if tokens[start : start + size] == part:
+            return start
+    return -1
+
+
+def _words(spelling: str) -> list[str]:
+    return [word for word in _WORDS.split(spelling) if fold(word).strip("'’.")]
+
+
+def _alternatives(entity: Entity, query: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The matched part of the entity's spellings and the same part in its other spellings."""
+    query_key = " ".join(query)
+    matched = ""
+    found: dict[str, None] = {}
+    positions: list[tuple[int, int]] = []  # (token count, position) where the query sits
+    whole = False
+    for spelling in entity.spellings:
+        tokens = name_tokens(spelling)
+        at = _position(tokens, query)
+        if at >= 0:
+            positions.append((len(tokens), at))
+            if not matched:
+                words = _words(spelling)
+                matched = " ".join(words[at : at + len(query)]) if len(words) == len(tokens) else spelling
+            whole = whole or len(tokens) == len(query)
+    for spelling in entity.spellings:
+        tokens = name_tokens(spelling)
+        if _position(tokens, query) >= 0:
+            continue
+        words = _words(spelling)
+        aligned = len(words) == len(tokens)
+        for count, at in positions:
+            if count == len(tokens) and aligned:
+                part = " ".join(words[at : at + len(query)])
+                if name_key(part) != query_key:
+                    found.setdefault(part)
+        if whole and not any(count == len(tokens) for count, _ in positions):
+            found.setdefault(spelling)  # the query is a whole name: `NRF` -> `National Resistance Front`
+    return matched, list(found)
+
+
+def build_table(
+    articles: Sequence[ResolvedArticle],
+    result: Clustering,
+    stats: dict[str, Any] | None = None,
+) -> EntityTable:
+    """Entities from a clustering: canonical names, kinds, spellings, sources, articles, evidence."""
+    drafts = []
+    for number, members in enumerate(result.clusters):
+        nodes = [result.nodes[i] for i in members]
+        spellings: Counter[str] = Counter()
+        sources: dict[str, Counter[str]] = defaultdict(Counter)
+        cues: Counter[str] = Counter()
+        roles: Counter[str] = Counter()
+        article_indices: set[int] = set()
+        for node in nodes:
+            spellings.update(node.spellings)
+            for source, names in node.sources.items():
+                sources[source].update(names)
+            cues.update(node.cues)
+            roles.update(node.titles)
+            roles.update(node.roles)
+            article_indices.update(node.articles)
+        name = _canonical(spellings)
+        drafts.append(
+            (
+                number,
+                name,
+                decide_kind(cues),
+                spellings,
+                sources,
+                tuple(sorted({articles[i].id for i in article_indices})),
+                result.evidence[number],
+                roles,
+                describe_cues(cues),
+                sorted(node.key for node in nodes),
+            )
+        )
+    drafts.sort(key=lambda d: (-len(d[5]), fold(d[1]), d[9][0]))
+    entities: list[Entity] = []
+    keys: list[list[str]] = []
+    position: dict[int, int] = {}
+    taken: set[str] = set()
+    for number, name, kind, spellings, sources, ids, evidence, roles, cue_text, node_keys in drafts:
+        position[number] = len(entities)
+        entities.append(
+            Entity(
+                id=_unique_id(name, kind, taken),
+                name=name,
+                kind=kind,
+                spellings=_ordered(spellings),
+                sources={source: _ordered(names) for source, names in sorted(sources.items())},
+                articles=ids,
+                evidence=tuple(evidence),
+                roles=_ordered(roles),
+                kind_cues=cue_text,
+            )
+        )
+        keys.append(node_keys)
+    mentions: dict[str, list[tuple[int, int, int]]] = {}
+    unresolved: dict[str, list[tuple[int, int, str, str]]] = {}
+    for article in articles:
+        spans = []
+        for local in article.names:
+            index = position[result.cluster_of[result.node_of[local.key]]]
+            spans.extend((start, end, index) for start, end in local.spans)
+        if spans:
+            mentions[article.id] = sorted(spans)
+        if article.unresolved:
+            unresolved[article.id] = [(s, e, text, " | ".join(c)) for s, e, text, c in article.unresolved]
+    return EntityTable(entities, keys, mentions, unresolved, stats, result.conflicts)
+
+
+def _ordered(counts: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _canonical(spellings: Counter[str]) -> str:
+    """The most used full form: several words beat one, a written-out name beats an acronym."""
+
+    def acronym(spelling: str) -> bool:
+        bare = spelling.replace(".", "")
+        return len(bare.split()) == 1 and bare.isupper()
+
+    full = [s for s in spellings if len(name_tokens(s)) >= 2 and not acronym(s)]
+    pool = full or [s for s in spellings if not acronym(s)] or list(spellings)
+    return max(pool, key=lambda s: (spellings[s], len(name_tokens(s)), -len(s), _reverse(s)))
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    """Sort key that prefers the alphabetically first text under max()."""
+    return tuple(-ord(ch) for ch in text)
+
+
+def _unique_id(name: str, kind: str, taken: set[str]) -> str:
+    """A readable id from the canonical name (`fahim-dashti`); kind, then a number, on a clash."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "entity"
+    candidate = slug
+    if candidate in taken:
+        candidate = f"{slug}-{kind}"
+    number = 2
+    while candidate in taken:
+        candidate = f"{slug}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
