@@ -58,13 +58,13 @@ def make_app_fixture(seed_explorer: Explorer) -> Callable[..., ExplorerApp]:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until no search is pending and no worker runs, then let the screen catch up."""
+    """Wait until no search or preview is pending and no worker runs, then let the screen catch up."""
     app = pilot.app
     for _round in range(SETTLE_ROUNDS):
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        pending = isinstance(screen, SearchScreen) and screen.search_pending
+        pending = isinstance(screen, SearchScreen) and screen.pending
         if pending:
             await pilot.pause(0.05)
             continue

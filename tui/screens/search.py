@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..app import ExplorerApp
 
 DEBOUNCE_SECONDS = 0.2  # quiet time after the last key before a search runs
+PREVIEW_SECONDS = 0.15  # the cursor rests this long on a hit before its article is shown (wide)
 WIDE_COLUMNS = 120  # from here on, hits and article side by side
 
 
@@ -68,6 +69,7 @@ class SearchScreen(Screen[None]):
         self.generation = 0  # bumped by every search started: results of older ones are stale
         self._searched: SearchRequest | None = None  # the last request sent to a worker
         self._debounce: Timer | None = None
+        self._preview: Timer | None = None  # one-shot: the article follows the cursor after it rests
         self._article_generation = 0
         self._loaded_article: str | None = None
         self._index_version = -1  # the index version the shown results come from
@@ -78,6 +80,11 @@ class SearchScreen(Screen[None]):
     def search_pending(self) -> bool:
         """A search is waiting for the debounce timer (tests wait on this)."""
         return self._debounce is not None
+
+    @property
+    def pending(self) -> bool:
+        """A search or an article preview is waiting for its timer."""
+        return self._debounce is not None or self._preview is not None
 
     @property
     def explorer_app(self) -> ExplorerApp:
@@ -231,8 +238,25 @@ class SearchScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#results")
     def _hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.has_class("-wide") and event.option.id is not None:
+        """On a wide terminal the article follows the cursor, once it rests a moment.
+
+        Holding ``j`` would otherwise load and paint every article passed over.
+        """
+        if not self.has_class("-wide") or event.option.id is None:
+            return
+        if self._preview is not None:
+            self._preview.stop()
+        if self._loaded_article is None:  # nothing shown yet (a new result): no reason to wait
+            self._preview = None
             self._open(event.option.id)
+            return
+        self._preview = self.set_timer(PREVIEW_SECONDS, self._preview_now, name="article-preview")
+
+    def _preview_now(self) -> None:
+        self._preview = None
+        hit = self.query_one(ResultsList).current_hit
+        if hit is not None and self.has_class("-wide"):
+            self._open(hit.id)
 
     @on(OptionList.OptionSelected, "#results")
     def _hit_clicked(self, event: OptionList.OptionSelected) -> None:
@@ -240,6 +264,9 @@ class SearchScreen(Screen[None]):
 
     def action_open_hit(self) -> None:
         """Open the highlighted hit in the article pane and move there."""
+        if self._preview is not None:
+            self._preview.stop()
+            self._preview = None
         hit = self.query_one(ResultsList).current_hit
         if hit is None:
             return
