@@ -456,3 +456,21 @@ async def test_escape_then_a_key_read_as_alt_key_is_taken_as_both(make_app) -> N
         assert screen.query_one(SearchBox).value == "Dashty"
         assert isinstance(app.focused, ResultsList)
         assert screen.result.exact
+
+
+async def test_an_index_that_cannot_be_built_says_why_and_offers_a_retry(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the index folder should be")
+    explorer = Explorer.open(SEEDS, blocker / "ix")
+    app = ExplorerApp(explorer, query="Dashty", show_timing=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert app.index_state.error is not None and not app.index_state.exists
+        assert "index problem" in screen_text(app)
+        screen = search_screen(app)
+        assert screen.result is None  # nothing to search yet, and no crash
+        assert screen.check_action("reindex", ()) is True
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        assert app.is_running and app.index_state.error is not None
+    explorer.close()

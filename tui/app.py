@@ -121,7 +121,7 @@ class ExplorerApp(App[int]):
     def on_index_report(self, message: IndexReport) -> None:
         state = self.index_state
         if message.final:
-            state = state.with_(busy=False, done=0, total=0, error=message.error)
+            state = state.with_(busy=False, done=0, total=0, error=message.error, checked=True)
         if message.status is not None:
             status = message.status
             changed = (status.exists and not state.exists) or (

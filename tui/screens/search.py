@@ -229,6 +229,8 @@ class SearchScreen(Screen[None]):
     def _index_changed(self, state: IndexState) -> None:
         """Rerun the query whenever the searchable index changed (first built, re-indexed)."""
         self.refresh_bindings()
+        if state.error is not None and not state.exists:
+            self.query_one(SummaryLine).error(f"No index to search: {state.error} (r tries again)")
         if state.ready and state.version != self._index_version:
             self._index_version = state.version
             if self.request.query:
@@ -347,7 +349,8 @@ class SearchScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reindex":
             state: IndexState = self.explorer_app.index_state
-            return bool(state.stale_files) and not state.busy
+            wanted = bool(state.stale_files) or state.error is not None or not state.exists
+            return wanted and state.checked and not state.busy
         return True
 
     def _refilter(self, **changes: object) -> None:

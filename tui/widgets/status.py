@@ -49,7 +49,7 @@ def describe(state: IndexState) -> str:
             return f"{what}: {state.done}/{state.total} files"
         return f"{what}…"
     if state.error:
-        return f"index problem: {state.error}"
+        return f"index problem: {state.error}: press r to try again"
     if not state.exists:
         return "not indexed yet"
     if not state.checked:
