@@ -3,8 +3,8 @@
 Why from the corpus: no word list can say that `Resistance` is a common word
 in one corpus and `Baker` a surname in another. A word that the corpus
 writes in lower case at least as often (in number of articles) as it writes
-it capitalised inside a sentence is a common word: `Also`, `Former`,
-`Resistance`. A word seen capitalised only at the start of sentences
+it capitalised on its own inside a sentence is a common word: `Also`,
+`Former`, `Resistance`, `Bank`. A word seen capitalised only at the start of sentences
 (`Hours before ...`) has no evidence of being a name at all. Compare
 ``search.analysis.name_words``, which the index uses for the same purpose.
 """
@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .kinds import decide_kind
 from .lexicon import FUNCTION_WORDS, TIME_WORDS
 from .mentions import ArticleMentions
 from .names import name_key, name_tokens
@@ -25,9 +26,11 @@ class CorpusStats:
     """Article counts per folded word (lower case, capitalised inside a sentence) and cues per name."""
 
     lower: Counter[str] = field(default_factory=Counter)
-    capital: Counter[str] = field(default_factory=Counter)
+    capital: Counter[str] = field(default_factory=Counter)  # capitalised, alone or inside a longer name
+    alone: Counter[str] = field(default_factory=Counter)  # capitalised and alone: `the Resistance said`
     cues: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> kind cue counts
     articles: int = 0
+    _kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def gather(cls, records: Iterable[ArticleMentions]) -> CorpusStats:
@@ -40,9 +43,12 @@ class CorpusStats:
         self.articles += 1
         self.lower.update(record.lower)
         capital: set[str] = set()
+        alone: set[str] = set()
         for mention in record.mentions:
             tokens = name_tokens(mention.text)
             capital.update(tokens[1:] if mention.initial else tokens)
+            if len(tokens) == 1 and not mention.initial and not mention.title:
+                alone.add(tokens[0])
             if mention.cues:
                 key = name_key(mention.text)
                 counter = self.cues.get(key)
@@ -50,13 +56,25 @@ class CorpusStats:
                     counter = self.cues[key] = Counter()
                 counter.update(mention.cues)
         self.capital.update(capital)
+        self.alone.update(alone)
 
     def common(self, word: str) -> bool:
-        """A common word of this corpus: grammar, calendar, or written lower case at least as often."""
+        """A common word of this corpus: grammar, calendar, or written lower case at least as often.
+
+        Compared with its capitalised uses *on its own*: `Bank` in `Bank of
+        Japan` says nothing about `the Bank said`; `bank` in lower case does.
+        """
         if word in FUNCTION_WORDS or word in TIME_WORDS:
             return True
         lower = self.lower.get(word, 0)
-        return lower > 0 and lower >= self.capital.get(word, 0)
+        return lower > 0 and lower >= self.alone.get(word, 0)
+
+    def kind_of(self, key: str) -> str:
+        """The kind the cues of a name (one spelling key) say across the corpus (cached)."""
+        kind = self._kinds.get(key)
+        if kind is None:
+            kind = self._kinds[key] = decide_kind(self.cues.get(key, {}))
+        return kind
 
     def seen_as_name(self, word: str) -> bool:
         """Written capitalised inside a sentence somewhere in the corpus."""

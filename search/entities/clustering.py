@@ -47,7 +47,7 @@ from .model import (
     RULE_USER,
     Evidence,
 )
-from .names import STRONG, WEAK, NameMatch, compare, core_tokens
+from .names import STRONG, WEAK, NameMatch, compare, core_tokens, name_key
 from .resolve import ResolvedArticle
 
 CONTEXT_THRESHOLD = 1.5
@@ -76,18 +76,15 @@ class Node:
     def count(self) -> int:
         return sum(self.spellings.values())
 
-    @property
-    def display(self) -> str:
-        """The most written full spelling of this key."""
-        full = [s for s in self.spellings if len(s.split()) >= len(self.tokens)] or list(self.spellings)
-        return max(full, key=lambda s: (self.spellings[s], s))
+    display: str = ""  # the most written full spelling of this key (set by ``finish``)
+    is_acronym: bool = False
 
-    @property
-    def is_acronym(self) -> bool:
-        if len(self.tokens) != 1:
-            return False
+    def finish(self) -> None:
+        """Fix the display spelling once all mentions are counted."""
+        full = [s for s in self.spellings if len(s.split()) >= len(self.tokens)] or list(self.spellings)
+        self.display = min(full, key=lambda s: (-self.spellings[s], s))
         written = self.display.replace(".", "")
-        return written.isupper() and 2 <= len(written) <= 6
+        self.is_acronym = len(self.tokens) == 1 and written.isupper() and 2 <= len(written) <= 6
 
 
 @dataclass(slots=True)
@@ -117,19 +114,29 @@ def build_nodes(articles: Sequence[ResolvedArticle]) -> tuple[list[Node], dict[s
                 index = node_of[local.key] = len(nodes)
                 nodes.append(Node(local.key, tokens, core_tokens(tokens)))
             node = nodes[index]
-            node.spellings.update(local.spellings)
             by_source = node.sources.get(article.source)
             if by_source is None:
                 by_source = node.sources[article.source] = Counter()
-            by_source.update(local.spellings)
+            spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
+            for use in local.uses:
+                spellings[use.text] += 1
+                by_source[use.text] += 1
+                mention = use.mention
+                if mention.title:
+                    titles[mention.title] += 1
+                for role in mention.roles:
+                    roles[role] += 1
+                if mention.affiliation:
+                    node.affiliations[name_key(mention.affiliation)] += 1
+                if mention.acronym:
+                    node.acronyms[mention.acronym] += 1
+                for cue in mention.cues:
+                    cues[cue] += 1
             node.articles.append(article_index)
-            node.titles.update(local.titles)
-            node.roles.update(local.roles)
-            node.affiliations.update(local.affiliations)
-            node.cues.update(local.cues)
-            node.acronyms.update(local.acronyms)
             here.append(index)
         article_nodes.append(here)
+    for node in nodes:
+        node.finish()
     return nodes, node_of, article_nodes
 
 
@@ -448,10 +455,13 @@ class _Engine:
             if not node.is_acronym or self.find(index) != index or len(self.members[index]) > 1:
                 continue
             together: Counter[int] = Counter()
+            first = node.display[:1]
             for article in node.articles:
                 for other in self.article_nodes[article]:
                     candidate = self.nodes[other]
-                    if len(candidate.core) >= 2 and spells_initials(node.display, candidate.display):
+                    if candidate.display[:1] != first or len(candidate.core) < 2:
+                        continue
+                    if spells_initials(node.display, candidate.display):
                         together[self.find(other)] += 1
             together = Counter({root: n for root, n in together.items() if self.kind(root) != PERSON})
             if len(together) != 1:

@@ -44,14 +44,21 @@ MIN_VOTES = 1.0
 MARGIN = 2.0  # the winner needs this many times the runner-up's votes
 
 
+SUPPORT_ONLY = frozenset("sa")  # `X said`, an acronym: they add to a kind, never decide one alone
+
+
 def kind_votes(cues: Mapping[str, int]) -> Counter[str]:
     """Votes per kind from cue counts (a cue code -> how many mentions showed it)."""
     votes: Counter[str] = Counter()
+    support: Counter[str] = Counter()
     for code, count in cues.items():
         kind, weight = CUE_WEIGHTS.get(code, (UNKNOWN, 0.0))
         if weight:
-            votes[kind] += weight * count
-    return votes
+            (support if code in SUPPORT_ONLY else votes)[kind] += weight * count
+    for kind, weight in support.items():
+        if votes[kind]:
+            votes[kind] += weight
+    return +votes
 
 
 def decide_kind(cues: Mapping[str, int]) -> str:

@@ -155,7 +155,7 @@ ORG_WORDS = frozenset(
     fund trust holdings holding industries airlines airways news times post journal press television
     radio tv exchange authority administration government cabinet police navy guard guards brigade
     brigades division regiment battalion command foundation society center centre club alliance
-    coalition taskforce secretariat reserve treasury
+    coalition taskforce secretariat reserve treasury agreement treaty accord pact convention
     """.split()
 )
 

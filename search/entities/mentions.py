@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..analysis import WORD_PATTERN, fold
 from ..models import Article
@@ -52,9 +53,27 @@ from .lexicon import (
 #   a written as an acronym
 CUE_CODES = "TrksOoPpia"
 
-_UPPER = "".join(ch for ch in map(chr, range(0x2FFFF)) if ch.isupper() or ch.istitle())
-_UPPER_CLASS = "[" + re.escape(_UPPER) + "]"
-_PREFIXED = r"(?:al|el|ad|an|ar|as|ash|at|az|ul|ud|abu|bin|ibn)[-‐'’]"
+
+def _upper_class() -> str:
+    """A regex class of the upper-case letters of the Basic Multilingual Plane, as ranges.
+
+    Written as ranges because a class listing two thousand single letters
+    makes the regex engine a hundred times slower.
+    """
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        char = chr(code)
+        if char.isupper() or char.istitle():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    parts = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges]
+    return "[" + "".join(parts) + "]"
+
+
+_UPPER_CLASS = _upper_class()
+_PREFIXED = r"\b(?:[ae]l|a[dnrstz]|ash|u[ld]|abu|bin|ibn)[-‐'’]"
 _WORD = rf"(?:{_UPPER_CLASS}|{_PREFIXED}{_UPPER_CLASS})\w*(?:['’\-‐.]\w+)*"
 _H = r"[^\S\r\n]"  # horizontal white space, no-break space included
 _GAP = rf"(?:{_H}+|{_H}*\r?\n{_H}?)"
@@ -71,11 +90,12 @@ _AFTER_ROLE = re.compile(
     r"([a-z][\w\-]*)(?:\s+of\s+(?:the\s+)?([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*))?"
 )
 _AFTER_WORD = re.compile(rf"{_H}*\r?\n?{_H}*([a-z][\w\-]*)")
-_BEFORE_WORDS = re.compile(rf"([\w\-'’()]+){_H}*(,?){_H}*\r?\n?{_H}*$")
+_NAME_BEFORE = re.compile(r"(?<![\w\-])([A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,3})(?:['’]s)?\)?[ \t]*\Z")
 _ORG_NOUNS_AFTER = frozenset("group network movement party company agency militia firm".split())
 _OPENERS = frozenset('.!?:;|•*"“‘(—–-[')
 _CLOSERS = frozenset('.!?:;"”’)')
 _CONTEXT = 48
+_NOT_EVIDENCE = FUNCTION_WORDS  # always common: no need to store them per article
 _SPACES = " \t\u00a0\u2007\u202f\u2009\u200a\u3000"
 
 
@@ -119,12 +139,8 @@ class _Token:
 def extract(article: Article) -> ArticleMentions:
     """Mentions and lower-case word evidence of one article (body text only; titles are often Title Case)."""
     text = article.text or ""
-    lower = frozenset(
-        folded
-        for word in {m.group() for m in WORD_PATTERN.finditer(text)}
-        if word[0].islower() and len(word) > 1
-        for folded in (fold(word),)
-        if folded not in FUNCTION_WORDS
+    lower = (
+        frozenset(fold(word) for word in set(WORD_PATTERN.findall(text)) if word[0].islower()) - _NOT_EVIDENCE
     )
     return ArticleMentions(article.id, article.source, article.date, tuple(extract_mentions(text)), lower)
 
@@ -225,13 +241,15 @@ def _check_links(chunk: list[_Token]) -> list[list[_Token]]:
     pieces: list[list[_Token]] = []
     current: list[_Token] = []
     seen_of = False
-    for token in chunk:
+    for index, token in enumerate(chunk):
         if token.link and token.text in ("of", "for", "on", "and", "&"):
             head = {t.folded for t in current if not t.link}
             organised = bool(head & (ORG_WORDS | PLACE_WORDS)) or _is_title_run(current)
             keep = organised and (token.text in ("of", "for", "on") or seen_of or token.text == "&")
             if token.text == "&":
                 keep = bool(current)
+            elif token.text == "and" and not keep:
+                keep = len(head) == 1 and _short_org_after(chunk[index + 1 :])
             if keep:
                 seen_of = seen_of or token.text == "of"
                 current.append(token)
@@ -253,11 +271,23 @@ def _check_links(chunk: list[_Token]) -> list[list[_Token]]:
     return cleaned
 
 
+def _short_org_after(rest: list[_Token]) -> bool:
+    """`Securities and [Exchange Commission]`: one or two words ending in an organisation word."""
+    words = []
+    for token in rest:
+        if token.link:
+            break
+        words.append(token.folded)
+    return 1 <= len(words) <= 2 and words[-1] in ORG_WORDS
+
+
+@lru_cache(maxsize=50_000)
 def _title_word(folded: str) -> bool:
     parts = folded.replace("‐", "-").split("-")
     return all(part in PERSON_TITLES for part in parts if part)
 
 
+@lru_cache(maxsize=50_000)
 def _qualifier(folded: str) -> bool:
     return folded in QUALIFIERS or _title_word(folded)
 
@@ -430,23 +460,22 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
     affiliation = ""
     cues: list[str] = []
     before = text[max(0, start - _CONTEXT) : start]
-    match = _BEFORE_WORDS.search(before)
-    if match:
-        word = match.group(1).strip("()")
-        folded = fold(word) if word else ""
-        if word and word[0].islower():
+    word, comma, rest = _last_word(before)
+    if word:
+        folded = fold(word)
+        if word[0].islower():
             if folded in ROLE_WORDS:
                 roles.append(TITLE_EXPANSIONS.get(folded, folded))
                 cues.append("r")
-                affiliation = _name_before(before[: match.start()])
+                affiliation = _name_before(rest)
             elif folded in KINSHIP_WORDS:
                 roles.append(folded)
                 cues.append("k")
-            elif folded in PLACE_PREPOSITIONS and not match.group(2):
+            elif folded in PLACE_PREPOSITIONS and not comma:
                 cues.append("i")
             elif folded == "of":
-                previous = _BEFORE_WORDS.search(before[: match.start()])
-                relation = fold(previous.group(1)) if previous else ""
+                previous, _comma, _rest = _last_word(rest)
+                relation = fold(previous) if previous else ""
                 if relation in DIRECTIONS or relation in ("capital", "province", "city"):
                     cues.append("p")  # `north of Kabul`
                 elif relation in KINSHIP_WORDS:
@@ -477,9 +506,21 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
     return tuple(dict.fromkeys(roles)), affiliation, cues
 
 
+def _last_word(before: str) -> tuple[str, bool, str]:
+    """The last word of ``before`` (brackets dropped), whether a comma follows it, and the text before it."""
+    trimmed = before.rstrip()
+    comma = trimmed.endswith(",")
+    if comma:
+        trimmed = trimmed[:-1].rstrip()
+    cut = len(trimmed)
+    while cut > 0 and (trimmed[cut - 1].isalnum() or trimmed[cut - 1] in "-'’()_"):
+        cut -= 1
+    return trimmed[cut:].strip("()"), comma, trimmed[:cut]
+
+
 def _name_before(before: str) -> str:
     """A capitalised name (or acronym) right before a role word: `NRF’s leader`, `(ISI) chief`."""
-    match = re.search(r"([A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,3})(?:['’]s)?\)?[ \t]*$", before)
+    match = _NAME_BEFORE.search(before[-40:])
     if not match:
         return ""
     words = [w for w in match.group(1).split() if fold(w) not in FUNCTION_WORDS]

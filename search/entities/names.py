@@ -68,9 +68,17 @@ def is_optional(token: str) -> bool:
     return token in NAME_PARTICLES or token in LEGAL_SUFFIXES
 
 
+@lru_cache(maxsize=500_000)
 def core_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """The tokens that must all be matched: the name without particles and legal suffixes."""
-    core = tuple(t for t in tokens if not is_optional(t))
+    """The tokens that must all be matched: the name without particles and legal suffixes.
+
+    A legal suffix stays when dropping it would leave a single word: `Boston
+    Corp` is a company, `Boston` a city; `Standard Oil Co` is `Standard Oil`.
+    """
+    core = tuple(t for t in tokens if t not in NAME_PARTICLES)
+    without_legal = tuple(t for t in core if t not in LEGAL_SUFFIXES)
+    if len(without_legal) >= 2:
+        return without_legal
     return core or tokens
 
 
@@ -258,9 +266,9 @@ def _search(
             level, edits = token_level(a[i], joined)
             if level >= CLOSE:
                 consider(level - 0.5, TokenPair(a[i], f"{b[j]} {b[j + 1]}", level, edits), i + 1, j + 2)
-    if i < len(a) and is_optional(a[i]):
+    if i < len(a) and a[i] in NAME_PARTICLES:
         consider(-0.25, None, i + 1, j)
-    if j < len(b) and is_optional(b[j]):
+    if j < len(b) and b[j] in NAME_PARTICLES:
         consider(-0.25, None, i, j + 1)
     result = max(options, key=lambda option: option[0]) if options else None
     memo[(i, j)] = result

@@ -17,11 +17,17 @@ from .clustering import cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolve import resolve
+from .storage import no_gc
 from .table import EntityTable, build_table
 
 
 def build_entities(records: Iterable[ArticleMentions], corrections: Corrections | None = None) -> EntityTable:
     """The entity table of a corpus from its per-article mention records (sorted by article id)."""
+    with no_gc():
+        return _build(records, corrections)
+
+
+def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) -> EntityTable:
     started = time.perf_counter()
     ordered: Sequence[ArticleMentions] = sorted(records, key=lambda record: record.id)
     corrections = corrections or Corrections()

@@ -27,15 +27,15 @@ The rules, in order:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .casing import CorpusStats
-from .kinds import ORG, PERSON, PLACE, UNKNOWN, decide_kind
-from .lexicon import FUNCTION_WORDS, TIME_WORDS
+from .kinds import ORG, PERSON, PLACE, UNKNOWN
+from .lexicon import FUNCTION_WORDS, LEGAL_SUFFIXES, TIME_WORDS
 from .mentions import ArticleMentions, Mention, spells_initials
-from .names import core_tokens, name_key, name_tokens
+from .names import core_tokens, is_optional, name_tokens
 
 Blocked = Callable[[str, str], bool]  # (short key, full key) -> the user said they differ
 
@@ -45,18 +45,21 @@ def _never(_a: str, _b: str) -> bool:
 
 
 @dataclass(slots=True)
+class Use:
+    """One mention as resolved: where, how it was written, and the mention record."""
+
+    start: int
+    end: int
+    text: str
+    mention: Mention
+
+
+@dataclass(slots=True)
 class LocalName:
     """One name in one article, with every form the article used for it."""
 
     key: str  # folded tokens of the full name: the name's identity across the corpus
-    spellings: Counter[str] = field(default_factory=Counter)  # as written, short forms included
-    titles: Counter[str] = field(default_factory=Counter)
-    roles: Counter[str] = field(default_factory=Counter)
-    affiliations: Counter[str] = field(default_factory=Counter)  # name keys
-    cues: Counter[str] = field(default_factory=Counter)
-    acronyms: Counter[str] = field(default_factory=Counter)  # acronyms it defines here
-    mentions: list[int] = field(default_factory=list)  # indices into ArticleMentions.mentions
-    spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each mention
+    uses: list[Use] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -70,68 +73,65 @@ class ResolvedArticle:
 
 @dataclass(slots=True)
 class _Item:
-    index: int
     mention: Mention
     text: str
     start: int
-    tokens: tuple[str, ...]
+    key: str
+    core: tuple[str, ...]
     acronym: bool
+
+
+@dataclass(slots=True)
+class _Long:
+    key: str
+    written: str
+    core: tuple[str, ...]
+    kind: str
+    has_acronym: bool
 
 
 def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _never) -> ResolvedArticle:
     """The names of one article, short forms attached to their full names (see module doc)."""
-    items = [item for item in (_prepare(i, m, stats) for i, m in enumerate(record.mentions)) if item]
-    longs = [item for item in items if len(core_tokens(item.tokens)) >= 2 and not item.acronym]
-    long_keys: dict[str, str] = {}  # key -> the name as first written
-    for item in longs:
-        long_keys.setdefault(name_key(item.text), item.text)
-    defined = {item.mention.acronym: name_key(item.text) for item in longs if item.mention.acronym}
-    target: dict[int, str] = {}
+    items = [item for item in map(lambda m: _prepare(m, stats), record.mentions) if item is not None]
+    longs: dict[str, _Long] = {}
+    defined: dict[str, str] = {}
+    for item in items:
+        if len(item.core) >= 2 and not item.acronym:
+            if item.key not in longs:
+                longs[item.key] = _Long(
+                    item.key, item.text, item.core, stats.kind_of(item.key), _has_acronym(item.text)
+                )
+            if item.mention.acronym:
+                defined[item.mention.acronym] = item.key
+    names: dict[str, LocalName] = {}
     unresolved: list[tuple[int, int, str, tuple[str, ...]]] = []
     for item in items:
-        key = name_key(item.text)
-        if item.acronym:
-            letters = item.text.replace(".", "").replace("-", "")
-            expansion = defined.get(letters) or _spelled(letters, long_keys, stats)
-            if expansion and not blocked(key, expansion):
-                target[item.index] = expansion
-                continue
-        elif len(core_tokens(item.tokens)) == 1:
-            candidates = _containers(item, long_keys, stats, blocked)
-            if len(candidates) == 1:
-                target[item.index] = candidates[0]
-                continue
-            if len(candidates) > 1:
-                unresolved.append((item.start, item.mention.end, item.text, tuple(sorted(candidates))))
-                continue
-        if len(core_tokens(item.tokens)) == 1 and not _single_is_name(item, stats):
-            continue
-        target[item.index] = key
-    names: dict[str, LocalName] = {}
-    for item in items:
-        key = target.get(item.index)
-        if key is None:
-            continue
+        key = item.key
+        if len(item.core) == 1:
+            if item.acronym:
+                letters = item.text.replace(".", "").replace("-", "")
+                expansion = defined.get(letters) or _spelled(letters, longs)
+                if expansion and not blocked(key, expansion):
+                    key = expansion
+                elif not _single_is_name(item, stats):
+                    continue
+            else:
+                candidates = _containers(item, longs, stats, blocked) if longs else []
+                if len(candidates) == 1:
+                    key = candidates[0]
+                elif candidates:
+                    unresolved.append((item.start, item.mention.end, item.text, tuple(sorted(candidates))))
+                    continue
+                elif not _single_is_name(item, stats):
+                    continue
         local = names.get(key)
         if local is None:
             local = names[key] = LocalName(key)
-        mention = item.mention
-        local.spellings[item.text] += 1
-        local.mentions.append(item.index)
-        local.spans.append((item.start, mention.end))
-        if mention.title:
-            local.titles[mention.title] += 1
-        for role in mention.roles:
-            local.roles[role] += 1
-        if mention.affiliation:
-            local.affiliations[name_key(mention.affiliation)] += 1
-        if mention.acronym:
-            local.acronyms[mention.acronym] += 1
-        local.cues.update(mention.cues)
+        local.uses.append(Use(item.start, item.mention.end, item.text, item.mention))
     return ResolvedArticle(record.id, record.source, record.date, list(names.values()), unresolved)
 
 
-def _prepare(index: int, mention: Mention, stats: CorpusStats) -> _Item | None:
+def _prepare(mention: Mention, stats: CorpusStats) -> _Item | None:
     text, start = mention.text, mention.start
     tokens = name_tokens(text)
     if not tokens:
@@ -142,12 +142,22 @@ def _prepare(index: int, mention: Mention, stats: CorpusStats) -> _Item | None:
         tokens = name_tokens(text)
         if not tokens:
             return None
-    bare = text.replace(".", "").replace("-", "")
-    acronym = len(tokens) == 1 and bare.isupper() and 2 <= len(bare) <= 6 and bare.isalnum()
-    initial = mention.initial and text == mention.text
-    if initial != mention.initial:
-        mention = _with_initial(mention, initial)
-    return _Item(index, mention, text, start, tokens, acronym)
+        mention = _with_initial(mention, False)
+    core = core_tokens(tokens)
+    acronym = False
+    if len(core) == 1:
+        bare = text.replace(".", "").replace("-", "")
+        acronym = 2 <= len(bare) <= 6 and bare.isupper() and bare.isalnum()
+        if (len(core[0]) < 2 or core[0] in LEGAL_SUFFIXES) and not acronym:
+            return None  # a lone initial, or `Corp` cut off from its name
+    elif _only_optional(tokens):
+        return None  # `Co Inc`: legal words with no name
+    return _Item(mention, text, start, " ".join(tokens), core, acronym)
+
+
+@lru_cache(maxsize=200_000)
+def _only_optional(tokens: tuple[str, ...]) -> bool:
+    return all(is_optional(token) for token in tokens)
 
 
 def _with_initial(mention: Mention, initial: bool) -> Mention:
@@ -156,35 +166,31 @@ def _with_initial(mention: Mention, initial: bool) -> Mention:
     return Mention(**values)  # type: ignore[arg-type]
 
 
-def _spelled(letters: str, long_keys: dict[str, str], stats: CorpusStats) -> str | None:
+def _spelled(letters: str, longs: dict[str, _Long]) -> str | None:
     """The one long name of the article whose initials the acronym spells (not a person's)."""
+    first = letters[:1]
     found = [
-        key
-        for key in long_keys
-        if spells_initials(letters, long_keys[key]) and decide_kind(stats.cues.get(key, {})) != PERSON
+        long.key
+        for long in longs.values()
+        if long.written[:1] == first and long.kind != PERSON and spells_initials(letters, long.written)
     ]
     return found[0] if len(found) == 1 else None
 
 
-def _containers(item: _Item, long_keys: dict[str, str], stats: CorpusStats, blocked: Blocked) -> list[str]:
-    """Longer names of the article that contain the short mention's words in order (people only)."""
-    short = core_tokens(item.tokens)
-    own = decide_kind(stats.cues.get(name_key(item.text), {}))
-    if own in (ORG, PLACE):
+def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocked: Blocked) -> list[str]:
+    """Longer names of the article that contain the one-word mention (people, or names of unknown kind)."""
+    word = item.core[0]
+    if stats.kind_of(item.key) in (ORG, PLACE):
         return []
     found = []
-    for key, written in long_keys.items():
-        core = core_tokens(name_tokens(written))
-        if len(core) <= len(short) or not _contains(core, short):
+    for long in longs.values():
+        if word not in long.core or long.kind in (ORG, PLACE):
             continue
-        kind = decide_kind(stats.cues.get(key, {}))
-        if kind in (ORG, PLACE):
-            continue
-        if kind == UNKNOWN and (core[-len(short) :] != short or _has_acronym(written)):
+        if long.kind == UNKNOWN and (long.core[-1] != word or long.has_acronym):
             continue  # a name of unknown kind is shortened to its last word only (`Islamic Emirate`)
-        if blocked(name_key(item.text), key):
+        if blocked(item.key, long.key):
             continue
-        found.append(key)
+        found.append(long.key)
     return found
 
 
@@ -193,15 +199,11 @@ def _has_acronym(written: str) -> bool:
     return any(2 <= len(word) <= 6 and word.isupper() for word in written.split())
 
 
-def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    size = len(part)
-    return any(tokens[i : i + size] == part for i in range(len(tokens) - size + 1))
-
-
 def _single_is_name(item: _Item, stats: CorpusStats) -> bool:
-    word = item.tokens[0]
+    word = item.core[0]
     if item.acronym:
-        return len(word) >= 2
+        # a shouted common word (`NOTE`) is not an acronym; short ones (`US`, `IT`) may be
+        return len(word) < 4 or not stats.common(word)
     if word in FUNCTION_WORDS or word in TIME_WORDS:
         return False
     if item.mention.title:

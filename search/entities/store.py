@@ -27,7 +27,7 @@ from ..models import Article
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, Mention, extract
 from .pipeline import build_entities
-from .storage import read_json, write_json_atomic
+from .storage import no_gc, read_json, write_json_atomic
 from .table import EntityTable, EntityTableError
 
 MENTIONS_FILE = "entity_mentions.json.gz"
@@ -94,7 +94,8 @@ class MentionStore:
     def load(cls, path: Path) -> MentionStore:
         """The stored records; an empty store when the file is missing or unreadable (it is rebuilt)."""
         try:
-            data = read_json(Path(path))
+            with no_gc():
+                data = read_json(Path(path))
         except (OSError, ValueError, EOFError):
             return cls()
         if not isinstance(data, dict) or data.get("format") != MENTIONS_FORMAT:
@@ -102,7 +103,8 @@ class MentionStore:
         if data.get("version") != MENTIONS_VERSION:
             return cls()
         try:
-            records = {row["id"]: record_from_json(row) for row in data.get("articles", ())}
+            with no_gc():
+                records = {row["id"]: record_from_json(row) for row in data.get("articles", ())}
         except (KeyError, TypeError, ValueError):
             return cls()
         return cls(records, data.get("generation"))
@@ -114,7 +116,8 @@ class MentionStore:
             "generation": self.generation,
             "articles": [record_to_json(self.records[key]) for key in sorted(self.records)],
         }
-        write_json_atomic(Path(path), data, compress=True)
+        with no_gc():
+            write_json_atomic(Path(path), data, compress=True)
 
     def add(self, article: Article) -> ArticleMentions:
         record = extract(article)

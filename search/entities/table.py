@@ -19,9 +19,9 @@ from ..analysis import fold
 from .clustering import Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
-from .names import name_key, name_tokens
+from .names import core_tokens, name_key, name_tokens
 from .resolve import ResolvedArticle
-from .storage import read_json, write_json_atomic
+from .storage import no_gc, read_json, write_json_atomic
 
 FORMAT = "explorer-entities"
 VERSION = 1
@@ -190,17 +190,19 @@ class EntityTable:
 
     def save(self, path: Path) -> None:
         """Write the table atomically (temporary file, fsync, rename)."""
-        write_json_atomic(Path(path), self.to_json())
+        with no_gc():
+            write_json_atomic(Path(path), self.to_json())
 
     @classmethod
     def load(cls, path: Path) -> EntityTable:
-        try:
-            data = read_json(Path(path))
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, EOFError) as error:
-            raise EntityTableError(f"entity table {path} cannot be read ({error})") from None
-        return cls.from_json(data)
+        with no_gc():
+            try:
+                data = read_json(Path(path))
+            except FileNotFoundError:
+                raise
+            except (OSError, ValueError, EOFError) as error:
+                raise EntityTableError(f"entity table {path} cannot be read ({error})") from None
+            return cls.from_json(data)
 
     @classmethod
     def empty(cls) -> EntityTable:
@@ -315,7 +317,7 @@ def build_table(
         spans = []
         for local in article.names:
             index = position[result.cluster_of[result.node_of[local.key]]]
-            spans.extend((start, end, index) for start, end in local.spans)
+            spans.extend((use.start, use.end, index) for use in local.uses)
         if spans:
             mentions[article.id] = sorted(spans)
         if article.unresolved:
@@ -334,14 +336,16 @@ def _canonical(spellings: Counter[str]) -> str:
         bare = spelling.replace(".", "")
         return len(bare.split()) == 1 and bare.isupper()
 
-    full = [s for s in spellings if len(name_tokens(s)) >= 2 and not acronym(s)]
-    pool = full or [s for s in spellings if not acronym(s)] or list(spellings)
-    return max(pool, key=lambda s: (spellings[s], len(name_tokens(s)), -len(s), _reverse(s)))
+    keys = {s: core_tokens(name_tokens(s)) for s in spellings}
+    written = [s for s in spellings if not acronym(s)] or list(spellings)
+    full = [s for s in written if not any(_is_part(keys[s], keys[t]) for t in written if t != s)]
+    pool = full or written
+    return min(pool, key=lambda s: (-spellings[s], -len(keys[s]), len(s), s))
 
 
-def _reverse(text: str) -> tuple[int, ...]:
-    """Sort key that prefers the alphabetically first text under max()."""
-    return tuple(-ord(ch) for ch in text)
+def _is_part(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """`Hameed` is part of `Faiz Hameed`: a one-word short form, not a full name."""
+    return len(part) == 1 < len(whole) and _position(whole, part) >= 0
 
 
 def _unique_id(name: str, kind: str, taken: set[str]) -> str:
