@@ -321,8 +321,8 @@ def _score(pairs: tuple[TokenPair, ...]) -> float:
 
 
 def compare_names(a: str, b: str) -> NameMatch:
-    """``compare`` on two written names."""
-    return compare(name_tokens(a), name_tokens(b))
+    """``compare`` on two written names (their core tokens, as the clustering compares them)."""
+    return compare(core_tokens(name_tokens(a)), core_tokens(name_tokens(b)))
 
 
 _INVERTED = re.compile(r"^\s*([^,]+?)\s*,\s*([^,]+?)\s*$")

@@ -224,7 +224,8 @@ class EntityIndex:
     def _correct(self, op: str, a: str, b: str) -> tuple[Correction, EntityTable]:
         table = self.table()
         corrections = self.corrections()
-        correction = corrections.record(op, a, b, table.key_of(a), table.key_of(b))
+        short = op == SPLIT
+        correction = corrections.record(op, a, b, table.key_of(a, short), table.key_of(b, short))
         corrections.save(self.corrections_path)
         if not self.mentions_path.exists():
             return correction, table

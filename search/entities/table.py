@@ -105,16 +105,25 @@ class EntityTable:
         found = self.lookup(name)
         return found[0] if found else None
 
-    def key_of(self, name: str) -> str | None:
-        """The corpus name key a user's `merge`/`split` argument stands for."""
+    def key_of(self, name: str, spelling: bool = False) -> str | None:
+        """The corpus name key a user's `merge`/`split` argument stands for.
+
+        ``spelling``: keep the key of a short spelling (`Hameed`, `NRF`) as it
+        is, so that a split can detach it from the full name it was attached to.
+        """
         key = name_key(name)
         for index in self._by_key.get(key, ()):
-            if key in self.keys[index]:
+            if key in self.keys[index] or spelling:
                 return key
-        entity = self.get(name.strip())
-        if entity is not None:
-            return name_key(entity.name)
-        return key or None
+        entity = self.find(name)
+        if entity is None:
+            return key or None
+        index = self._by_id[entity.id]
+        tokens = name_tokens(name)
+        holding = [k for k in self.keys[index] if _position(tuple(k.split()), tokens) >= 0]
+        if holding and entity.id != name.strip():
+            return min(holding, key=lambda k: (len(k.split()), k))  # `Zara` -> `abdul wudod zara`
+        return name_key(entity.name)
 
     def _containing(self, tokens: tuple[str, ...]) -> set[int]:
         if not tokens:

@@ -1,0 +1,108 @@
+"""Entity files in the index folder: save/load, incremental updates, corrections that persist."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from search.entities import Corrections, EntityIndex, EntityTable, MentionStore, extract
+from search.entities.store import CORRECTIONS_FILE, MENTIONS_FILE, TABLE_FILE
+
+from .test_entities_seeds import seed_articles
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> EntityIndex:
+    index = EntityIndex(tmp_path / "index")
+    index.rebuild(seed_articles(), generation=7)
+    return index
+
+
+def test_table_and_mentions_round_trip(built: EntityIndex) -> None:
+    table = built.table()
+    again = EntityTable.load(built.table_path)
+    assert [e.as_dict() for e in again] == [e.as_dict() for e in table]
+    assert again.find("Zara").name == "Abdul Wadood Zhor"  # type: ignore[union-attr]
+    store = MentionStore.load(built.mentions_path)
+    assert store.generation == 7 == built.stored_generation()
+    for article in seed_articles():
+        assert store.records[article.id].mentions == extract(article).mentions
+    names = {p.name for p in built.folder.iterdir()}
+    assert {TABLE_FILE, MENTIONS_FILE} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_damaged_files_are_reported_or_rebuilt(built: EntityIndex) -> None:
+    built.table_path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(Exception, match="cannot be read"):
+        EntityTable.load(built.table_path)
+    built.mentions_path.write_bytes(b"\x1f\x8b garbage")
+    assert MentionStore.load(built.mentions_path).records == {}
+
+
+def test_incremental_update_reextracts_only_changed_articles(built: EntityIndex) -> None:
+    articles = seed_articles()
+    update = built.begin()
+    changed = replace(articles[2], text=articles[2].text.replace("Abdul Wudod Zara", "Abdul Wudod Zarah"))
+    update.remove(changed.id)
+    update.add(changed)
+    update.remove(articles[4].id)
+    table = update.commit(generation=8)
+    assert update.extracted == 1
+    assert table.stats["extracted"] == 1
+    general = table.find("Abdul Wadood Zhor")
+    assert general is not None
+    assert "Abdul Wudod Zarah" in general.spellings
+    assert articles[4].id not in general.articles
+    assert built.table().find("Zarah") == general
+    assert set(MentionStore.load(built.mentions_path).records) == {a.id for a in articles} - {articles[4].id}
+
+
+def test_user_split_and_merge_survive_save_load_and_reclustering(built: EntityIndex) -> None:
+    correction, table = built.split("Abdul Wudod Zara", "Abdul Wadood Zhor")
+    assert correction.op == "split"
+    zara, zhor = table.find("Abdul Wudod Zara"), table.find("Abdul Wadood Zhor")
+    assert zara is not None and zhor is not None and zara.id != zhor.id
+    # re-indexing the unchanged corpus keeps the user's decision
+    rebuilt = built.rebuild(seed_articles())
+    assert rebuilt.find("Abdul Wudod Zara").id != rebuilt.find("Abdul Wadood Zhor").id  # type: ignore[union-attr]
+    saved = json.loads((built.folder / CORRECTIONS_FILE).read_text(encoding="utf-8"))
+    assert saved["corrections"][0]["op"] == "split"
+    # a later merge of the same pair replaces the split
+    _correction, merged = built.merge("Zara", "Abdul Wadood Zhor")
+    entity = merged.find("Abdul Wudod Zara")
+    assert entity is not None and entity == merged.find("Abdul Wadood Zhor")
+    assert len(Corrections.load(built.corrections_path).items) == 1
+
+
+def test_user_merge_wins_over_the_algorithm(built: EntityIndex) -> None:
+    table = built.table()
+    assert table.find("Anas Haqqani").id != table.find("Sirajuddin Haqqani").id  # type: ignore[union-attr]
+    _correction, table = built.merge("Anas Haqqani", "Sirajuddin Haqqani")
+    anas = table.find("Anas Haqqani")
+    assert anas is not None and anas == table.find("Sirajuddin Haqqani")
+    assert any(item.rule == "user" for item in anas.evidence)
+    reloaded = EntityTable.load(built.table_path)
+    assert reloaded.find("Anas Haqqani") == reloaded.find("Sirajuddin Haqqani")
+
+
+def test_split_of_an_attached_surname_detaches_it(built: EntityIndex) -> None:
+    assert built.table().find("Faiz Hameed").spellings["Hameed"] == 2  # type: ignore[union-attr]
+    _correction, table = built.split("Hameed", "Faiz Hameed")
+    hameed = table.find("Faiz Hameed")
+    assert hameed is not None and "Hameed" not in hameed.spellings
+
+
+def test_corrections_reject_nonsense(tmp_path: Path) -> None:
+    corrections = Corrections()
+    with pytest.raises(ValueError):
+        corrections.record("merge", "Kabul", "kabul")
+    with pytest.raises(ValueError):
+        corrections.record("rename", "A b", "C d")
+    (tmp_path / "bad.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(Exception, match="not a corrections file"):
+        Corrections.load(tmp_path / "bad.json")
+    assert Corrections.load(tmp_path / "missing.json").items == []
