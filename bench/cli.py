@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         cli_runs=args.cli_runs or (2 if args.quick else 5),
         tui_runs=1 if args.quick else 3,
         updates=not args.no_updates,
+        events_limit=60 if args.quick else 900,
     )
     rows: list[Row] = []
     raw: dict[str, object] = {}

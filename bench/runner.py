@@ -39,6 +39,7 @@ class Options:
     cli_runs: int
     tui_runs: int
     updates: bool
+    events_limit: float  # seconds allowed for timing event clustering without a hook
 
 
 def log(message: str) -> None:
@@ -200,6 +201,6 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
     else:
         add("TUI to focused search box", "n/a (tui/app.py not built yet)")
 
-    for measure, value in clustering_rows(corpus, ours_index):
+    for measure, value in clustering_rows(corpus, ours_index, options.events_limit):
         add(measure, table.seconds(value) if isinstance(value, float) else str(value))
     return rows, raw

@@ -77,6 +77,12 @@ def _tui(args: dict[str, Any]) -> dict[str, Any]:
     return tui_time_to_search_box(args)
 
 
+def _events(args: dict[str, Any]) -> dict[str, Any]:
+    from .extras import time_events
+
+    return time_events(Path(args["corpus"]))
+
+
 COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "build-ours": _build_ours,
     "build-stock": _build_stock,
@@ -86,6 +92,7 @@ COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "search-stock": _search_stock,
     "cli-modules": _cli_modules,
     "tui": _tui,
+    "events": _events,
 }
 
 
