@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .kinds import decide_kind
+from .kinds import MENTIONS, decide_kind
 from .lexicon import FUNCTION_WORDS, TIME_WORDS
 from .mentions import ArticleMentions
-from .names import name_key, name_tokens
+from .names import name_tokens
 
 
 @dataclass(slots=True)
@@ -49,12 +49,13 @@ class CorpusStats:
             capital.update(tokens[1:] if mention.initial else tokens)
             if len(tokens) == 1 and not mention.initial and not mention.title:
                 alone.add(tokens[0])
-            if mention.cues:
-                key = name_key(mention.text)
-                counter = self.cues.get(key)
-                if counter is None:
-                    counter = self.cues[key] = Counter()
-                counter.update(mention.cues)
+            key = " ".join(tokens)
+            counter = self.cues.get(key)
+            if counter is None:
+                counter = self.cues[key] = Counter()
+            counter[MENTIONS] += 1
+            for cue in mention.cues:
+                counter[cue] += 1
         self.capital.update(capital)
         self.alone.update(alone)
 

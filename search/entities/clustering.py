@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .blocking import BlockingStats, candidate_pairs
-from .kinds import ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
+from .kinds import MENTIONS, ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
 from .lexicon import HONORIFICS, KINSHIP_WORDS
 from .mentions import spells_initials
 from .model import (
@@ -132,6 +132,7 @@ def build_nodes(articles: Sequence[ResolvedArticle]) -> tuple[list[Node], dict[s
                     node.acronyms[mention.acronym] += 1
                 for cue in mention.cues:
                     cues[cue] += 1
+                cues[MENTIONS] += 1
             node.articles.append(article_index)
             here.append(index)
         article_nodes.append(here)
