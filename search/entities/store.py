@@ -153,6 +153,7 @@ class EntityUpdate:
         table = build_entities(self._store.records.values(), self._index.corrections())
         table.stats["extracted"] = self.extracted
         table.stats["extract_seconds"] = round(self.extract_seconds, 3)
+        table.stats["generation"] = generation
         self._store.save(self._index.mentions_path)
         table.save(self._index.table_path)
         self._index._forget()
@@ -174,8 +175,11 @@ class EntityIndex:
         return self.table_path.exists()
 
     def stored_generation(self) -> int | None:
-        """The index generation the stored mentions describe (compare with the manifest's)."""
-        return MentionStore.load(self.mentions_path).generation
+        """The index generation the saved table describes (compare with the manifest's); None if none."""
+        try:
+            return self.table().stats.get("generation")
+        except EntityTableError:
+            return None
 
     def begin(self) -> EntityUpdate:
         return EntityUpdate(self, MentionStore.load(self.mentions_path))
