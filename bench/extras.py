@@ -7,10 +7,10 @@ module (bench/entities_bench.py, bench/events_bench.py):
     def measure(corpus: Path, index_dir: Path) -> list[tuple[str, float | str]]
 
 returning (label, seconds or a note) rows, e.g. ("entity clustering", 1.8).
-Without a hook, events are timed through their documented entry point
-(`EventTable.build` on the corpus' articles, then `update` of 10 of them) in
-a worker with a time limit; entities have no entry point yet. Until a
-module exists, its rows say "n/a" and why.
+Without a hook, each is timed through its package's entry points, in a
+worker with a time limit: entities by `extract()` per article then
+`build_entities()`, events by `EventTable.build()` then `update()` of 10
+articles. Until a module exists, its rows say "n/a" and why.
 """
 
 from __future__ import annotations
@@ -46,54 +46,72 @@ def _failed(label: str, error: BaseException) -> tuple[str, str]:
 
 def clustering_rows(corpus: Path, index_dir: Path, time_limit: float) -> list[tuple[str, float | str]]:
     rows: list[tuple[str, float | str]] = []
-    # entities
-    if not _exists("search.entities"):
-        rows.append(("entity clustering", "n/a (search.entities not built yet)"))
-    elif (measure := _hook("bench.entities_bench")) is not None:
-        try:
-            rows.extend(measure(corpus, index_dir))
-        except Exception as error:
-            rows.append(_failed("entity clustering", error))
-    else:
-        rows.append(
-            ("entity clustering", "n/a (no entry point yet; bench/entities_bench.py has no measure())")
-        )
-    # events
-    if not _exists("search.events"):
-        rows.append(("event clustering", "n/a (search.events not built yet)"))
-    elif (measure := _hook("bench.events_bench")) is not None:
-        try:
-            rows.extend(measure(corpus, index_dir))
-        except Exception as error:
-            rows.append(_failed("event clustering", error))
-    else:
-        try:
-            run = run_worker("events", {"corpus": str(corpus)}, timeout=time_limit)
-            result = run.result
-            rows.append(
-                (f"event clustering: EventTable.build, {result['articles']:,} articles", result["build"])
-            )
-            rows.append(("event clustering: update 10 changed articles", result["update"]))
-        except WorkerFailed as error:
-            note = f"n/a (over the {time_limit:.0f} s limit)" if "timed out" in str(error) else None
-            rows.append(("event clustering", note) if note else _failed("event clustering", error))
+    for label, module, hook_module, command in (
+        ("entity clustering", "search.entities", "bench.entities_bench", "entities"),
+        ("event clustering", "search.events", "bench.events_bench", "events"),
+    ):
+        if not _exists(module):
+            rows.append((label, f"n/a ({module} not built yet)"))
+        elif (measure := _hook(hook_module)) is not None:
+            try:
+                rows.extend(measure(corpus, index_dir))
+            except Exception as error:
+                rows.append(_failed(label, error))
+        else:
+            rows.extend(_fallback(command, corpus, time_limit, label))
     return rows
 
 
-def time_events(corpus: Path) -> dict[str, Any]:
-    """Runs inside a worker: the event table built from the corpus, then 10 articles changed."""
+def _fallback(command: str, corpus: Path, time_limit: float, label: str) -> list[tuple[str, float | str]]:
+    try:
+        result = run_worker(command, {"corpus": str(corpus)}, timeout=time_limit).result
+    except WorkerFailed as error:
+        if "timed out" in str(error):
+            return [(label, f"n/a (over the {time_limit:.0f} s limit)")]
+        return [_failed(label, error)]
+    return [(f"{label}: {name}", float(seconds)) for name, seconds in result["rows"]]
+
+
+def _articles(corpus: Path) -> list[Any]:
+    """The corpus' articles as the product reads them, extra fields (meta) left out."""
     from search.corpus import list_files, read_articles
-    from search.events import EventTable
     from search.models import Article
 
     def quiet(_warning: object) -> None:
         return None
 
-    articles = [
-        Article(id=a.id, source=a.source, title=a.title, text=a.text, date=a.date)  # no meta: no extra fields
+    return [
+        Article(id=a.id, source=a.source, title=a.title, text=a.text, date=a.date)
         for file in list_files(corpus, quiet)
         for a in read_articles(file, corpus, quiet)
     ]
+
+
+def time_entities(corpus: Path) -> dict[str, Any]:
+    """Runs inside a worker: entity mentions extracted from every article, then clustered."""
+    from search.entities import build_entities, extract
+
+    articles = _articles(corpus)
+    began = time.perf_counter()
+    records = [extract(article) for article in articles]
+    extracted = time.perf_counter() - began
+    began = time.perf_counter()
+    build_entities(records)
+    clustered = time.perf_counter() - began
+    return {
+        "rows": [
+            (f"extract(), {len(articles):,} articles", extracted),
+            ("build_entities()", clustered),
+        ]
+    }
+
+
+def time_events(corpus: Path) -> dict[str, Any]:
+    """Runs inside a worker: the event table built from the corpus, then 10 articles changed."""
+    from search.events import EventTable
+    from search.models import Article
+
+    articles = _articles(corpus)
     began = time.perf_counter()
     table = EventTable.build(articles)
     build = time.perf_counter() - began
@@ -103,4 +121,9 @@ def time_events(corpus: Path) -> dict[str, Any]:
     began = time.perf_counter()
     table.update(changed)
     update = time.perf_counter() - began
-    return {"articles": len(articles), "build": build, "update": update}
+    return {
+        "rows": [
+            (f"EventTable.build, {len(articles):,} articles", build),
+            ("update 10 changed articles", update),
+        ]
+    }

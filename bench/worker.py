@@ -77,6 +77,12 @@ def _tui(args: dict[str, Any]) -> dict[str, Any]:
     return tui_time_to_search_box(args)
 
 
+def _entities(args: dict[str, Any]) -> dict[str, Any]:
+    from .extras import time_entities
+
+    return time_entities(Path(args["corpus"]))
+
+
 def _events(args: dict[str, Any]) -> dict[str, Any]:
     from .extras import time_events
 
@@ -92,6 +98,7 @@ COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "search-stock": _search_stock,
     "cli-modules": _cli_modules,
     "tui": _tui,
+    "entities": _entities,
     "events": _events,
 }
 
