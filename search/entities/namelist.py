@@ -72,8 +72,9 @@ def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
     groups: dict[int, list[str]] = {}
     for name, key_index in zip(order, key_of_name, strict=True):
         groups.setdefault(find(key_index), []).append(name)
+    first_seen = {name: position for position, name in enumerate(order)}
     out = []
     for members in groups.values():
-        canonical = max(members, key=lambda n: (counts[n], -order.index(n)))
+        canonical = max(members, key=lambda n: (counts[n], -first_seen[n]))
         out.append(NameGroup(tuple(members), canonical))
     return out
