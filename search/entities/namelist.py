@@ -17,6 +17,8 @@ from .blocking import candidate_pairs
 from .model import NameGroup
 from .names import STRONG, compare, core_tokens, listed_name, name_key, name_tokens
 
+SINGLE_MIN = 8  # without context, one-word names need 8 letters for a 1-edit merge (Chuzhou/Chizhou)
+
 
 def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
     """Every distinct name in a group; groups in order of first appearance.
@@ -56,7 +58,7 @@ def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
     pairs, _stats = candidate_pairs(cores)
     matches = []
     for i, j in pairs:
-        match = compare(cores[i], cores[j])
+        match = compare(cores[i], cores[j], SINGLE_MIN)
         if match.kind == STRONG:
             matches.append((-match.score, i, j))
     matches.sort()
@@ -65,8 +67,8 @@ def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
         if ri == rj:
             continue
         hi, hj = heads[ri], heads[rj]
-        if (hi, hj) != (i, j) and not compare(cores[hi], cores[hj]).kind:
-            continue  # no chains: the groups' main names must match too
+        if (hi, hj) != (i, j) and compare(cores[hi], cores[hj], SINGLE_MIN).kind != STRONG:
+            continue  # no chains: the groups' main names must match as strongly
         parent[rj] = ri
         heads[ri] = max(hi, hj, key=lambda k: (weight[k], -k))
     groups: dict[int, list[str]] = {}

@@ -275,11 +275,11 @@ def _search(
     return result
 
 
-def compare(a: tuple[str, ...], b: tuple[str, ...]) -> NameMatch:
+def compare(a: tuple[str, ...], b: tuple[str, ...], single_min: int = 5) -> NameMatch:
     """Whether two token lists are spellings of one name (strongly, weakly) or not at all.
 
-    Single-token names need a CLOSE match of at least 5 letters (`Kabul` is
-    not `Kaul`); longer names need every token aligned, and a weak match at
+    Single-token names need a CLOSE match of at least ``single_min`` letters
+    (`Kabul` is not `Kaul`); longer names need every token aligned, and a weak match at
     least one token EXACT or CLOSE so that two names never meet on sound alone.
     """
     if not a or not b:
@@ -294,7 +294,7 @@ def compare(a: tuple[str, ...], b: tuple[str, ...]) -> NameMatch:
     score = _score(pairs)
     if len(pairs) == 1:
         pair = pairs[0]
-        if pair.level >= CLOSE and min(len(pair.a), len(pair.b)) >= 5:
+        if pair.level >= CLOSE and min(len(pair.a), len(pair.b)) >= single_min:
             return NameMatch(STRONG, pairs, score)
         return NO_MATCH
     if all(level >= CLOSE for level in levels):
