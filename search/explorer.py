@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -26,9 +27,13 @@ from .index import (
     IndexStore,
     ProgressCallback,
     article_from_fields,
+    writer_lock,
 )
 from .models import Article, CorpusWarning, Hit, IndexStatus, IndexSummary, SearchResult, Span
 from .query import QueryError, filter_query, make_parser, prepare
+
+if TYPE_CHECKING:
+    from .entities import Correction, Entity, EntityIndex, EntityTable
 from .variants import Vocabulary
 
 __all__ = [
@@ -152,7 +157,14 @@ class Explorer:
         with self._lock:
             searcher = self._current_searcher()
             vocabulary = None if exact else self.vocabulary()
-            prepared = prepare(text, self._parser, vocabulary, searcher.reader(), exact=exact)
+            prepared = prepare(
+                text,
+                self._parser,
+                vocabulary,
+                searcher.reader(),
+                exact=exact,
+                entities=None if exact else self.entities(),
+            )
             results = searcher.search(
                 prepared.query,
                 limit=limit or None,
@@ -198,6 +210,27 @@ class Explorer:
             exact=exact,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    # -- entities --------------------------------------------------------------
+
+    def _entity_index(self) -> EntityIndex:
+        from .entities import EntityIndex
+
+        return next(t for t in self.store.derived if isinstance(t, EntityIndex))
+
+    def entities(self) -> EntityTable:
+        """The corpus' people, organisations and places (empty before the first index run)."""
+        return self._entity_index().table()
+
+    def entity(self, name: str) -> Entity | None:
+        """The entity ``name`` (an id, or any spelling or part of one) most likely means."""
+        return self.entities().find(name)
+
+    def correct_entities(self, operation: str, a: str, b: str) -> tuple[Correction, EntityTable]:
+        """Record a user's ``merge`` or ``split`` of two names; it survives re-indexing."""
+        index = self._entity_index()
+        with writer_lock(self.index_dir):
+            return index.merge(a, b) if operation == "merge" else index.split(a, b)
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:

@@ -30,6 +30,7 @@ from whoosh.index import LockError
 from .analysis import exact_analyzer, name_words, stemming_analyzer
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
+from .derived import derived_tables
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
 from .variants import Vocabulary
 
@@ -166,6 +167,7 @@ class IndexStore:
         self.index_dir = index_dir
         self.corpus = corpus
         self.whoosh_dir = index_dir / WHOOSH_DIR
+        self.derived = derived_tables(index_dir)
 
     # -- reading -------------------------------------------------------------
 
@@ -188,7 +190,13 @@ class IndexStore:
         return ix
 
     def generation(self) -> int:
-        return whoosh_index.version_in(str(self.whoosh_dir))[1] if self.exists() else -1
+        if not self.exists():
+            return -1
+        ix = self.open()
+        try:
+            return ix.latest_generation()
+        finally:
+            ix.close()
 
     def vocabulary(self, reader: Any, generation: int) -> Vocabulary:
         """The index's vocabulary: from the cache when it matches ``generation``, else from
@@ -277,6 +285,7 @@ class IndexStore:
                 to_read.append((file, digest))
             present = {f.relpath for f in files}
             removed_files = [path for path in manifest.files if path not in present]
+            self._repair_derived(ix, manifest)
             if not to_read and not removed_files:
                 if new_files != manifest.files:  # only mtimes moved: remember them
                     manifest.files = new_files
@@ -325,6 +334,17 @@ class IndexStore:
             manifest = self._manifest_from_index(ix)
         return ix, manifest
 
+    def _repair_derived(self, ix: whoosh_index.Index, manifest: Manifest) -> None:
+        """Rebuild any derived table that does not describe the index's current generation
+        (a run that died after the Whoosh commit, or an index older than the table)."""
+        stale = [t for t in self.derived if t.stored_generation() != manifest.generation]
+        if not stale or manifest.generation < 0:
+            return
+        with ix.searcher() as searcher:
+            articles = [article_from_fields(fields) for fields in searcher.all_stored_fields()]
+        for table in stale:
+            table.rebuild(articles, manifest.generation)
+
     def _manifest_from_index(self, ix: whoosh_index.Index) -> Manifest:
         """Recover the manifest from stored fields after a crash between commit and manifest write."""
         manifest = Manifest(generation=ix.latest_generation(), corpus=str(self.corpus))
@@ -355,6 +375,7 @@ class IndexStore:
             raise IndexBusy(f"index {self.index_dir} is being updated by another process") from None
         added = updated = removed = 0
         try:
+            updates = [table.begin() for table in self.derived]
             old_ids: set[str] = set()
             for path in removed_files:
                 old_ids.update(manifest.files[path].ids)
@@ -378,6 +399,8 @@ class IndexStore:
                     taken[article.id] = file.relpath
                     ids.append(article.id)
                     writer.add_document(**_document(article, file, digest))
+                    for derived in updates:
+                        derived.add(article)
                     if article.id in old_ids:
                         updated += 1
                         old_ids.discard(article.id)
@@ -387,6 +410,9 @@ class IndexStore:
                 if progress:
                     progress(done, len(to_read))
             removed = len(old_ids)
+            for article_id in old_ids:
+                for derived in updates:
+                    derived.remove(article_id)
             writer.commit(optimize=False)
         except BaseException:
             writer.cancel()
@@ -395,6 +421,8 @@ class IndexStore:
         manifest.generation = ix.latest_generation()
         manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
         write_json_atomic(self.index_dir / MANIFEST, manifest.to_json())
+        for derived in updates:
+            derived.commit(manifest.generation)
         with ix.reader() as reader:
             self.vocabulary(reader, manifest.generation)
         ix.close()

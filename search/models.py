@@ -71,10 +71,12 @@ class Expansion:
 
     word: str
     variants: tuple[str, ...]
-    reason: str = "word variant"
+    reason: str = "word variant"  # or "entity": other spellings of the entity the word names
+    entity: str | None = None  # the entity's canonical name, for entity expansions
 
     def describe(self) -> str:
-        return f"{self.word}: also {', '.join(self.variants)}"
+        head = f"entity {self.entity}" if self.entity else self.word
+        return f"{head}: also {', '.join(self.variants)}"
 
 
 @dataclass(frozen=True, slots=True)

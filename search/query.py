@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 from whoosh.qparser import GtLtPlugin, PlusMinusPlugin, QueryParser
@@ -22,6 +23,9 @@ from .analysis import fold, iter_words, stem
 from .dates import parse_date, to_datetime
 from .models import Expansion, MatchTerms
 from .variants import Vocabulary
+
+if TYPE_CHECKING:
+    from .entities import EntityTable
 
 VARIANT_BOOST = 0.7
 MAX_PHRASE_COMBINATIONS = 16
@@ -52,13 +56,16 @@ def prepare(
     reader: IndexReader,
     *,
     exact: bool = False,
+    entities: EntityTable | None = None,
 ) -> PreparedQuery:
     try:
         parsed = parser.parse(text)
     except Exception as error:  # Whoosh raises bare ValueErrors and friends
         hint = "; write dates as YYYY-MM-DD" if "date" in text.lower() else ""
         raise QueryError(f"cannot read query {text!r} ({error}){hint}") from None
-    rewriter = _Rewriter(vocabulary if not exact else None, reader, exact, _typed_forms(text))
+    rewriter = _Rewriter(
+        vocabulary if not exact else None, reader, exact, _typed_forms(text), None if exact else entities
+    )
     rewritten = rewriter.rewrite(parsed)
     return PreparedQuery(
         rewritten,
@@ -69,9 +76,15 @@ def prepare(
 
 class _Rewriter:
     def __init__(
-        self, vocabulary: Vocabulary | None, reader: IndexReader, exact: bool, typed: dict[str, str]
+        self,
+        vocabulary: Vocabulary | None,
+        reader: IndexReader,
+        exact: bool,
+        typed: dict[str, str],
+        entities: EntityTable | None,
     ) -> None:
         self.vocabulary = vocabulary
+        self.entities = entities
         self.typed = typed
         self.reader = reader
         self.exact = exact
@@ -127,7 +140,34 @@ class _Rewriter:
             wq.Term("exact", word, boost=boost),
         ]
         options += [wq.Term("exact", v, boost=boost * VARIANT_BOOST) for v in variants]
+        if not negated:
+            options += self._entity_options(self.typed.get(word, word), (word, *variants), boost)
         return wq.Or(options)
+
+    def _entity_options(self, phrase: str, covered: tuple[str, ...], boost: float) -> list[wq.Query]:
+        """Other spellings of the entity ``phrase`` names (`Zara` -> `Zhor`), as query options.
+
+        Spellings the word variants already cover are not repeated.
+        """
+        if self.entities is None:
+            return []
+        options: list[wq.Query] = []
+        for expansion in self.entities.expand(phrase):
+            added: list[str] = []
+            for alternative in expansion.alternatives:
+                words = [fold(w) for w, _, _ in iter_words(alternative)]
+                if not words or (len(words) == 1 and words[0] in covered):
+                    continue
+                self.words.update(words)
+                added.append(alternative)
+                if len(words) == 1:
+                    options.append(wq.Term("exact", words[0], boost=boost * VARIANT_BOOST))
+                else:
+                    options.append(wq.Phrase("exact", words, boost=boost * VARIANT_BOOST))
+            key = f"entity:{expansion.entity_id}"
+            if added and key not in self.expansions:
+                self.expansions[key] = Expansion(phrase, tuple(added), "entity", expansion.name)
+        return options
 
     def _phrase(self, node: wq.Phrase, negated: bool) -> wq.Query:
         words = list(node.words)
@@ -146,6 +186,9 @@ class _Rewriter:
         for combination in itertools.islice(itertools.product(*per_word), MAX_PHRASE_COMBINATIONS):
             boost = node.boost * (1.0 if list(combination) == words else VARIANT_BOOST)
             options.append(wq.Phrase("exact", list(combination), slop=node.slop, boost=boost))
+        if not negated:
+            typed = " ".join(self.typed.get(w, w) for w in words)
+            options += self._entity_options(typed, (), node.boost)
         return wq.Or(options)
 
 

@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from search.entities.corrections import CorrectionsError
 from search.explorer import Explorer, IndexError_, QueryError
 from search.models import CorpusWarning
 
@@ -22,9 +23,12 @@ from .output import (
     FORMATS,
     Style,
     default_format,
+    format_entity_line,
+    format_entity_page,
     stderr_line,
     use_colour,
     write_article,
+    write_records,
     write_result,
 )
 from .progress import Progress
@@ -156,6 +160,60 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--color", "--colour", choices=("auto", "always", "never"), default="auto", dest="color"
     )
+
+    entities = commands.add_parser(
+        "entities",
+        help="list people, organisations and places with all their spellings; merge or split them",
+        description=(
+            "List the corpus' entities by number of articles, or record a correction: "
+            "`merge A B` says two names are one entity, `split A B` that they are not. "
+            "Corrections are kept in the index folder and survive re-indexing."
+        ),
+        epilog=(
+            "examples:\n  explorer entities --kind person --min-articles 2\n"
+            "  explorer entities --format jsonl | head\n"
+            "  explorer entities merge 'Abdul Wadood Zhor' 'Abdul Wudod Zara'\n"
+            "  explorer entities split 'Ahmad Massoud' 'Ahmad Shah Massoud'\n"
+        ),
+        formatter_class=formatter,
+    )
+    _common_options(entities, suppress=True)
+    entities.add_argument("action", nargs="*", metavar="merge|split A B", help="record a correction")
+    entities.add_argument("--kind", choices=("person", "org", "place", "unknown"))
+    entities.add_argument("--min-articles", type=_non_negative, default=1, metavar="N")
+    entities.add_argument("--format", choices=FORMATS, help="default: text on a TTY, else tsv")
+    entities.add_argument("--no-headers", action="store_true", help="tsv without its header line")
+    entities.add_argument(
+        "--color", "--colour", choices=("auto", "always", "never"), default="auto", dest="color"
+    )
+
+    entity = commands.add_parser(
+        "entity",
+        help="one entity: its spellings, sources, articles and why spellings were merged",
+        description="Show one entity; any of its spellings (or part of one) finds it.",
+        epilog="examples:\n  explorer entity Dashty\n  explorer entity Zara --format json\n",
+        formatter_class=formatter,
+    )
+    _common_options(entity, suppress=True)
+    entity.add_argument("name", nargs="+")
+    entity.add_argument("--format", choices=("text", "json"), default="text")
+    entity.add_argument(
+        "--color", "--colour", choices=("auto", "always", "never"), default="auto", dest="color"
+    )
+
+    variants = commands.add_parser(
+        "variants",
+        help="group a list of names into spellings of one name",
+        description=(
+            "Read names one per line (stdin or FILE) and print groups of names that are spellings "
+            'of one name, as JSONL {"names": [...], "canonical": ...}, with the matcher the '
+            "entity clustering uses (no corpus context)."
+        ),
+        epilog="examples:\n  printf 'Fahim Dashti\\nFahim Dashty\\nKabul\\n' | explorer variants\n",
+        formatter_class=formatter,
+    )
+    variants.add_argument("file", nargs="?", help="a file of names (default: stdin)")
+    variants.add_argument("--all", action="store_true", help="also print names that have no other spelling")
 
     status = commands.add_parser(
         "status",
@@ -316,6 +374,70 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_MATCH
 
 
+ENTITY_COLUMNS = ("id", "name", "kind", "articles", "spellings", "sources")
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer)
+    if args.action:
+        if len(args.action) != 3 or args.action[0] not in ("merge", "split"):
+            raise UsageError("corrections are `explorer entities merge A B` or `explorer entities split A B`")
+        operation, a, b = args.action
+        try:
+            correction, _table = explorer.correct_entities(operation, a, b)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        print(f"recorded: {correction.describe()}")
+        return EXIT_MATCH
+    found = explorer.entities().filter(kind=args.kind, min_articles=max(1, args.min_articles))
+    out = sys.stdout
+    fmt = args.format or default_format(out)
+    if fmt == "text":
+        style = Style(use_colour(args.color, out))
+        for item in found:
+            out.write(format_entity_line(item, style) + "\n")
+    else:
+        records = []
+        for item in found:
+            record = item.as_dict()
+            if fmt == "tsv":
+                record["articles"] = ",".join(item.articles)
+            records.append(record)
+        write_records(records, out, fmt, ENTITY_COLUMNS, headers=not args.no_headers)
+    return EXIT_MATCH if found else EXIT_NO_MATCH
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer)
+    name = " ".join(args.name)
+    found = explorer.entity(name)
+    if found is None:
+        stderr_line(f"no entity named {name!r}; `explorer entities` lists them")
+        return EXIT_NO_MATCH
+    if args.format == "json":
+        write_records([found.as_dict()], sys.stdout, "jsonl", ENTITY_COLUMNS)
+    else:
+        sys.stdout.write(format_entity_page(found, Style(use_colour(args.color, sys.stdout))))
+    return EXIT_MATCH
+
+
+def cmd_variants(args: argparse.Namespace) -> int:
+    from search.entities import group_names
+
+    if args.file:
+        with open(args.file, encoding="utf-8", errors="replace") as handle:
+            names = handle.read().splitlines()
+    elif sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("give a file of names, or pipe names on stdin, one per line")
+    else:
+        names = sys.stdin.read().splitlines()
+    groups = [g for g in group_names(names) if args.all or len(g.names) > 1]
+    write_records([g.as_dict() for g in groups], sys.stdout, "jsonl", ())
+    return EXIT_MATCH if groups else EXIT_NO_MATCH
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     explorer = _open(args)
     from .app import run  # Textual is imported here and only here
@@ -330,6 +452,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "index": cmd_index,
     "show": cmd_show,
     "status": cmd_status,
+    "entities": cmd_entities,
+    "entity": cmd_entity,
+    "variants": cmd_variants,
     "tui": cmd_tui,
 }
 
@@ -340,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     command = COMMANDS[args.command or "tui"]
     try:
         return command(args)
-    except (IndexError_, QueryError, UsageError) as error:
+    except (IndexError_, QueryError, UsageError, CorrectionsError) as error:
         stderr_line(f"error: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -193,3 +193,65 @@ def stderr_line(message: str) -> None:
     """One line to stderr, control characters escaped (file names come from the corpus)."""
     sys.stderr.write(f"explorer: {safe_line(message)}\n")
     sys.stderr.flush()
+
+
+def write_records(
+    records: Sequence[dict[str, Any]],
+    out: TextIO,
+    fmt: str,
+    columns: Sequence[str],
+    *,
+    headers: bool = True,
+) -> None:
+    """Machine formats for any list of records: tsv (the given columns), jsonl, json.
+
+    Nested values in tsv cells are written as compact JSON, so a cell stays one field.
+    """
+    if fmt == "json":
+        out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "tsv":
+        if headers and records:
+            out.write(tsv_line(columns))
+        for record in records:
+            out.write(tsv_line(_cell(record.get(column)) for column in columns))
+    out.flush()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def format_entity_line(entity: Any, style: Style) -> str:
+    """One entity on one line for people: articles, kind, name, other spellings."""
+    others = [s for s in entity.spellings if s != entity.name]
+    also = style.dim(f"  also {', '.join(safe_line(s) for s in others)}") if others else ""
+    return (
+        f"{len(entity.articles):>5}  {entity.kind:<8} {style.bold(safe_line(entity.name))}"
+        f"{style.dim('  ' + entity.id)}{also}"
+    )
+
+
+def format_entity_page(entity: Any, style: Style) -> str:
+    """Everything about one entity: spellings with counts and sources, articles, merge evidence."""
+    lines = [
+        style.bold(safe_line(entity.name)),
+        f"{style.dim('id:')}       {entity.id}",
+        f"{style.dim('kind:')}     {entity.kind}",
+    ]
+    if entity.roles:
+        lines.append(f"{style.dim('roles:')}    {', '.join(safe_line(r) for r in entity.roles)}")
+    lines.append(style.dim("spellings:"))
+    for spelling, count in entity.spellings.items():
+        users = sorted(source for source, names in entity.sources.items() if spelling in names)
+        lines.append(f"  {safe_line(spelling)} ({count})  {style.source(safe_line(', '.join(users)))}")
+    lines.append(style.dim(f"articles ({len(entity.articles)}):"))
+    lines.extend(f"  {safe_line(article)}" for article in entity.articles)
+    if entity.evidence:
+        lines.append(style.dim("why these spellings were merged:"))
+        lines.extend(f"  {safe_line(item.describe())}" for item in entity.evidence)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,82 @@
+"""Entities wired into the index, search and the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from search.entities.store import TABLE_FILE
+from search.explorer import Explorer
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_search_finds_every_spelling_of_an_entity(run_cli) -> None:
+    result = run_cli("search", "Zara", "--format", "jsonl")
+    assert result.code == 0, result.err
+    hits = jsonl(result.out)
+    assert {h["id"] for h in hits} == {"000_c214ca5b6237bbef", "002_026596cb75424136", "004_fa9e966636171c75"}
+    reasons = {e["reason"] for e in hits[0]["expansions"]}
+    assert "entity" in reasons
+    assert any("zhor" in h["matched"] for h in hits)
+    exact = jsonl(run_cli("search", "Zara", "--exact", "--format", "jsonl").out)
+    assert {h["id"] for h in exact} == {"002_026596cb75424136"}
+
+
+def test_entity_page_lists_spellings_with_sources(run_cli) -> None:
+    page = run_cli("entity", "Dashty")
+    assert page.code == 0
+    assert "Fahim Dashti (4)" in page.out and "Fahim Dashty (4)" in page.out
+    assert "same first name Fahim" in page.out
+    data = json.loads(run_cli("entity", "Dashty", "--format", "json").out)
+    assert set(data["spellings"]) >= {"Fahim Dashti", "Fahim Dashty"}
+    assert data["sources"]["002_026596cb75424136"] == {"Fahim Dashty": 1}
+    assert run_cli("entity", "Nobody Anywhere").code == 1
+
+
+def test_entities_list_and_formats(run_cli) -> None:
+    people = jsonl(run_cli("entities", "--kind", "person", "--min-articles", "2", "--format", "jsonl").out)
+    assert people and all(p["kind"] == "person" and len(p["articles"]) >= 2 for p in people)
+    assert {"id", "name", "kind", "spellings", "sources", "articles"} <= set(people[0])
+    counts = [len(p["articles"]) for p in people]
+    assert counts == sorted(counts, reverse=True)
+    tsv = run_cli("entities", "--format", "tsv").out.splitlines()
+    assert tsv[0].split("\t") == ["id", "name", "kind", "articles", "spellings", "sources"]
+
+
+def test_corrections_survive_reindexing(seed_corpus: Path, index_dir: Path, run_cli) -> None:
+    env = {"EXPLORER_CORPUS": str(seed_corpus), "EXPLORER_INDEX": str(index_dir)}
+    split = run_cli("entities", "split", "Fahim Dashti", "Fahim Dashty", env=env)
+    assert split.code == 0, split.err
+    before = json.loads(run_cli("entity", "Fahim Dashty", "--format", "json", env=env).out)
+    assert "Fahim Dashti" not in before["spellings"]
+    target = seed_corpus / "001_7b8ec1a6c7eefc3e.txt"
+    target.write_text(target.read_text() + "\nFahim Dashty was mentioned again.\n")
+    assert run_cli("index", env=env).code == 0
+    after = json.loads(run_cli("entity", "Fahim Dashty", "--format", "json", env=env).out)
+    assert "Fahim Dashti" not in after["spellings"]
+    merged = run_cli("entities", "merge", "Fahim Dashti", "Fahim Dashty", env=env)
+    assert merged.code == 0
+    together = json.loads(run_cli("entity", "Fahim Dashty", "--format", "json", env=env).out)
+    assert {"Fahim Dashti", "Fahim Dashty"} <= set(together["spellings"])
+    assert run_cli("entities", "merge", "only-one", env=env).code == 2
+
+
+def test_a_lost_entity_table_is_rebuilt_to_match_the_index(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    (index_dir / TABLE_FILE).unlink()  # as if the run died between the index commit and the table's
+    assert explorer.update().changed is False
+    assert explorer.entity("Dashty") is not None
+    assert explorer.entities().stats.get("generation") == explorer.store.generation()
+
+
+def test_variants_groups_a_name_list(run_cli) -> None:
+    result = run_cli(
+        "variants", stdin="Fahim Dashti\nFahim Dashty\nKabul\nAhmad Massoud\nAhmad Shah Massoud\n"
+    )
+    assert result.code == 0
+    groups = jsonl(result.out)
+    assert groups == [{"names": ["Fahim Dashti", "Fahim Dashty"], "canonical": "Fahim Dashti"}]
