@@ -163,7 +163,7 @@ class Explorer:
                 vocabulary,
                 searcher.reader(),
                 exact=exact,
-                entities=None if exact else self.entities(),
+                entities=None if exact else self._entity_index().expansions(),
             )
             results = searcher.search(
                 prepared.query,

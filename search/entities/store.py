@@ -32,6 +32,7 @@ from .table import EntityTable, EntityTableError
 
 MENTIONS_FILE = "entity_mentions.json.gz"
 TABLE_FILE = "entities.json"
+EXPANSIONS_FILE = "entity_expansions.json"
 CORRECTIONS_FILE = "entity_corrections.json"
 MENTIONS_FORMAT = "explorer-mentions"
 MENTIONS_VERSION = 1
@@ -155,6 +156,7 @@ class EntityUpdate:
         table.stats["extract_seconds"] = round(self.extract_seconds, 3)
         table.stats["generation"] = generation
         self._store.save(self._index.mentions_path)
+        table.expansion_table().save(self._index.expansions_path)
         table.save(self._index.table_path)
         self._index._forget()
         return table
@@ -167,6 +169,8 @@ class EntityIndex:
         self.folder = Path(folder)
         self.mentions_path = self.folder / MENTIONS_FILE
         self.table_path = self.folder / TABLE_FILE
+        self.expansions_path = self.folder / EXPANSIONS_FILE
+        self._expansions: tuple[tuple[int, int], EntityTable] | None = None
         self.corrections_path = self.folder / CORRECTIONS_FILE
         self._table: EntityTable | None = None
         self._table_stamp: tuple[int, int] | None = None
@@ -210,9 +214,27 @@ class EntityIndex:
             self._table_stamp = stamp
         return self._table
 
+    def expansions(self) -> EntityTable:
+        """The multi-spelling entities only (what search expansion needs), cached by file stamp.
+
+        Falls back to the full table when the small file is missing (a table saved by an
+        older version)."""
+        try:
+            stat = self.expansions_path.stat()
+        except FileNotFoundError:
+            return self.table()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if self._expansions is None or self._expansions[0] != stamp:
+            try:
+                self._expansions = (stamp, EntityTable.load(self.expansions_path))
+            except (FileNotFoundError, EntityTableError):
+                return self.table()
+        return self._expansions[1]
+
     def _forget(self) -> None:
         self._table = None
         self._table_stamp = None
+        self._expansions = None
 
     def corrections(self) -> Corrections:
         return Corrections.load(self.corrections_path)
