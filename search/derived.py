@@ -10,11 +10,15 @@ stored in the index, so the tables always agree with the index.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .models import Article
+
+if TYPE_CHECKING:
+    from .events import EventTable
 
 
 class DerivedUpdate(Protocol):
@@ -40,3 +44,44 @@ def derived_tables(index_dir: Path) -> list[DerivedTable]:
     from .entities import EntityIndex
 
     return [EntityIndex(index_dir)]
+
+
+class EventStore:
+    """The event table of an index folder, tagged with the index generation it describes.
+
+    The tag is a small file written after the table, so a run that dies in between
+    leaves a table whose tag does not match, which is then rebuilt.
+    """
+
+    TABLE = "events.json"
+    TAG = "events.generation.json"
+
+    def __init__(self, index_dir: Path) -> None:
+        self.table_path = index_dir / self.TABLE
+        self.tag_path = index_dir / self.TAG
+
+    def load(self, generation: int) -> EventTable | None:
+        """The table if it describes ``generation``, else None."""
+        try:
+            tag = json.loads(self.tag_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(tag, dict) or tag.get("generation") != generation:
+            return None
+        return self.load_any()
+
+    def load_any(self) -> EventTable | None:
+        """Whatever table is there (to reuse the features of unchanged articles), or None."""
+        from .events import EventTable
+
+        return EventTable.load(self.table_path)
+
+    def save(self, table: EventTable, generation: int) -> None:
+        """Save when the folder is writable; a read-only index just derives events each time."""
+        from .index import write_json_atomic
+
+        try:
+            table.save(self.table_path)
+            write_json_atomic(self.tag_path, {"generation": generation})
+        except OSError:
+            return

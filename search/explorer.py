@@ -34,6 +34,7 @@ from .query import QueryError, filter_query, make_parser, prepare
 
 if TYPE_CHECKING:
     from .entities import Correction, Entity, EntityIndex, EntityTable
+    from .events import EventTable
 from .variants import Vocabulary
 
 __all__ = [
@@ -231,6 +232,35 @@ class Explorer:
         index = self._entity_index()
         with writer_lock(self.index_dir):
             return index.merge(a, b) if operation == "merge" else index.split(a, b)
+
+    # -- events ----------------------------------------------------------------
+
+    def events_table(self) -> EventTable:
+        """Events and stories, derived on first use and cached for the index generation.
+
+        Derivation is lazy (not part of `explorer index`) because grouping passages costs
+        more than indexing on large corpora; the table is rebuilt only after the index
+        changed, reusing the features of unchanged articles.
+        """
+        from .derived import EventStore
+        from .events import EventTable
+
+        with self._lock:
+            generation = self._current_searcher().reader().generation()
+            store = EventStore(self.index_dir)
+            cached = store.load(generation)
+            if cached is not None:
+                return cached
+            articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
+            entities = self.entities()
+
+            def canonical(name: str) -> str | None:
+                found = entities.find(name)
+                return found.id if found else None
+
+            table = EventTable.build(articles, canonical=canonical, previous=store.load_any())
+            store.save(table, generation)
+            return table
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:

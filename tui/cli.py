@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 from collections import Counter
@@ -23,8 +24,10 @@ from .output import (
     FORMATS,
     Style,
     default_format,
+    format_comparison,
     format_entity_line,
     format_entity_page,
+    format_event,
     stderr_line,
     use_colour,
     write_article,
@@ -32,6 +35,7 @@ from .output import (
     write_result,
 )
 from .progress import Progress
+from .textsafe import safe_line
 
 EXIT_MATCH, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -214,6 +218,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
     variants.add_argument("file", nargs="?", help="a file of names (default: stdin)")
     variants.add_argument("--all", action="store_true", help="also print names that have no other spelling")
+
+    events = commands.add_parser(
+        "events",
+        help="happenings reported across articles, most sources first",
+        description=(
+            "List events: passages from different articles that report the same happening. "
+            "Events are derived on first use after the index changes, then cached."
+        ),
+        epilog="examples:\n  explorer events --min-sources 3\n  explorer events Dashty --format json\n",
+        formatter_class=formatter,
+    )
+    _common_options(events, suppress=True)
+    events.add_argument("query", nargs="*", help="only events whose passages match these words")
+    events.add_argument("--min-sources", type=_non_negative, default=1, metavar="N")
+    events.add_argument(
+        "--limit", type=_non_negative, default=0, metavar="N", help="at most N events (0: all)"
+    )
+    events.add_argument("--format", choices=FORMATS, help="default: text on a TTY, else tsv")
+    events.add_argument("--no-headers", action="store_true", help="tsv without its header line")
+
+    compare = commands.add_parser(
+        "compare",
+        help="one event as columns, one per source, with the differences marked",
+        description=(
+            "Show one event side by side: a column per source, passages aligned row by row, "
+            "differences marked «like this» and listed below the columns."
+        ),
+        epilog=(
+            "examples:\n  explorer compare ev-4b1c81ddf145\n  explorer compare Dashty killed --width 160\n"
+            "  explorer compare Dashty --format json | jq .differences\n"
+        ),
+        formatter_class=formatter,
+    )
+    _common_options(compare, suppress=True)
+    compare.add_argument("event", nargs="+", help="an event id, or words that find the event")
+    compare.add_argument("--width", type=int, metavar="COLUMNS", help="total width (default: the terminal's)")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+
+    stories = commands.add_parser(
+        "stories",
+        help="articles grouped into stories by the events they share",
+        description="List stories: every article belongs to exactly one (a story of one is fine).",
+        epilog="examples:\n  explorer stories\n  explorer stories Panjshir --format jsonl\n",
+        formatter_class=formatter,
+    )
+    _common_options(stories, suppress=True)
+    stories.add_argument("query", nargs="*")
+    stories.add_argument("--format", choices=FORMATS, help="default: text on a TTY, else tsv")
+    stories.add_argument("--no-headers", action="store_true", help="tsv without its header line")
 
     status = commands.add_parser(
         "status",
@@ -438,6 +491,63 @@ def cmd_variants(args: argparse.Namespace) -> int:
     return EXIT_MATCH if groups else EXIT_NO_MATCH
 
 
+EVENT_COLUMNS = ("id", "label", "date", "sources", "articles", "passages")
+STORY_COLUMNS = ("id", "label", "date", "sources", "articles")
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer)
+    table = explorer.events_table()
+    query = " ".join(args.query) or None
+    found = table.events(query, min_sources=max(1, args.min_sources))
+    if args.limit:
+        found = found[: args.limit]
+    out = sys.stdout
+    fmt = args.format or default_format(out)
+    if fmt == "text":
+        for event in found:
+            out.write(format_event(event, Style(use_colour("auto", out))))
+    else:
+        write_records([e.as_dict() for e in found], out, fmt, EVENT_COLUMNS, headers=not args.no_headers)
+    return EXIT_MATCH if found else EXIT_NO_MATCH
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer)
+    table = explorer.events_table()
+    wanted = " ".join(args.event)
+    event = table.find_event(wanted)
+    comparison = table.compare(event) if event else None
+    if comparison is None:
+        stderr_line(f"no event matches {wanted!r}; `explorer events` lists them")
+        return EXIT_NO_MATCH
+    if args.format == "json":
+        write_records([comparison.as_dict()], sys.stdout, "jsonl", ())
+        return EXIT_MATCH
+    width = args.width or shutil.get_terminal_size((100, 24)).columns
+    sys.stdout.write(format_comparison(comparison, width, Style(use_colour("auto", sys.stdout))))
+    return EXIT_MATCH
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    explorer = _open(args)
+    _ensure(explorer)
+    found = explorer.events_table().stories(" ".join(args.query) or None)
+    out = sys.stdout
+    fmt = args.format or default_format(out)
+    if fmt == "text":
+        style = Style(use_colour("auto", out))
+        for story in found:
+            head = f"{style.dim(story.id)}  {style.date((story.date or '----------')[:10])}  "
+            out.write(f"{head}{len(story.sources)} sources  {style.bold(safe_line(story.label))}\n")
+            out.write(f"     {safe_line(', '.join(story.articles))}\n")
+    else:
+        write_records([s.as_dict() for s in found], out, fmt, STORY_COLUMNS, headers=not args.no_headers)
+    return EXIT_MATCH if found else EXIT_NO_MATCH
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     explorer = _open(args)
     from .app import run  # Textual is imported here and only here
@@ -455,6 +565,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "entities": cmd_entities,
     "entity": cmd_entity,
     "variants": cmd_variants,
+    "events": cmd_events,
+    "compare": cmd_compare,
+    "stories": cmd_stories,
     "tui": cmd_tui,
 }
 

@@ -255,3 +255,73 @@ def format_entity_page(entity: Any, style: Style) -> str:
         lines.append(style.dim("why these spellings were merged:"))
         lines.extend(f"  {safe_line(item.describe())}" for item in entity.evidence)
     return "\n".join(lines) + "\n"
+
+
+def format_event(event: Any, style: Style) -> str:
+    """An event for people: id, date, sources, label, then each source's passages."""
+    single = style.dim(" (one source)") if event.single_source else ""
+    lines = [
+        f"{style.dim(event.id)}  {style.date((event.date or '----------')[:10])}  "
+        f"{len(event.sources)} sources{single}  {style.bold(safe_line(event.label))}"
+    ]
+    for source, passages in event.by_source.items():
+        for passage in passages:
+            lines.append(f"     {style.source(safe_line(source))}: {safe_line(passage.text)}")
+    return "\n".join(lines) + "\n"
+
+
+def format_comparison(comparison: Any, width: int, style: Style) -> str:
+    """An event as columns, one per source, passage rows aligned, differences marked «…».
+
+    Marks are characters, not colours, so they survive NO_COLOR, pipes and copy-paste.
+    """
+    from .columns import column_width, render_row, wrap
+
+    columns = comparison.columns
+    size = column_width(width, len(columns))
+    marks = _difference_marks(comparison)
+    event = comparison.event
+    title = safe_line(f"{event.label}  ({event.id}, {event.date or 'date unknown'})")
+    out = [style.bold(line) for line in wrap(title, width)] + [""]
+    out.extend(render_row([safe_line(c) for c in columns], size))
+    out.append("─" * min(width, size * len(columns) + 3 * (len(columns) - 1)))
+    for row in comparison.rows:
+        texts = [" ".join(_marked(p, marks) for p in cell) for cell in row.cells]
+        out.extend(render_row(texts, size))
+        out.append("")
+    if comparison.differences:
+        out.append(style.bold("Differences:"))
+        # One line per finding: the engine reports a spelling difference once per source.
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for difference in comparison.differences:
+            quoted = f"{difference.source} «{difference.text}»"
+            grouped.setdefault((difference.kind, difference.explanation), []).append(quoted)
+        for (kind, explanation), quoted in grouped.items():
+            found = wrap(f"{kind}: {safe_line(explanation)}", max(20, width - 2))
+            out.extend(("- " if i == 0 else "  ") + line for i, line in enumerate(found))
+            if kind != "spelling":
+                for line in wrap(safe_line("; ".join(quoted)), max(20, width - 4)):
+                    out.append(style.dim(f"    {line}"))
+    return "\n".join(out) + "\n"
+
+
+def _difference_marks(comparison: Any) -> dict[str, list[tuple[int, int]]]:
+    marks: dict[str, list[tuple[int, int]]] = {}
+    for difference in comparison.differences:
+        if difference.start is not None and difference.end is not None and difference.end > difference.start:
+            marks.setdefault(difference.passage, []).append((difference.start, difference.end))
+    return marks
+
+
+def _marked(passage: Any, marks: dict[str, list[tuple[int, int]]]) -> str:
+    text = passage.text
+    spans = sorted(set(marks.get(passage.key, ())))
+    pieces, cursor = [], 0
+    for start, end in spans:
+        if start < cursor or end > len(text):
+            continue
+        pieces.append(text[cursor:start])
+        pieces.append(f"«{text[start:end]}»")
+        cursor = end
+    pieces.append(text[cursor:])
+    return safe_text("".join(pieces))  # columns re-wrap on whitespace, so newlines need no care
