@@ -96,6 +96,14 @@ def stage_times(corpus: Path, index_root: Path) -> tuple[list[tuple[str, float]]
         lambda: [analysis.WORD_PATTERN.findall(t) for t in exacts],
         results,
     )
+    try:
+        from search.entities import build_entities, extract
+    except ImportError:
+        pass
+    else:
+        records: list = []
+        _timed("entities: extract() per article", lambda: records.extend(extract(a) for a in loaded), results)
+        _timed("entities: build_entities() (clustering)", lambda: build_entities(records), results)
     _clear_caches()
     began = time.perf_counter()
     explorer = Explorer.open(corpus, index_root / "ours")
@@ -117,6 +125,39 @@ def _profile_update(corpus: Path, index_dir: Path) -> pstats.Stats:
     profiler.disable()
     explorer.close()
     return pstats.Stats(profiler)
+
+
+def _breakdown(stats: pstats.Stats, depth: int = 2) -> list[tuple[str, float]]:
+    """Time of Explorer.update() split by the functions it calls, a level or two down.
+
+    Read from the profile's caller table rather than hard-coded names, so the
+    split follows the engine as it changes (entities, events, a new writer).
+    """
+    raw = stats.stats  # type: ignore[attr-defined]
+    root = next((f for f in raw if f[0].endswith("search/explorer.py") and f[2] == "update"), None)
+    if root is None:
+        return []
+
+    def callees(parent: tuple) -> list[tuple[tuple, float]]:
+        found = []
+        for func, (_cc, _nc, _tt, _ct, callers) in raw.items():
+            if parent in callers:
+                found.append((func, callers[parent][3]))
+        return sorted(found, key=lambda item: -item[1])
+
+    rows: list[tuple[str, float]] = []
+
+    def walk(parent: tuple, level: int) -> None:
+        for func, seconds in callees(parent):
+            if seconds < 0.02 * raw[root][3]:
+                continue
+            name = f"{Path(func[0]).name}:{func[2]}" if func[0] != "~" else func[2]
+            rows.append(("  " * level + name, seconds))
+            if level + 1 < depth and func[0].startswith(str(Path.cwd() / "search")):
+                walk(func, level + 1)
+
+    walk(root, 0)
+    return rows
 
 
 def _top(stats: pstats.Stats, key: str) -> str:
@@ -148,6 +189,19 @@ def run_profile(articles: int, cache: Path) -> int:
     for label, seconds in results:
         print(f"| {label} | {seconds:.2f} | {loaded / seconds:,.0f} | {seconds / full:.0%} |")
     stats = _profile_update(corpus, index_root / "profiled")
+    total = max(
+        (
+            ct
+            for (file, _line, name), (_c, _n, _t, ct, _cl) in stats.stats.items()  # type: ignore[attr-defined]
+            if file.endswith("search/explorer.py") and name == "update"
+        ),
+        default=0.0,
+    )
+    print("\n## Where Explorer.update() goes, by callee (under cProfile, which inflates Python-heavy code)\n")
+    print("| callee | seconds | share |")
+    print("|---|---|---|")
+    for label, seconds in _breakdown(stats, depth=4):
+        print(f"| {label} | {seconds:.2f} | {seconds / total:.0%} |")
     print("\n## cProfile of Explorer.update(), by cumulative time\n")
     print(_top(stats, "cumulative"))
     print("\n## cProfile of Explorer.update(), by own (total) time\n")

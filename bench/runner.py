@@ -203,4 +203,7 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
 
     for measure, value in clustering_rows(corpus, ours_index, options.events_limit):
         add(measure, table.seconds(value) if isinstance(value, float) else str(value))
+    if not built["key"].startswith(engine_fingerprint()):
+        # search/ changed while we measured (others commit as we run): say so rather than mix versions
+        add("WARNING", "the engine's code changed during this run; figures mix versions, run again")
     return rows, raw
