@@ -24,6 +24,7 @@ from .index import (
     IndexCorrupt,
     IndexError_,
     IndexMissing,
+    IndexReadOnly,
     IndexStore,
     ProgressCallback,
     article_from_fields,
@@ -104,7 +105,7 @@ class Explorer:
                 return None
             try:
                 return self.update(warn, progress)
-            except (IndexBusy, PermissionError, OSError):
+            except (IndexBusy, IndexReadOnly, OSError):
                 return None
         return self.update(warn, progress)
 

@@ -50,6 +50,10 @@ class IndexBusy(IndexError_):
     pass
 
 
+class IndexReadOnly(IndexError_):
+    pass
+
+
 class IndexMissing(IndexError_):
     pass
 
@@ -132,9 +136,15 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
     flock locks die with their process, so a killed indexer never leaves a
     stale lock behind.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
     path = index_dir / WRITER_LOCK
-    handle = path.open("a+")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+    except OSError as error:
+        raise IndexReadOnly(
+            f"index {index_dir} cannot be written ({error.strerror}); searching it works, "
+            "updating it needs write access (or pass --index DIR for a copy of your own)"
+        ) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
