@@ -98,12 +98,14 @@ class Explorer:
         as it is.
         """
         if self.store.exists():
-            if not update:
-                return None
             manifest = self.store.load_manifest()
-            if not self.store.changed_files(manifest, _ignore):
-                return None
+            derived_ok = all(t.stored_generation() == manifest.generation for t in self.store.derived)
             try:
+                if not derived_ok and not update:
+                    self.store.repair_derived()
+                    return None
+                if not update or (derived_ok and not self.store.changed_files(manifest, _ignore)):
+                    return None
                 return self.update(warn, progress)
             except (IndexBusy, IndexReadOnly, OSError):
                 return None

@@ -344,6 +344,15 @@ class IndexStore:
             manifest = self._manifest_from_index(ix)
         return ix, manifest
 
+    def repair_derived(self) -> None:
+        """Bring derived tables back in step with the index without reading the corpus."""
+        with writer_lock(self.index_dir):
+            ix, manifest = self._open_for_writing()
+            try:
+                self._repair_derived(ix, manifest)
+            finally:
+                ix.close()
+
     def _repair_derived(self, ix: whoosh_index.Index, manifest: Manifest) -> None:
         """Rebuild any derived table that does not describe the index's current generation
         (a run that died after the Whoosh commit, or an index older than the table)."""

@@ -126,6 +126,12 @@ def test_killing_the_indexer_leaves_a_working_index(seed_corpus: Path, index_dir
         assert searched.code == 0, searched.err
         assert searched.out.count('"query"') == 5
         assert searched.err == ""
+        # The derived tables are brought back in step with the index before they are used.
+        entity = run_cli("entity", "Dashty", "--format", "json", "--no-update", env=env)
+        assert entity.code == 0, entity.err
+        opened = Explorer.open(seed_corpus, index_dir)
+        generation = opened.store.generation()
+        assert all(t.stored_generation() == generation for t in opened.store.derived)
     finished = run_cli("index", env=env)
     assert finished.code == 0, finished.err
     assert "3005 articles" in finished.out

@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     _common_options(show, suppress=True)
+    show.add_argument("--no-update", action="store_true", help="use the index as it is")
     show.add_argument("id", help="article id (as printed by `explorer search`)")
     show.add_argument("--format", choices=FORMATS, default="text")
     show.add_argument(
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     _common_options(entities, suppress=True)
+    entities.add_argument("--no-update", action="store_true", help="use the index as it is")
     entities.add_argument("action", nargs="*", metavar="merge|split A B", help="record a correction")
     entities.add_argument("--kind", choices=("person", "org", "place", "unknown"))
     entities.add_argument("--min-articles", type=_non_negative, default=1, metavar="N")
@@ -199,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     _common_options(entity, suppress=True)
+    entity.add_argument("--no-update", action="store_true", help="use the index as it is")
     entity.add_argument("name", nargs="+")
     entity.add_argument("--format", choices=("text", "json"), default="text")
     entity.add_argument(
@@ -230,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     _common_options(events, suppress=True)
+    events.add_argument("--no-update", action="store_true", help="use the index as it is")
     events.add_argument("query", nargs="*", help="only events whose passages match these words")
     events.add_argument("--min-sources", type=_non_negative, default=1, metavar="N")
     events.add_argument(
@@ -252,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     _common_options(compare, suppress=True)
+    compare.add_argument("--no-update", action="store_true", help="use the index as it is")
     compare.add_argument("event", nargs="+", help="an event id, or words that find the event")
     compare.add_argument("--width", type=int, metavar="COLUMNS", help="total width (default: the terminal's)")
     compare.add_argument("--format", choices=("text", "json"), default="text")
@@ -264,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     _common_options(stories, suppress=True)
+    stories.add_argument("--no-update", action="store_true", help="use the index as it is")
     stories.add_argument("query", nargs="*")
     stories.add_argument("--format", choices=FORMATS, help="default: text on a TTY, else tsv")
     stories.add_argument("--no-headers", action="store_true", help="tsv without its header line")
@@ -316,6 +322,7 @@ def _open(args: argparse.Namespace) -> Explorer:
 
 
 def _ensure(explorer: Explorer, *, update: bool = True) -> None:
+    """Build a missing index; refresh a stale one unless --no-update (the caller passes it)."""
     progress = Progress(sys.stderr, "indexing")
     warn = WarningPrinter()
     try:
@@ -401,7 +408,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     explorer = _open(args)
-    _ensure(explorer)
+    _ensure(explorer, update=not args.no_update)
     article = explorer.article(args.id)
     if article is None:
         stderr_line(f"no article with id {args.id!r}; `explorer search` prints ids in its `id` column")
@@ -432,7 +439,7 @@ ENTITY_COLUMNS = ("id", "name", "kind", "articles", "spellings", "sources")
 
 def cmd_entities(args: argparse.Namespace) -> int:
     explorer = _open(args)
-    _ensure(explorer)
+    _ensure(explorer, update=not args.no_update)
     if args.action:
         if len(args.action) != 3 or args.action[0] not in ("merge", "split"):
             raise UsageError("corrections are `explorer entities merge A B` or `explorer entities split A B`")
@@ -463,7 +470,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def cmd_entity(args: argparse.Namespace) -> int:
     explorer = _open(args)
-    _ensure(explorer)
+    _ensure(explorer, update=not args.no_update)
     name = " ".join(args.name)
     found = explorer.entity(name)
     if found is None:
@@ -497,7 +504,7 @@ STORY_COLUMNS = ("id", "label", "date", "sources", "articles")
 
 def cmd_events(args: argparse.Namespace) -> int:
     explorer = _open(args)
-    _ensure(explorer)
+    _ensure(explorer, update=not args.no_update)
     table = explorer.events_table()
     query = " ".join(args.query) or None
     found = table.events(query, min_sources=max(1, args.min_sources))
@@ -515,7 +522,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     explorer = _open(args)
-    _ensure(explorer)
+    _ensure(explorer, update=not args.no_update)
     table = explorer.events_table()
     wanted = " ".join(args.event)
     event = table.find_event(wanted)
@@ -533,7 +540,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     explorer = _open(args)
-    _ensure(explorer)
+    _ensure(explorer, update=not args.no_update)
     found = explorer.events_table().stories(" ".join(args.query) or None)
     out = sys.stdout
     fmt = args.format or default_format(out)

@@ -18,6 +18,7 @@ How the index update uses it::
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +34,7 @@ from .table import EntityTable, EntityTableError
 MENTIONS_FILE = "entity_mentions.json.gz"
 TABLE_FILE = "entities.json"
 EXPANSIONS_FILE = "entity_expansions.json"
+GENERATION_FILE = "entities.generation.json"  # written last: a cheap crash check
 CORRECTIONS_FILE = "entity_corrections.json"
 MENTIONS_FORMAT = "explorer-mentions"
 MENTIONS_VERSION = 1
@@ -158,6 +160,7 @@ class EntityUpdate:
         self._store.save(self._index.mentions_path)
         table.expansion_table().save(self._index.expansions_path)
         table.save(self._index.table_path)
+        write_json_atomic(self._index.generation_path, {"generation": generation})
         self._index._forget()
         return table
 
@@ -170,6 +173,7 @@ class EntityIndex:
         self.mentions_path = self.folder / MENTIONS_FILE
         self.table_path = self.folder / TABLE_FILE
         self.expansions_path = self.folder / EXPANSIONS_FILE
+        self.generation_path = self.folder / GENERATION_FILE
         self._expansions: tuple[tuple[int, int], EntityTable] | None = None
         self.corrections_path = self.folder / CORRECTIONS_FILE
         self._table: EntityTable | None = None
@@ -179,11 +183,17 @@ class EntityIndex:
         return self.table_path.exists()
 
     def stored_generation(self) -> int | None:
-        """The index generation the saved table describes (compare with the manifest's); None if none."""
-        try:
-            return self.table().stats.get("generation")
-        except EntityTableError:
+        """The index generation the saved table describes (compare with the manifest's); None if none.
+
+        Read from a small tag written after the table, so checking costs nothing on large corpora.
+        """
+        if not self.table_path.exists():
             return None
+        try:
+            tag = json.loads(self.generation_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return tag.get("generation") if isinstance(tag, dict) else None
 
     def begin(self) -> EntityUpdate:
         return EntityUpdate(self, MentionStore.load(self.mentions_path))
