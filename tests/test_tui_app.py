@@ -118,7 +118,7 @@ async def test_toggling_exact_turns_spelling_variants_off_and_on(make_app) -> No
         assert screen.result.total == 5
         await pilot.press("escape")  # leave the search box
         assert isinstance(app.focused, ResultsList)
-        await pilot.press("e")
+        await pilot.press("x")
         await settle(pilot)
         assert screen.result.exact and screen.result.total == 3
         assert not screen.query_one(ExpansionLine).display
@@ -297,7 +297,7 @@ async def test_help_lists_every_key(make_app) -> None:
             for binding in class_bindings(cls):
                 if binding.description and not binding.system:
                     assert binding.description in help_text, (cls.__name__, binding.key)
-        for key in ("/", "e, ^t", "n", "N", "j, ↓", "g, home", "G, end", "q", "?, f1", "^p", "esc"):
+        for key in ("/", "x, ^t", "e", "n", "N", "j, ↓", "g, home", "G, end", "q", "?, f1", "^p", "esc"):
             assert key in help_text
         await pilot.press("escape")
         assert isinstance(app.screen, SearchScreen)
@@ -450,7 +450,7 @@ async def test_escape_then_a_key_read_as_alt_key_is_taken_as_both(make_app) -> N
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         assert isinstance(app.focused, SearchBox)
-        app.post_message(events.Key("alt+e", "e"))  # escape, then e (exact)
+        app.post_message(events.Key("alt+x", "x"))  # escape, then x (exact)
         await settle(pilot)
         screen = search_screen(app)
         assert screen.query_one(SearchBox).value == "Dashty"

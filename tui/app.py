@@ -25,7 +25,7 @@ from textual.screen import Screen
 from search.explorer import Explorer, IndexBusy
 from search.models import CorpusWarning
 
-from .messages import IndexProgress, IndexReport
+from .messages import EntityRequested, IndexProgress, IndexReport
 from .screens.help import HelpScreen
 from .screens.keys import KeyEntry, KeySection, catalogue
 from .screens.search import SearchScreen
@@ -137,6 +137,29 @@ class ExplorerApp(App[int]):
             if message.summary is not None:
                 state = state.with_(warnings=message.warnings)
         self.index_state = state
+
+    # -- entities ---------------------------------------------------------------
+
+    def open_entity(self, entity_id: str) -> None:
+        """Show the page of ``entity_id`` on top of the current view."""
+        from .screens.entity import EntityScreen
+
+        self.push_screen(EntityScreen(entity_id))
+
+    def on_entity_requested(self, message: EntityRequested) -> None:
+        self.open_entity(message.entity_id)
+
+    def entities_changed(self) -> None:
+        """A merge or split changed the entities: every view reloads (the search runs again)."""
+        self.index_state = self.index_state.with_(version=self.index_state.version + 1)
+
+    def search_for(self, query: str, article_id: str | None = None) -> None:
+        """Back to the search view, running ``query`` there (and opening ``article_id`` in it)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        screen = self.screen
+        if isinstance(screen, SearchScreen):
+            screen.search_for(query, article_id)
 
     # -- keys, help, palette --------------------------------------------------
 

@@ -9,10 +9,14 @@ arrives after the query changed is recognised as stale and dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from search.models import Article, IndexStatus, IndexSummary, SearchResult, Span
+
+if TYPE_CHECKING:  # the entity engine is loaded only when entities are first used
+    from search.entities.model import Entity, MentionRef
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class ArticleLoaded(Message):
     article: Article | None
     spans: list[Span] = field(default_factory=list)
     error: str | None = None
+    mentions: list[MentionRef] = field(default_factory=list)  # entity names in the text
+    names: dict[str, str] = field(default_factory=dict)  # entity id -> canonical name
 
 
 @dataclass
@@ -78,3 +84,62 @@ class IndexReport(Message):
     error: str | None = None
     checked: bool = False
     final: bool = True
+
+
+# -- entities ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityArticle:
+    """What the entity page lists for one of the entity's articles."""
+
+    id: str
+    date: str | None
+    source: str
+    title: str
+
+
+@dataclass
+class EntitiesLoaded(Message):
+    """The corpus's entities, most articles first, and each one's folded spellings (for filtering)."""
+
+    entities: list[Entity]
+    error: str | None = None
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntitiesFiltered(Message):
+    """The entities whose spellings hold ``text``: the first few of ``total``, most articles first."""
+
+    generation: int
+    text: str
+    entities: list[Entity]
+    total: int
+
+
+@dataclass
+class EntityLoaded(Message):
+    """One entity and the headers of (up to a limit of) its articles; None when it is gone."""
+
+    generation: int
+    entity: Entity | None
+    articles: list[EntityArticle] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class EntityCorrected(Message):
+    """A merge or split was recorded: ``entity`` is what the page shows now (None: failed)."""
+
+    operation: str
+    description: str
+    entity: Entity | None = None
+    error: str | None = None
+
+
+@dataclass
+class EntityRequested(Message):
+    """Someone asked for an entity's page (the article pane's ``o``); the app opens it."""
+
+    entity_id: str

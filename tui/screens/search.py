@@ -55,11 +55,15 @@ class SearchScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", show=False, id="search.focus"),
-        Binding("e,ctrl+t", "toggle_exact", "Exact", tooltip="Toggle spelling variants", id="search.exact"),
+        # Back before the filters: on a narrow terminal the footer is cut from the right.
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("x,ctrl+t", "toggle_exact", "Exact", tooltip="Toggle spelling variants", id="search.exact"),
+        Binding(
+            "e", "entities", "Entities", tooltip="People, organisations and places", id="search.entities"
+        ),
         Binding("s", "pick_sources", "Sources", id="search.sources"),
         Binding("d", "pick_dates", "Dates", id="search.dates"),
         Binding("r", "reindex", "Re-index", id="search.reindex"),
-        Binding("escape", "back", "Back", id="search.back"),
     ]
 
     def __init__(self, query: str = "", exact: bool = False) -> None:
@@ -75,6 +79,7 @@ class SearchScreen(Screen[None]):
         self._index_version = -1  # the index version the shown results come from
         self._shown_generation = -1  # the generation of the results on screen
         self._to_results_on_arrival = False  # enter was pressed while the search ran
+        self._article_on_arrival: str | None = None  # open this article when the search arrives
 
     @property
     def search_pending(self) -> bool:
@@ -199,11 +204,16 @@ class SearchScreen(Screen[None]):
         if message.error is not None or message.result is None:
             self._shown_generation = message.generation
             self._to_results_on_arrival = False
+            self._article_on_arrival = None
             self.query_one(SummaryLine).error(message.error or "Search failed")
             return
         self.query_one(SummaryLine).show(message.request, message.result)
         self._show_result(message.result)
         self._shown_generation = message.generation
+        if self._article_on_arrival is not None:
+            article_id, self._article_on_arrival = self._article_on_arrival, None
+            self._to_results_on_arrival = False
+            self._read(article_id)
         if self._to_results_on_arrival:
             self._to_results_on_arrival = False
             self._to_results_if_any()
@@ -295,8 +305,19 @@ class SearchScreen(Screen[None]):
             self.post_message(
                 ArticleLoaded(generation, article_id, None, error=f"{type(error).__name__}: {error}")
             )
-        else:
-            self.post_message(ArticleLoaded(generation, article_id, article, spans))
+            return
+        mentions, names = [], {}
+        try:  # names are a bonus: an article still opens when the entity table cannot be read
+            table = explorer.entities()
+            mentions = table.article_mentions(article_id)
+            for mention in mentions:
+                entity = table.get(mention.entity_id)
+                names[mention.entity_id] = entity.name if entity is not None else mention.entity_id
+        except Exception:
+            mentions, names = [], {}
+        self.post_message(
+            ArticleLoaded(generation, article_id, article, spans, mentions=mentions, names=names)
+        )
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.generation != self._article_generation:
@@ -306,7 +327,7 @@ class SearchScreen(Screen[None]):
             pane.clear(message.error or f"Article {message.article_id} is no longer in the index.")
             self._loaded_article = None
         else:
-            pane.show(message.article, message.spans)
+            pane.show(message.article, message.spans, message.mentions, message.names)
 
     # -- actions -----------------------------------------------------------------
 
@@ -325,6 +346,43 @@ class SearchScreen(Screen[None]):
             self.action_focus_search()
         else:
             self.action_focus_results()
+
+    def action_entities(self) -> None:
+        """Open the entities view."""
+        from .entities import EntitiesScreen
+
+        self.app.push_screen(EntitiesScreen())
+
+    def search_for(self, query: str, article_id: str | None = None) -> None:
+        """Run ``query`` (with the filters set) and go to its hits, or read ``article_id`` in it.
+
+        The entity page uses this for "search all spellings" and for opening one of its
+        articles: the article is shown with the spellings marked, ``n`` steps through them.
+        """
+        self.request = replace(self.request, query=query.strip())
+        self.query_one(SearchBox).value = self.request.query  # its Changed event finds nothing new
+        self.search_now(force=True)
+        if article_id is not None:
+            self._article_on_arrival = article_id
+        else:
+            self._to_results_on_arrival = True
+
+    def _read(self, article_id: str) -> None:
+        """Open ``article_id`` in the pane and move there, putting the hit cursor on it if listed."""
+        results = self.query_one(ResultsList)
+        hits = self.result.hits if self.result is not None else ()
+        for index, hit in enumerate(hits):
+            if hit.id == article_id:
+                results.highlighted = index
+                break
+        if self._preview is not None:
+            self._preview.stop()
+            self._preview = None
+        if self.result is None:
+            return
+        self._open(article_id)
+        self.add_class("-reading")
+        self.set_focus(self.query_one(ArticleScroll))
 
     def action_toggle_exact(self) -> None:
         self._refilter(exact=not self.request.exact)
