@@ -60,3 +60,42 @@ def test_snapshot_wide_layout(snap_compare, make_app) -> None:
     assert snap_compare(
         make_app(query="Dashty"), terminal_size=(140, 36), run_before=keys("enter", "enter", "n")
     )
+
+
+async def settle_any(pilot: Pilot) -> None:
+    """``settle``, and also wait out the debounce of whichever view is on top (the entities filter)."""
+    for _round in range(50):
+        await settle(pilot)
+        if not getattr(pilot.app.screen, "pending", False):
+            return
+        await pilot.pause(0.05)
+
+
+def steps(*presses: str):  # type: ignore[no-untyped-def]
+    """Like ``keys``, waiting out any view's debounce after each key."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle_any(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle_any(pilot)
+
+    return run_before
+
+
+def test_snapshot_entities_view(snap_compare, make_app) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps("escape", "e", "down", "j", "j"))
+
+
+def test_snapshot_entity_page(snap_compare, make_app) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=SIZE, run_before=steps("escape", "e", "d", "a", "s", "h", "enter", "enter")
+    )
+
+
+def test_snapshot_article_with_a_name_selected(snap_compare, make_app) -> None:
+    assert snap_compare(
+        make_app(query="Dashty"),
+        terminal_size=SIZE,
+        run_before=steps("enter", "enter", "n", "right_square_bracket", "right_square_bracket"),
+    )
