@@ -333,6 +333,7 @@ async def test_a_merge_refreshes_the_entities_view_underneath(make_app) -> None:
         await settle(pilot)
         assert app.screen is entities
         assert len(entities.entities) == before - 1
+        assert entities.query_one(EntityList).current_entity.name == "Zabiullah Mujahid"
         assert "Sirajuddin Haqqani" in screen_text(app)  # now a spelling of Zabiullah Mujahid
 
 
@@ -460,3 +461,15 @@ def test_details_make_corpus_text_harmless(seed_explorer: Explorer) -> None:
     lines = entity_details(hostile).wrapped(80)
     joined = "\n".join(line.plain for line in lines)
     assert "[bold]Evil\\x1b[2J" in joined and "\x1b" not in joined
+
+
+def test_details_say_when_spellings_were_joined_without_merge_evidence(seed_explorer: Explorer) -> None:
+    from dataclasses import replace
+
+    entity = seed_explorer.entity("Faiz Hameed")
+    assert entity is not None and len(entity.spellings) == 2
+    text = "\n".join(line.plain for line in entity_details(replace(entity, evidence=())).wrapped(80))
+    assert "No merge evidence recorded for these spellings" in text
+    single = replace(entity, spellings={"Faiz Hameed": 3}, evidence=())
+    text = "\n".join(line.plain for line in entity_details(single).wrapped(80))
+    assert "One spelling: nothing was merged" in text

@@ -154,8 +154,16 @@ class EntitiesScreen(Screen[None]):
     def on_entities_filtered(self, message: EntitiesFiltered) -> None:
         if message.generation != self.generation:
             return  # typing went on meanwhile
+        listing = self.query_one(EntityList)
+        current = listing.current_entity
+        kept = current.id if current is not None and message.text == self.text else None
         self.text, self.shown, self.total = message.text, message.entities, message.total
-        self.query_one(EntityList).show(message.entities)
+        listing.show(message.entities)
+        if kept is not None:  # a reload (a correction, a re-index) leaves the cursor on its entity
+            for index, entity in enumerate(message.entities):
+                if entity.id == kept:
+                    listing.highlighted = index
+                    break
         self._summary(self._describe())
         if self._to_list_on_arrival:
             self._to_list_on_arrival = False

@@ -121,7 +121,7 @@ class SearchRow(Row):
 
     def __init__(self, query: str, spellings: int) -> None:
         self.query = query
-        noun = "spelling" if spellings == 1 else f"all {spellings} spellings"
+        noun = {1: "spelling", 2: "both spellings"}.get(spellings, f"all {spellings} spellings")
         self._label = f"Search {noun}: "
         self._query = one_line(query)
 
@@ -367,8 +367,10 @@ def entity_details(entity: Entity) -> Hanging:
     if entity.evidence:
         lines.append((0, Content.styled("Why these spellings are one entity", heading)))
         lines.extend((2, Content(one_line(item.describe()))) for item in entity.evidence)
-    else:
+    elif len(entity.spellings) == 1:
         lines.append((0, Content.styled("One spelling: nothing was merged", heading)))
+    else:  # e.g. a surname or an acronym joined to the full name within the articles that use it
+        lines.append((0, Content.styled("No merge evidence recorded for these spellings", heading)))
     return Hanging(lines)
 
 
