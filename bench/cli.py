@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cli-runs", type=int, help="CLI start-up runs, median taken (default 5, quick 2)")
     parser.add_argument("--no-updates", action="store_true", help="skip the incremental-update rows")
     parser.add_argument(
+        "--clustering-limit",
+        type=float,
+        metavar="SECONDS",
+        help="time allowed for each entity/event clustering measurement (default 900, quick 60)",
+    )
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         default=Path(os.environ.get("BENCH_CACHE", ROOT / "bench" / ".cache")),
@@ -97,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         cli_runs=args.cli_runs or (2 if args.quick else 5),
         tui_runs=1 if args.quick else 3,
         updates=not args.no_updates,
-        events_limit=60 if args.quick else 900,
+        events_limit=args.clustering_limit or (60 if args.quick else 900),
     )
     rows: list[Row] = []
     raw: dict[str, object] = {}

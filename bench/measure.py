@@ -103,7 +103,13 @@ def run_worker(command: str, args: dict[str, Any], timeout: float = 7200) -> Wor
             stderr=err,
             text=True,
         )
-        timer = threading.Timer(timeout, process.kill)
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            process.kill()
+
+        timer = threading.Timer(timeout, kill)
         timer.start()
         try:
             _pid, status, usage = os.wait4(process.pid, 0)
@@ -114,6 +120,8 @@ def run_worker(command: str, args: dict[str, Any], timeout: float = 7200) -> Wor
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+    if expired.is_set():
+        raise WorkerFailed(f"worker {command} timed out after {timeout:.0f} s")
     if process.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-12:])
         raise WorkerFailed(f"worker {command} exited with {process.returncode}:\n{tail}")
