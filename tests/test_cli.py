@@ -166,5 +166,8 @@ def test_many_warnings_of_one_kind_are_summarised(tmp_path: Path, run_cli) -> No
     result = run_cli("index", "--corpus", str(corpus))
     lines = result.err.splitlines()
     assert len(lines) == 6
-    assert lines[-1] == "explorer: warning: rows.jsonl: 7 more like this: row has neither text nor title; skipped"
+    assert (
+        lines[-1]
+        == "explorer: warning: rows.jsonl: 7 more like this: row has neither text nor title; skipped"
+    )
     assert "12 skipped with warnings" in result.out

@@ -123,7 +123,10 @@ def test_oversized_articles_and_lines_are_skipped(tmp_path: Path, monkeypatch) -
     monkeypatch.setattr(search.corpus, "MAX_ARTICLE_CHARS", 1000)
     (tmp_path / "huge.txt").write_text("Kabul " * 1000)
     (tmp_path / "rows.jsonl").write_text(
-        json.dumps({"id": "big", "text": "x" * 5000}) + "\n" + json.dumps({"id": "small", "text": "Kabul"}) + "\n"
+        json.dumps({"id": "big", "text": "x" * 5000})
+        + "\n"
+        + json.dumps({"id": "small", "text": "Kabul"})
+        + "\n"
     )
     articles, warnings = read_all(tmp_path)
     assert [a.id for a in articles] == ["small"]
