@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench.terminal_bytes
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
