@@ -22,6 +22,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.terminal_bytes
+	$(BIN)/python -m bench.variants_bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
