@@ -99,3 +99,8 @@ def test_snapshot_article_with_a_name_selected(snap_compare, make_app) -> None:
         terminal_size=SIZE,
         run_before=steps("enter", "enter", "n", "right_square_bracket", "right_square_bracket"),
     )
+
+
+def test_snapshot_compare_view(snap_compare, make_app) -> None:
+    """The event of the spokesman's death (second in the events view), sources 1-2 of 4."""
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps("escape", "v", "down", "j", "enter"))

@@ -9,7 +9,7 @@ arrives after the query changed is recognised as stale and dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -143,3 +143,34 @@ class EntityRequested(Message):
     """Someone asked for an entity's page (the article pane's ``o``); the app opens it."""
 
     entity_id: str
+
+
+# -- events -----------------------------------------------------------------------
+
+
+@dataclass
+class EventsLoaded(Message):
+    """The corpus's events, most sources first (or those of one article), each with its folded text."""
+
+    events: list[Any]  # search.events.models.Event
+    keys: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class EventsFiltered(Message):
+    """The events whose label or passages hold every word of ``text``."""
+
+    generation: int
+    text: str
+    events: list[Any]
+
+
+@dataclass
+class ComparisonLoaded(Message):
+    """One event laid out for comparison (None: it is gone or could not be compared)."""
+
+    generation: int
+    event_id: str
+    comparison: Any = None  # search.events.models.Comparison
+    error: str | None = None

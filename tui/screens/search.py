@@ -61,6 +61,14 @@ class SearchScreen(Screen[None]):
         Binding(
             "e", "entities", "Entities", tooltip="People, organisations and places", id="search.entities"
         ),
+        Binding("v", "events", "Events", tooltip="Events, most sources first", id="search.events"),
+        Binding(
+            "E",
+            "article_events",
+            "Its events",
+            tooltip="The events this article takes part in",
+            id="search.article-events",
+        ),
         Binding("s", "pick_sources", "Sources", id="search.sources"),
         Binding("d", "pick_dates", "Dates", id="search.dates"),
         Binding("r", "reindex", "Re-index", id="search.reindex"),
@@ -353,6 +361,22 @@ class SearchScreen(Screen[None]):
 
         self.app.push_screen(EntitiesScreen())
 
+    def action_events(self) -> None:
+        """Open the events view."""
+        from .events import EventsScreen
+
+        self.app.push_screen(EventsScreen())
+
+    def action_article_events(self) -> None:
+        """Open the events view on the events the open article takes part in."""
+        from .events import EventsScreen
+
+        article_id = self._loaded_article
+        if article_id is None:
+            self.app.bell()
+            return
+        self.app.push_screen(EventsScreen(article_id=article_id))
+
     def search_for(self, query: str, article_id: str | None = None) -> None:
         """Run ``query`` (with the filters set) and go to its hits, or read ``article_id`` in it.
 
@@ -409,6 +433,8 @@ class SearchScreen(Screen[None]):
             state: IndexState = self.explorer_app.index_state
             wanted = bool(state.stale_files) or state.error is not None or not state.exists
             return wanted and state.checked and not state.busy
+        if action == "article_events":
+            return self._loaded_article is not None
         return True
 
     def _refilter(self, **changes: object) -> None:
