@@ -162,3 +162,30 @@ def test_visible_columns() -> None:
     assert visible_columns(157, 4) == 4
     assert visible_columns(30, 4) == 1
     assert visible_columns(200, 2) == 2
+
+
+async def test_stories_view_lists_stories_and_their_events(make_app) -> None:
+    from tui.screens.events import StoriesScreen
+
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StoriesScreen)
+        assert screen.shown
+        counts = [len(story.sources) for story in screen.shown]
+        assert counts == sorted(counts, reverse=True)
+        story = next(s for s in screen.shown if s.events)
+        screen.query_one(EventList).highlighted = screen.shown.index(story)
+        await pilot.press("down")
+        screen.query_one(EventList).highlighted = screen.shown.index(story)
+        await pilot.press("enter")
+        await settle(pilot)
+        events = app.screen
+        assert isinstance(events, EventsScreen) and not isinstance(events, StoriesScreen)
+        assert {event.id for event in events.shown} == set(story.events)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

@@ -12,6 +12,7 @@ that article takes part in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -38,7 +39,7 @@ LIST_LIMIT = 500  # events listed at most; typing narrows the rest down
 
 def event_key(event: Any) -> str:
     """The event's label and passages, folded: what the filter looks in."""
-    return fold_text(" ".join([event.label, *(passage.text for passage in event.passages)]))
+    return fold_text(" ".join([event.label, *(passage.text for passage in getattr(event, "passages", ()))]))
 
 
 class EventRow(Row):
@@ -50,9 +51,11 @@ class EventRow(Row):
 
     def line(self, width: int) -> Content:
         count = len(self.event.sources)
-        mark = "*" if self.event.single_source else " "
+        mark = "*" if getattr(self.event, "single_source", len(self.event.sources) < 2) else " "
         lead = f"{self.mark()}{count:>3} src{mark} "
-        date = (self.event.date or self.event.published or "----------")[:10].ljust(10) + "  "
+        date = (self.event.date or getattr(self.event, "published", None) or "----------")[:10].ljust(
+            10
+        ) + "  "
         if self.selected:
             return Content.assemble(lead, date, (self._label, ".events--label"))
         return Content.assemble(
@@ -95,9 +98,14 @@ class EventsScreen(Screen[None]):
         Binding("escape", "back", "Back", id="events.back"),
     ]
 
-    def __init__(self, article_id: str | None = None, title: str | None = None) -> None:
+    NOUN = "events"
+
+    def __init__(
+        self, article_id: str | None = None, title: str | None = None, event_ids: Sequence[str] | None = None
+    ) -> None:
         super().__init__()
         self.article_id = article_id
+        self.event_ids = list(event_ids) if event_ids is not None else None  # a story's events
         self.title_text = title
         self.events: list[Any] = []
         self._keys: list[str] = []
@@ -149,12 +157,21 @@ class EventsScreen(Screen[None]):
     def _load(self) -> None:
         try:
             table = self.explorer_app.explorer.events_table()
-            events = table.events_of(self.article_id) if self.article_id else table.events()
+            events = self.read(table)
             keys = [event_key(event) for event in events]
         except Exception as error:
             self.post_message(EventsLoaded([], error=f"Events unavailable: {type(error).__name__}: {error}"))
         else:
             self.post_message(EventsLoaded(events, keys=keys))
+
+    def read(self, table: Any) -> list[Any]:
+        """What this view lists, from the event table (in the worker)."""
+        if self.article_id:
+            return table.events_of(self.article_id)
+        if self.event_ids is not None:
+            found = [table.event(event_id) for event_id in self.event_ids]
+            return sorted((e for e in found if e is not None), key=lambda e: -len(e.sources))
+        return table.events()
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
         self.events, self._keys, self._error = message.events, message.keys, message.error
@@ -191,7 +208,8 @@ class EventsScreen(Screen[None]):
     def _describe(self) -> str:
         if self._error:
             return self._error
-        whose = f"events of {self.title_text or self.article_id}" if self.article_id else "events"
+        scoped = self.article_id or self.event_ids is not None
+        whose = f"{self.NOUN} of {self.title_text or self.article_id}" if scoped else self.NOUN
         if not self.events:
             return f"No {whose} in this index."
         counted = (
@@ -229,6 +247,9 @@ class EventsScreen(Screen[None]):
         if index is None:
             self.app.bell()
             return
+        self.open_item(index)
+
+    def open_item(self, index: int) -> None:
         from .compare import CompareScreen
 
         ids = [event.id for event in self.shown[:LIST_LIMIT]]
@@ -236,3 +257,22 @@ class EventsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+class StoriesScreen(EventsScreen):
+    """Every story (events and articles about one matter), most sources first; ``enter`` lists its events."""
+
+    NOUN = "stories"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#events-prompt", Static).update(Content("Stories"))
+        self.query_one(EventFilter).placeholder = "Filter: words of the story (enter: to the list, esc: back)"
+        self._summary("loading stories…")
+
+    def read(self, table: Any) -> list[Any]:
+        return table.stories()
+
+    def open_item(self, index: int) -> None:
+        story = self.shown[index]
+        self.app.push_screen(EventsScreen(title=story.label, event_ids=story.events))

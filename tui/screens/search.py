@@ -69,6 +69,7 @@ class SearchScreen(Screen[None]):
             tooltip="The events this article takes part in",
             id="search.article-events",
         ),
+        Binding("t", "stories", "Stories", tooltip="Stories, most sources first", id="search.stories"),
         Binding("s", "pick_sources", "Sources", id="search.sources"),
         Binding("d", "pick_dates", "Dates", id="search.dates"),
         Binding("r", "reindex", "Re-index", id="search.reindex"),
@@ -366,6 +367,12 @@ class SearchScreen(Screen[None]):
         from .events import EventsScreen
 
         self.app.push_screen(EventsScreen())
+
+    def action_stories(self) -> None:
+        """Open the stories view."""
+        from .events import StoriesScreen
+
+        self.app.push_screen(StoriesScreen())
 
     def action_article_events(self) -> None:
         """Open the events view on the events the open article takes part in."""
