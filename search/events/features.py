@@ -1,11 +1,16 @@
 """What each passage says, reduced to comparable pieces: names, content words, amounts, dates.
 
 Extraction looks at one article at a time and depends on nothing else in
-the corpus, so its result can be stored per article and reused until that
-article changes (see ``table.py``): re-indexing ten changed articles
-re-extracts ten articles. Everything that depends on the whole corpus
-(which spellings are one entity, how rare a word is) happens later, at
-grouping time, over these stored pieces.
+the corpus, so its result can be reused until that article changes (see
+``table.py``): re-indexing ten changed articles re-extracts ten articles.
+Everything that depends on the whole corpus (which spellings are one
+entity, how rare a word is) happens later, at grouping time.
+
+Why two shapes: extraction runs over every article of a corpus (in worker
+processes), so it produces plain tuples (``RawFeatures``, offsets and small
+values, cheap to create and to send between processes); the ``Features``
+records with their text fields are made from them only for the passages a
+reader looks at (``to_features``).
 
 Names: runs of capitalised words inside a sentence ("Fahim Dashti",
 "National Resistance Front", "Inter-Services Intelligence"). A capitalised
@@ -17,75 +22,109 @@ in capitals (Reuters headlines), case says nothing and no names are taken.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..analysis import WORD_PATTERN, fold, name_words, stem
 from ..models import Article
 from .lexicon import CUE_PATTERNS, NAME_CONNECTORS, STOPWORDS, TITLES
-from .models import Cue, Features, Mention, Passage
+from .models import Cue, DateMention, Features, Mention, Passage, Quantity
 from .passages import split_passages
-from .quantities import find_quantities
-from .timex import calendar_spans, find_dates
+from .quantities import NUMBER_WORDS, context_words, quantity_spans
+from .timex import DATE_WORDS, calendar_spans, date_spans
 
 _SENTENCE_OPENERS = frozenset(".!?:;\n\r\"“‘'(—–|*•")  # not "-": Inter-Services
 _QUOTES = re.compile(r"“([^“”]{3,600})”|\"([^\"]{3,600})\"|(?<![\w'’])[‘']([^‘’']{6,300})[’'](?![\w'’])")
-_TOKEN = re.compile(WORD_PATTERN.pattern + r"|[-–—]|[^\w\s]")
+_QUOTE_MARKS = frozenset("“\"‘'")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LOWER = re.compile(r"[a-zß-öø-ÿ]")
+_DIGIT = re.compile(r"\d")
+_HYPHENS = frozenset("-–")
+
+RawMention = tuple[int, int, tuple[str, ...], bool]  # start, end, name words, speaker
+RawCue = tuple[str, int, int]  # kind, start, end
 
 
-def extract_article(article: Article) -> list[Passage]:
-    """Split ``article`` into passages and extract each one's features.
+class RawFeatures(NamedTuple):
+    """One passage's features as plain values; offsets are relative to the passage text."""
+
+    mentions: tuple[RawMention, ...] = ()
+    words: tuple[str, ...] = ()  # content stems, unique, in order
+    surfaces: tuple[str, ...] = ()  # the folded word each stem was first written as
+    quantities: tuple[tuple, ...] = ()  # (start, end, value, qualifier, magnitude, unit)
+    dates: tuple[tuple, ...] = ()  # (start, end, iso, weekday, relative)
+    quotes: tuple[tuple[int, int], ...] = ()
+    cues: tuple[RawCue, ...] = ()
+
+
+EMPTY = RawFeatures()
+
+
+class PassageSpan(NamedTuple):
+    """Where a passage is: field ("title" or "text"), offsets in that field, boilerplate flag."""
+
+    field: str
+    start: int
+    end: int
+    boilerplate: bool
+
+
+class Extract(NamedTuple):
+    """Everything extraction gives for one article: passage spans and their raw features."""
+
+    spans: tuple[PassageSpan, ...]
+    raws: tuple[RawFeatures, ...]
+
+
+def extract(article: Article) -> Extract:
+    """Passages of ``article`` and the raw features of each.
 
     A title that is not simply the article's first sentence (JSONL and CSV
     rows usually have one of their own) becomes passage 0 with
     ``field="title"``; it often names the event more plainly than any
     sentence does.
     """
-    passages: list[Passage] = []
+    spans: list[PassageSpan] = []
+    raws: list[RawFeatures] = []
     names = name_words(article.text) | name_words(article.title)
     title = article.title.strip()
-    body_head = " ".join(article.text[: len(title) + 200].split())
-    plain_title = " ".join(title.rstrip("…").split())
-    if title and plain_title[: max(1, len(plain_title) - 1)] not in body_head:
-        passages.append(_make(article, 0, "title", 0, len(article.title), article.title, names, False))
-    for span in split_passages(article.text):
+    if title:
+        body_head = " ".join(article.text[: len(title) + 200].split())
+        plain_title = " ".join(title.rstrip("…").split())
+        if plain_title[: max(1, len(plain_title) - 1)] not in body_head:
+            spans.append(PassageSpan("title", 0, len(article.title), False))
+            raws.append(raw_features(article.title, article.date, names))
+    text = article.text
+    for span in split_passages(text):
+        spans.append(PassageSpan("text", span.start, span.end, span.boilerplate))
+        if span.boilerplate:
+            raws.append(EMPTY)
+        else:
+            raws.append(raw_features(text[span.start : span.end], article.date, names))
+    return Extract(tuple(spans), tuple(raws))
+
+
+def extract_article(article: Article) -> list[Passage]:
+    """Passages of ``article`` with their features (the record form, for callers that want objects)."""
+    found = extract(article)
+    passages = []
+    for index, (span, raw) in enumerate(zip(found.spans, found.raws, strict=True)):
+        source_text = article.title if span.field == "title" else article.text
+        text = source_text[span.start : span.end]
         passages.append(
-            _make(
-                article,
-                len(passages),
-                "text",
-                span.start,
-                span.end,
-                article.text,
-                names,
-                span.boilerplate,
+            Passage(
+                article_id=article.id,
+                source=article.source,
+                index=index,
+                field=span.field,
+                start=span.start,
+                end=span.end,
+                text=text,
+                published=article.date,
+                boilerplate=span.boilerplate,
+                features=to_features(raw, text),
             )
         )
     return passages
-
-
-def _make(
-    article: Article,
-    index: int,
-    field: str,
-    start: int,
-    end: int,
-    source_text: str,
-    names: set[str],
-    boilerplate: bool,
-) -> Passage:
-    text = source_text[start:end]
-    features = Features() if boilerplate else extract_features(text, article.date, names)
-    return Passage(
-        article_id=article.id,
-        source=article.source,
-        index=index,
-        field=field,
-        start=start,
-        end=end,
-        text=text,
-        published=article.date,
-        boilerplate=boilerplate,
-        features=features,
-    )
 
 
 def extract_features(text: str, published: str | None, names: set[str] | None = None) -> Features:
@@ -95,87 +134,149 @@ def extract_features(text: str, published: str | None, names: set[str] | None = 
     mid-sentence (``search.analysis.name_words``); it decides whether a
     sentence's capitalised first word is a name.
     """
+    return to_features(raw_features(text, published, names), text)
+
+
+# Per raw word: (folded, stem) when it can be a content word, else None. Corpora repeat words,
+# so this is looked up far more often than computed.
+_WORD_INFO: dict[str, tuple[str, str] | None] = {}
+
+
+def _word_info(word: str) -> tuple[str, str] | None:
+    info = _WORD_INFO.get(word, False)
+    if info is False:
+        folded = fold(word)
+        info = (
+            None if len(folded) < 3 or not folded.isalpha() or folded in STOPWORDS else (folded, stem(folded))
+        )
+        if len(_WORD_INFO) < 500_000:
+            _WORD_INFO[word] = info
+    return info  # type: ignore[return-value]
+
+
+def raw_features(text: str, published: str | None, names: set[str] | None = None) -> RawFeatures:
+    """The raw features of one passage (see ``RawFeatures``)."""
     if names is None:
         names = name_words(text)
-    mentions = mark_speakers(text, find_mentions(text, names))
-    in_names = {fold(token) for mention in mentions for token in mention.tokens}
-    dates = find_dates(text, published)
-    quantities = find_quantities(text, [(d.start, d.end) for d in dates] + calendar_spans(text))
-    words: dict[str, None] = {}
-    for match in WORD_PATTERN.finditer(text):
-        folded = fold(match.group())
-        if len(folded) < 3 or not folded.isalpha() or folded in STOPWORDS or folded in in_names:
+    tokens = [(m.start(), m.end(), m.group()) for m in WORD_PATTERN.finditer(text)]
+    mentions = _speakers(text, _mentions(text, tokens, names))
+    in_names = {fold(token) for mention in mentions for token in mention[2]}
+    words: dict[str, str] = {}
+    lowered: set[str] = set()
+    for _start, _end, word in tokens:
+        info = _word_info(word)
+        if info is None:
+            lowered.add(fold(word))
             continue
-        words[stem(folded)] = None
+        folded, stemmed = info
+        lowered.add(folded)
+        if folded not in in_names and stemmed not in words:
+            words[stemmed] = folded
+    has_digit = _DIGIT.search(text) is not None
+    dates = date_spans(text, published) if has_digit or not lowered.isdisjoint(DATE_WORDS) else []
+    quantities: list[tuple] = []
+    if has_digit or not lowered.isdisjoint(NUMBER_WORDS):
+        skip = [(d[0], d[1]) for d in dates] + (calendar_spans(text) if has_digit else [])
+        quantities = quantity_spans(text, skip)
+    return RawFeatures(
+        tuple(mentions),
+        tuple(words),
+        tuple(words.values()),
+        tuple(quantities),
+        tuple(dates),
+        tuple(find_quotes(text)) if not _QUOTE_MARKS.isdisjoint(text) else (),
+        tuple(find_raw_cues(text)),
+    )
+
+
+def to_features(raw: RawFeatures, text: str) -> Features:
+    """The record form of ``raw`` for the passage ``text`` (text fields sliced from it)."""
+    if raw is EMPTY or raw == EMPTY:
+        return Features()
     return Features(
-        mentions=tuple(mentions),
-        words=tuple(words),
-        quantities=tuple(quantities),
-        dates=tuple(dates),
-        quotes=tuple(find_quotes(text)),
-        cues=tuple(find_cues(text)),
+        mentions=tuple(Mention(text[s:e], s, e, tokens, speaker) for s, e, tokens, speaker in raw.mentions),
+        words=raw.words,
+        quantities=tuple(
+            Quantity(text[s:e], s, e, value, qualifier, magnitude, unit, context_words(text, s, e))
+            for s, e, value, qualifier, magnitude, unit in raw.quantities
+        ),
+        dates=tuple(
+            DateMention(text[s:e], s, e, iso, weekday, relative) for s, e, iso, weekday, relative in raw.dates
+        ),
+        quotes=raw.quotes,
+        cues=tuple(Cue(kind, text[s:e], s, e) for kind, s, e in raw.cues),
     )
 
 
 def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    upper = len(_UPPER.findall(text))
+    letters = upper + len(_LOWER.findall(text))
+    return letters >= 8 and upper > 0.6 * letters
 
 
 def find_mentions(text: str, names: set[str]) -> list[Mention]:
     """Runs of capitalised words (with inner connectors such as "of") as name mentions."""
-    if _mostly_capitals(text):
+    tokens = [(m.start(), m.end(), m.group()) for m in WORD_PATTERN.finditer(text)]
+    return [Mention(text[s:e], s, e, t, sp) for s, e, t, sp in _mentions(text, tokens, names)]
+
+
+def _mentions(text: str, tokens: list[tuple[int, int, str]], names: set[str]) -> list[RawMention]:
+    """Name runs over the passage's word tokens.
+
+    Between two words of a run only spaces may stand, or a hyphen
+    ("Inter-Services"), or the period of an abbreviated title ("Lt. Gen.
+    Faiz Hameed"); a line break or any other punctuation ends the run. A
+    lower-case connector ("of", "bin") stays inside a run only when a name
+    word follows it.
+    """
+    if not tokens or _mostly_capitals(text):
         return []
-    mentions: list[Mention] = []
-    run: list[re.Match[str]] = []
-    pending: list[re.Match[str]] = []  # connectors waiting for a following name word
+    mentions: list[RawMention] = []
+    run: list[tuple[int, int, str]] = []
+    pending: tuple[int, int, str] | None = None
 
     def close() -> None:
         if run:
-            tokens = tuple(
-                m.group()
-                for m in run
-                if fold(m.group()) not in TITLES and fold(m.group()) not in NAME_CONNECTORS
-            )
-            if tokens:
-                mentions.append(
-                    Mention(text[run[0].start() : run[-1].end()], run[0].start(), run[-1].end(), tokens)
-                )
+            kept = tuple(w for _s, _e, w in run if (f := fold(w)) not in TITLES and f not in NAME_CONNECTORS)
+            if kept:
+                mentions.append((run[0][0], run[-1][1], kept, False))
         run.clear()
-        pending.clear()
 
     previous_end = 0
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        gap = text[previous_end : match.start()]
-        previous_end = match.end()
-        if not word[0].isalnum():
-            if word in "-–" and run and not gap.strip():
-                continue  # Inter-Services: a hyphen inside a name
-            if word == "." and run and fold(run[-1].group()) in TITLES:
-                continue  # Lt. Gen. Faiz Hameed
+    for start, end, word in tokens:
+        gap = text[previous_end:start]
+        previous_end = end
+        if run and gap and not gap.isspace():
+            if "\n" in gap:
+                close()
+                pending = None
+            else:
+                marks = gap.strip()
+                title = fold(run[-1][2]) in TITLES
+                if not all(c in _HYPHENS or (c == "." and title) for c in marks if not c.isspace()):
+                    close()
+                    pending = None
+        elif "\n" in gap:
             close()
-            continue
-        if "\n" in gap:
-            close()
-        if _is_name_word(word, text, match.start(), names):
-            if run and pending:
-                run.extend(pending)
-            pending.clear()
-            run.append(match)
+            pending = None
+        first = word[0]
+        if first.isupper() and _is_name_word(word, text, start, names):
+            if run and pending is not None:
+                run.append(pending)
+            pending = None
+            run.append((start, end, word))
             if word.endswith(("'s", "’s")):
                 close()  # Afghanistan's Samangan province: two names
-        elif run and fold(word) in NAME_CONNECTORS and not pending:
-            pending.append(match)
+        elif run and pending is None and fold(word) in NAME_CONNECTORS:
+            pending = (start, end, word)
         else:
             close()
+            pending = None
     close()
     return mentions
 
 
 def _is_name_word(word: str, text: str, start: int, names: set[str]) -> bool:
-    if not word[0].isupper():
-        return False
     folded = fold(word)
     if folded in STOPWORDS and not (word.isupper() and len(word) > 1):
         return False
@@ -193,10 +294,19 @@ _SPEECH = re.compile(
     r"according to|quoted|quoting|as saying|posted)\b",
     re.I,
 )
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|according to|quoted|by)\b(?:\s+\w+){0,3}\s*$", re.I)
+_CLAUSE_AFTER = re.compile(r"[.;:!?\"“”]|\bthat\b")
+_CLAUSE_BEFORE = re.compile(r"[.;:!?\"“”,]")
 
 
 def mark_speakers(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Flag mentions that attribute the passage ("Dashti tweeted", "said Mujahid").
+    """Flag mentions that attribute the passage ("Dashti tweeted", "said Mujahid")."""
+    raw = _speakers(text, [(m.start, m.end, m.tokens, m.speaker) for m in mentions])
+    return [Mention(text[s:e], s, e, t, sp) for s, e, t, sp in raw]
+
+
+def _speakers(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """Mentions that attribute the passage ("Dashti tweeted", "said Mujahid") get the speaker flag.
 
     A speaker tells whose words these are, not what happened: two reports
     quoting the same spokesman about different things must not look alike
@@ -205,16 +315,15 @@ def mark_speakers(text: str, mentions: list[Mention]) -> list[Mention]:
     "according to X", "quoted X as saying").
     """
     marked = []
-    for mention in mentions:
-        after = re.split(r"[.;:!?\"“”]|\bthat\b", text[mention.end : mention.end + 60])[0]
-        before = re.split(r"[.;:!?\"“”,]", text[max(0, mention.start - 45) : mention.start])[-1]
-        speaker = bool(
-            (_SPEECH.search(after) and len(after.split()) <= 8 and _SPEECH.search(after).start() < 50)
-            or re.search(r"\b(?:said|says|according to|quoted|by)\b(?:\s+\w+){0,3}\s*$", before, re.I)
-        )
-        marked.append(
-            Mention(mention.text, mention.start, mention.end, mention.tokens, speaker) if speaker else mention
-        )
+    for start, end, tokens, speaker in mentions:
+        after = _CLAUSE_AFTER.split(text[end : end + 60], maxsplit=1)[0]
+        found = _SPEECH.search(after)
+        if found and len(after.split()) <= 8 and found.start() < 50:
+            speaker = True
+        else:
+            before = _CLAUSE_BEFORE.split(text[max(0, start - 45) : start])[-1]
+            speaker = speaker or bool(_SPEECH_BEFORE.search(before))
+        marked.append((start, end, tokens, speaker))
     return marked
 
 
@@ -228,12 +337,38 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The cue patterns matched against lower-cased text without their leading \b: a pattern that
+# starts with plain letters lets the regex engine skip to candidate positions (several times
+# faster on long articles); the word boundary is checked by hand.
+_FAST_CUES = {
+    kind: re.compile(pattern.pattern.replace(r"\b(?:", "(?:", 1)) for kind, pattern in CUE_PATTERNS.items()
+}
+
+
+def _lowered(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # keep offsets ("İ")
+
+
+def find_raw_cues(text: str) -> list[RawCue]:
+    """Words of hedging, attribution, claim and denial as (kind, start, end), in reading order."""
+    low = _lowered(text)
+    cues = []
+    for kind, pattern in _FAST_CUES.items():
+        position = 0
+        while (match := pattern.search(low, position)) is not None:
+            start = match.start()
+            if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+                position = start + 1  # inside a word ("was quoted by"): look again just after
+                continue
+            cues.append((kind, start, match.end()))
+            position = max(match.end(), start + 1)
+    cues.sort(key=lambda cue: (cue[1], cue[0]))
+    return cues
+
+
 def find_cues(text: str) -> list[Cue]:
     """Words of hedging, attribution, claim and denial, in reading order."""
-    cues = [
-        Cue(kind, match.group(0), match.start(), match.end())
-        for kind, pattern in CUE_PATTERNS.items()
-        for match in pattern.finditer(text)
-    ]
-    cues.sort(key=lambda cue: (cue.start, cue.kind))
-    return cues
+    return [Cue(kind, text[s:e], s, e) for kind, s, e in find_raw_cues(text)]

@@ -241,14 +241,17 @@ def group_sentences(text: str, sentences: list[Sentence]) -> list[PassageSpan]:
     ]
 
 
+_QUOTE_CHARS = re.compile(r'[“”"]')
+
+
 def _quote_state(chunk: str, open_: bool) -> bool:
     """Whether a double quote is still open after ``chunk`` (straight quotes toggle)."""
-    for char in chunk:
+    for char in _QUOTE_CHARS.findall(chunk):
         if char == "“":
             open_ = True
         elif char == "”":
             open_ = False
-        elif char == '"':
+        else:
             open_ = not open_
     return open_
 

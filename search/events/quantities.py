@@ -45,11 +45,24 @@ _PATTERN = re.compile(
     re.I,
 )
 _CONTEXT_WORD = re.compile(r"[A-Za-z]+")
+# Words that can make an amount without a digit: a passage with none of them and no digit has no amount.
+NUMBER_WORDS = frozenset(_UNITS) | {w for phrase in _VAGUE for w in phrase.split()} | {"tens"}
 
 
 def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Amounts in ``text``, left to right; spans in ``skip`` (dates) are ignored."""
-    found: list[Quantity] = []
+    return [
+        Quantity(text[s:e], s, e, value, qualifier, magnitude, unit, context_words(text, s, e))
+        for s, e, value, qualifier, magnitude, unit in quantity_spans(text, skip)
+    ]
+
+
+RawQuantity = tuple[int, int, "float | None", str, "float | None", str]
+
+
+def quantity_spans(text: str, skip: list[tuple[int, int]] | None = None) -> list[RawQuantity]:
+    """Amounts as (start, end, value, qualifier, magnitude, unit): ``find_quantities`` without objects."""
+    found: list[RawQuantity] = []
     for match in _PATTERN.finditer(text):
         if skip and any(a < match.end() and match.start() < b for a, b in skip):
             continue
@@ -57,19 +70,15 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
         if parsed is None:
             continue
         value, magnitude = parsed
-        start = match.start()
+        scale = (match.group("scale") or "").strip().lower()
         found.append(
-            Quantity(
-                text=match.group(0),
-                start=start,
-                end=match.end(),
-                value=value,
-                qualifier=(match.group("qual") or "").lower(),
-                magnitude=magnitude,
-                unit="%"
-                if (match.group("scale") or "").strip().lower() in {"%", "percent", "per cent", "pct"}
-                else "",
-                context=_context(text, start, match.end()),
+            (
+                match.start(),
+                match.end(),
+                value,
+                (match.group("qual") or "").lower(),
+                magnitude,
+                "%" if scale in {"%", "percent", "per cent", "pct"} else "",
             )
         )
     return found
@@ -113,7 +122,7 @@ def _words_value(parts: list[str]) -> float:
     return total + current or 1.0
 
 
-def _context(text: str, start: int, end: int) -> tuple[str, ...]:
+def context_words(text: str, start: int, end: int) -> tuple[str, ...]:
     """Stems of the content words just before and after an amount."""
     before_text = re.split(r"[.;!?]\s", text[max(0, start - 40) : start])[-1]
     after_text = re.split(r"[.;!?](?:\s|$)", text[end : end + 70])[0]

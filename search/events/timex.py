@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..dates import parse_date, to_datetime
 from .models import DateMention
@@ -62,6 +63,7 @@ _OFFSETS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def publication_day(published: str | None) -> date | None:
     """The calendar day of an ISO publication date, None when absent or unreadable."""
     if not published:
@@ -74,13 +76,28 @@ def publication_day(published: str | None) -> date | None:
 
 def find_dates(text: str, published: str | None) -> list[DateMention]:
     """Date mentions in ``text``, each resolved against ``published`` where possible."""
+    return [
+        DateMention(text[s:e], s, e, iso, weekday, relative)
+        for s, e, iso, weekday, relative in date_spans(text, published)
+    ]
+
+
+RawDate = tuple[int, int, "str | None", "str | None", bool]
+# Folded words without which a passage has no date but a written one (which needs a digit).
+DATE_WORDS = frozenset(_WEEKDAYS) | {d + "s" for d in _WEEKDAYS} | {
+    "yesterday", "today", "tonight", "overnight", "night", "morning", "afternoon", "evening", "tomorrow"
+}  # fmt: skip
+
+
+def date_spans(text: str, published: str | None) -> list[RawDate]:
+    """Dates as (start, end, iso, weekday, relative): ``find_dates`` without objects."""
     pub = publication_day(published)
-    mentions: list[DateMention] = []
+    mentions: list[RawDate] = []
     taken: list[tuple[int, int]] = []
     for match in _CALENDAR.finditer(text):
         iso = _calendar(match.group(0), pub)
         if iso:
-            mentions.append(DateMention(match.group(0), match.start(), match.end(), iso, None, False))
+            mentions.append((match.start(), match.end(), iso, None, False))
             taken.append(match.span())
     for match in _WEEKDAY.finditer(text):
         day = match.group("day").lower()
@@ -94,7 +111,7 @@ def find_dates(text: str, published: str | None) -> list[DateMention]:
         end = match.end() if written and iso and _CALENDAR.search(written) else match.end("day")
         if any(a < end and match.start() < b for a, b in taken):
             continue
-        mentions.append(DateMention(match.group(0)[: end - match.start()], match.start(), end, iso, day))
+        mentions.append((match.start(), end, iso, day, True))
         taken.append((match.start(), end))
     for match in _RELATIVE.finditer(text):
         if any(a < match.end() and match.start() < b for a, b in taken):
@@ -102,8 +119,8 @@ def find_dates(text: str, published: str | None) -> list[DateMention]:
         word = match.group("word").lower()
         iso = (pub + timedelta(days=_OFFSETS[word])).isoformat() if pub else None
         weekday = _WEEKDAYS[(pub + timedelta(days=_OFFSETS[word])).weekday()] if pub else None
-        mentions.append(DateMention(match.group(0), match.start(), match.end(), iso, weekday))
-    mentions.sort(key=lambda m: m.start)
+        mentions.append((match.start(), match.end(), iso, weekday, True))
+    mentions.sort(key=lambda m: m[0])
     return mentions
 
 
@@ -114,6 +131,7 @@ def _weekday(day: str, modifier: str, pub: date) -> date:
     return pub - timedelta(days=(pub.weekday() - target) % 7)
 
 
+@lru_cache(maxsize=65536)
 def _calendar(written: str, pub: date | None) -> str | None:
     """A written calendar date as ISO; without a year, the publication year (needs ``pub``)."""
     found = parse_date(written)
