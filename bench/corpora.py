@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .measure import ROOT
 from .synthetic import SYNTHETIC_ARTICLES, write_synthetic
+from .synthetic import VERSION as SYNTHETIC_VERSION
 
 DATA = Path(os.environ.get("BENCH_DATA", ROOT.parent / "shared" / "data"))
 REUTERS = DATA / "reuters21578.jsonl.gz"
@@ -31,6 +32,7 @@ class CorpusSpec:
     synthetic: bool
     build: Callable[[Path], None]  # fills an empty folder with the corpus files
     source: Path | None = None  # the shared file it is made from, when any
+    version: int = 1  # of the generated files: a cached corpus of another version is rebuilt
 
     @property
     def label(self) -> str:
@@ -71,7 +73,7 @@ CORPORA: dict[str, CorpusSpec] = {
     "seeds": CorpusSpec("seeds", "seeds", False, _copy_seeds),
     "reuters5k": CorpusSpec("reuters5k", "reuters", False, _reuters_slice, REUTERS),
     "reuters": CorpusSpec("reuters", "reuters", False, _link(REUTERS), REUTERS),
-    "synthetic100k": CorpusSpec("synthetic100k", "synthetic", True, _synthetic, REUTERS),
+    "synthetic100k": CorpusSpec("synthetic100k", "synthetic", True, _synthetic, REUTERS, SYNTHETIC_VERSION),
     "headlines": CorpusSpec("headlines", "headlines", False, _link(HEADLINES), HEADLINES),
 }
 
@@ -85,7 +87,8 @@ READY = ".ready"  # written last: a half-generated corpus is never mistaken for 
 def prepare(spec: CorpusSpec, cache: Path) -> Path:
     """The corpus folder for ``spec``, generated or linked on first use."""
     folder = cache / "corpora" / spec.name
-    if (folder / READY).exists():
+    stamp = f"version {spec.version}\n"
+    if (folder / READY).exists() and (folder / READY).read_text() == stamp:
         return folder
     if folder.exists():
         shutil.rmtree(folder)
@@ -94,7 +97,7 @@ def prepare(spec: CorpusSpec, cache: Path) -> Path:
         shutil.rmtree(partial)
     partial.mkdir(parents=True)
     spec.build(partial)
-    (partial / READY).write_text("ok\n")
+    (partial / READY).write_text(stamp)
     partial.rename(folder)
     return folder
 

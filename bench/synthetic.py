@@ -4,9 +4,11 @@ Why not just repeat Reuters: a scale benchmark needs articles of realistic
 length (about 400 words, Reuters averages 120) and a vocabulary that keeps
 growing with the corpus. Each synthetic article takes the sentences of a few
 Reuters articles on one story, then tops up with random sentences; a few
-names are respelt the same way each time (Volcker -> Volkcer), as reporters
-do, so variant expansion has real work at scale. Every output calls it
-synthetic.
+names are respelt the same way each time (Volcker -> Volckar), as reporters
+do, so variant expansion has real work at scale. Only words capitalised
+inside a sentence are respelt (names, not sentence openers: version 1 also
+respelt "Prices" at a sentence start, which made common words look like
+names with variants). Every output calls it synthetic.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ DAYS = 5 * 365
 
 _TRAILER = re.compile(r"\s*\bReuter\b\s*(&#3;)?\s*$|&#3;", re.I)
 _SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z\"(])")
-_WORD = re.compile(r"[A-Z][a-z]{4,}")
+_WORD = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]{4,}")  # capitalised mid-sentence: a name
+VERSION = 2  # bump when the generated text changes, so cached corpora are rebuilt
 
 
 def load_articles(reuters: Path) -> list[tuple[str, list[str]]]:
