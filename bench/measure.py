@@ -11,6 +11,7 @@ import json
 import math
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -102,12 +103,14 @@ def run_worker(command: str, args: dict[str, Any], timeout: float = 7200) -> Wor
             stdout=out,
             stderr=err,
             text=True,
+            start_new_session=True,  # its own process group, so a timeout also ends its helpers
         )
         expired = threading.Event()
 
         def kill() -> None:
             expired.set()
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
 
         timer = threading.Timer(timeout, kill)
         timer.start()
