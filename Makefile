@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench bench-quick lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.terminal_bytes
 	$(BIN)/python -m bench.variants_bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
