@@ -190,26 +190,16 @@ def test_entity_hook_unifies_spellings_the_fallback_cannot(tmp_path: Path) -> No
     assert "e:zhor" in entities
 
 
-@pytest.mark.xfail(
-    reason="known limitation: background passages sharing names (Ahmad Massoud) join the talks event",
-    strict=True,
-)
 def test_offer_of_talks_keeps_background_out(table: EventTable) -> None:
     talks = event_of(table, passage_key(table, A003, "ready to cease fighting and start negotiations"))
     assert passage_key(table, A000, "Led by Ahmad Shah Massoud") not in {p.key for p in talks.passages}
 
 
-@pytest.mark.xfail(
-    reason="known limitation: the Hindu Kush geography line joins the visit through 'Kabul'", strict=True
-)
 def test_isi_visit_keeps_geography_out(table: EventTable) -> None:
     visit = event_of(table, passage_key(table, A000, "Faiz Hameed arriving in Kabul"))
     assert passage_key(table, A004, "Hindu Kush") not in {p.key for p in visit.passages}
 
 
-@pytest.mark.xfail(
-    reason="known limitation: the drone reports share too few rare words to be grouped", strict=True
-)
 def test_pakistani_drones_are_one_event(table: EventTable) -> None:
     drones = event_of(table, passage_key(table, A000, "Pakistani Air Force drones"))
     assert passage_key(table, A002, "Pakistani drones") in {p.key for p in drones.passages}

@@ -19,71 +19,143 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import mul
 
-Doc = Mapping[str, float]  # term -> how strongly this item has it (1.0 for plain presence)
+Vector = dict[int, float]  # term id -> weighted strength
 
 
-def idf_weights(docs: Sequence[Doc], multipliers: dict[str, float]) -> dict[str, float]:
-    """Term -> weight: smoothed inverse document frequency times the multiplier of its kind.
+def norm(vector: Vector, keep: Callable[[int], bool] | None = None) -> float:
+    """Euclidean length (over the terms ``keep`` accepts); 1.0 for an empty vector."""
+    if keep is None:
+        return math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return math.sqrt(sum(v * v for t, v in vector.items() if keep(t))) or 1.0
 
-    A term's kind is the prefix before ":" ("e:" entity, "w:" word, ...).
+
+def similar_pairs(
+    vectors: Sequence[Vector],
+    lengths: Sequence[float],
+    candidate_terms: Sequence[Sequence[int]],
+    min_score: float,
+    days: Sequence[int | None] | None = None,
+    max_days: int = 0,
+    starts: Sequence[int] | None = None,
+    solo: Callable[[int], bool] | None = None,
+) -> list[tuple[int, int, float, frozenset[int]]]:
+    """(i, j, cosine, shared terms) for i < j sharing a candidate term, cosine >= ``min_score``.
+
+    ``candidate_terms[i]`` are the terms through which item i meets others
+    (the rarer ones: pairs grow with the square of a term's frequency).
+    Candidates of each item are gathered with C-level set unions, the
+    shared terms of a pair with one frozenset intersection and the dot
+    product with ``map``, so Python's own loop runs once per pair. Items
+    whose ``days`` (day numbers, None for unknown) are more than
+    ``max_days`` apart are not paired. ``starts``: only pairs whose first
+    item is one of these.
+
+    ``solo(term)``: whether sharing that term alone makes two items
+    candidates; two items that share only terms ``solo`` refuses must
+    share at least two of them. Pairs grow with the square of a term's
+    frequency, so letting the more frequent candidate terms count only in
+    twos cuts the pairs to score several times over (they are counted in
+    C, with ``Counter``), while a pair that shares one such term and
+    nothing else rare is rarely similar anyway.
     """
-    df: Counter[str] = Counter()
-    for terms in docs:
-        df.update(terms)
-    n = len(docs) + 1
-    weights = {}
-    for term, count in df.items():
-        kind = term[: term.index(":") + 1] if ":" in term else ""
-        weights[term] = math.log(n / count) * multipliers.get(kind, 1.0)
-    return weights
+    postings: dict[int, list[int]] = {}
+    for number, terms in enumerate(candidate_terms):
+        for term in terms:
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [number]
+            else:
+                found.append(number)
+    keys = [frozenset(v) for v in vectors]
+    getters = [v.__getitem__ for v in vectors]
+    found_pairs: list[tuple[int, int, float, frozenset[int]]] = []
+    append = found_pairs.append
+    for first in range(len(candidate_terms)) if starts is None else starts:
+        terms = candidate_terms[first]
+        if not terms:
+            continue
+        if solo is None:
+            others = set().union(*[postings[t] for t in terms])
+        else:
+            others = set().union(*[postings[t] for t in terms if solo(t)])
+            paired = [postings[t] for t in terms if not solo(t)]
+            if len(paired) > 1:
+                counts = Counter(chain.from_iterable(paired))
+                others.update(item for item, count in counts.items() if count > 1)
+        mine, get, length = keys[first], getters[first], lengths[first]
+        day = days[first] if days is not None else None
+        for second in others:
+            if second <= first and starts is None:
+                continue
+            if second == first:
+                continue
+            if day is not None:
+                other_day = days[second]  # type: ignore[index]
+                if other_day is not None and abs(day - other_day) > max_days:
+                    continue
+            shared = mine & keys[second]
+            score = sum(map(mul, map(get, shared), map(getters[second], shared))) / (length * lengths[second])
+            if score >= min_score:
+                append((first, second, score, shared))
+    return found_pairs
 
 
-def candidate_pairs(
-    docs: Sequence[Doc],
-    weights: dict[str, float],
-    max_df: int,
-    allowed: Callable[[int, int], bool] | None = None,
-    min_df: int = 2,
-) -> dict[tuple[int, int], float]:
-    """(i, j) -> dot product over the shared terms with min_df <= df <= max_df.
+def components(size: int, edges: Sequence[tuple[int, int]]) -> list[int]:
+    """Union-find over ``edges``: the smallest member of each item's connected component."""
+    parent = list(range(size))
 
-    ``allowed`` can veto pairs (e.g. articles published weeks apart).
+    def find(item: int) -> int:
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            if ra < rb:
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    return [find(i) for i in range(size)]
+
+
+def average_link_split(size: int, edges: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """``average_link``, run apart on each part of the graph that can merge at all.
+
+    Two clusters merge only when the mean similarity of their pairs
+    reaches ``threshold``, so at least one pair must reach it: clusters
+    never cross the connected components of the edges >= threshold, and
+    the weaker edges between those components never matter. Running each
+    component on its own gives the same clusters with fewer edges and
+    smaller heaps.
     """
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for number, terms in enumerate(docs):
-        for term, value in terms.items():
-            postings[term].append((number, value))
-    shared: dict[tuple[int, int], float] = defaultdict(float)
-    for term, items in postings.items():
-        if not min_df <= len(items) <= max_df:
-            continue
-        weight = weights[term] ** 2
-        if weight <= 0:
-            continue
-        for position, (first, value) in enumerate(items):
-            for second, other in items[position + 1 :]:
-                shared[(first, second)] += weight * value * other
-    if allowed is not None:
-        return {pair: value for pair, value in shared.items() if allowed(*pair)}
-    return shared
-
-
-def norms(
-    docs: Sequence[Doc], weights: dict[str, float], keep: Callable[[str], bool] | None = None
-) -> list[float]:
-    """Euclidean length of each weighted vector (over the terms ``keep`` accepts)."""
-    return [
-        math.sqrt(sum((weights[t] * v) ** 2 for t, v in terms.items() if keep is None or keep(t))) or 1.0
-        for terms in docs
-    ]
-
-
-def dot(first: Doc, second: Doc, weights: dict[str, float]) -> float:
-    if len(second) < len(first):
-        first, second = second, first
-    return sum(weights[t] ** 2 * v * second[t] for t, v in first.items() if t in second)
+    strong = [pair for pair, value in edges.items() if value >= threshold]
+    root = components(size, strong)
+    members: dict[int, list[int]] = {}
+    for a, _b in strong:
+        members.setdefault(root[a], [])
+    for item in range(size):
+        found = members.get(root[item])
+        if found is not None:
+            found.append(item)
+    local_edges: dict[int, dict[tuple[int, int], float]] = {r: {} for r in members}
+    for (a, b), value in edges.items():
+        r = root[a]
+        if r == root[b] and r in local_edges:
+            local_edges[r][(a, b)] = value
+    clusters: list[list[int]] = [[i] for i in range(size) if root[i] not in members]
+    for r, items in members.items():
+        index = {item: n for n, item in enumerate(items)}
+        sub = {(index[a], index[b]): v for (a, b), v in local_edges[r].items()}
+        clusters.extend([items[n] for n in cluster] for cluster in average_link(len(items), sub, threshold))
+    return sorted(clusters, key=lambda group: group[0])
 
 
 def average_link(size: int, edges: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:

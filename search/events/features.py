@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..analysis import WORD_PATTERN, fold, name_words, stem
+from ..analysis import WORD_PATTERN, fold, stem
 from ..models import Article
 from .lexicon import CUE_PATTERNS, NAME_CONNECTORS, STOPWORDS, TITLES
 from .models import Cue, DateMention, Features, Mention, Passage, Quantity
@@ -85,7 +85,7 @@ def extract(article: Article) -> Extract:
     """
     spans: list[PassageSpan] = []
     raws: list[RawFeatures] = []
-    names = name_words(article.text) | name_words(article.title)
+    names = article_names(article.text) | article_names(article.title)
     title = article.title.strip()
     if title:
         body_head = " ".join(article.text[: len(title) + 200].split())
@@ -157,13 +157,12 @@ def _word_info(word: str) -> tuple[str, str] | None:
 def raw_features(text: str, published: str | None, names: set[str] | None = None) -> RawFeatures:
     """The raw features of one passage (see ``RawFeatures``)."""
     if names is None:
-        names = name_words(text)
-    tokens = [(m.start(), m.end(), m.group()) for m in WORD_PATTERN.finditer(text)]
-    mentions = _speakers(text, _mentions(text, tokens, names))
+        names = article_names(text)
+    mentions = _speakers(text, _mentions(text, names))
     in_names = {fold(token) for mention in mentions for token in mention[2]}
     words: dict[str, str] = {}
     lowered: set[str] = set()
-    for _start, _end, word in tokens:
+    for word in WORD_PATTERN.findall(text):
         info = _word_info(word)
         if info is None:
             lowered.add(fold(word))
@@ -216,64 +215,106 @@ def _mostly_capitals(text: str) -> bool:
 
 def find_mentions(text: str, names: set[str]) -> list[Mention]:
     """Runs of capitalised words (with inner connectors such as "of") as name mentions."""
-    tokens = [(m.start(), m.end(), m.group()) for m in WORD_PATTERN.finditer(text)]
-    return [Mention(text[s:e], s, e, t, sp) for s, e, t, sp in _mentions(text, tokens, names)]
+    return [Mention(text[s:e], s, e, t, sp) for s, e, t, sp in _mentions(text, names)]
 
 
-def _mentions(text: str, tokens: list[tuple[int, int, str]], names: set[str]) -> list[RawMention]:
-    """Name runs over the passage's word tokens.
+# A word (as ``WORD_PATTERN`` cuts them: not inside "O'Brien" or "U.S") that starts with a letter
+# that may be a capital; the few lower-case non-ASCII letters it lets through are checked after.
+_CAPITALISED = re.compile(r"(?<!\w)(?<!\w['’.])[^\W\d_a-z]\w*(?:['’.]\w+)*")
+_NAME_OPENERS = frozenset(".!?:;\n\r\"“‘'(—–-|*•")  # as search.analysis.name_words
+
+
+def article_names(text: str) -> set[str]:
+    """Folded words written with a capital inside a sentence (``search.analysis.name_words``).
+
+    The same set, found by visiting only the capitalised words.
+    """
+    names: set[str] = set()
+    for match in _CAPITALISED.finditer(text):
+        word = match.group()
+        if not word[0].isupper() or word.isupper():
+            continue
+        position = match.start() - 1
+        while position >= 0 and text[position] in " \t":
+            position -= 1
+        if position < 0 or text[position] in _NAME_OPENERS:
+            continue
+        names.add(fold(word))
+    return names
+
+
+def _mentions(text: str, names: set[str]) -> list[RawMention]:
+    """Name runs: consecutive capitalised name words.
 
     Between two words of a run only spaces may stand, or a hyphen
     ("Inter-Services"), or the period of an abbreviated title ("Lt. Gen.
-    Faiz Hameed"); a line break or any other punctuation ends the run. A
-    lower-case connector ("of", "bin") stays inside a run only when a name
-    word follows it.
+    Faiz Hameed"), or one lower-case connector ("Bank of England", "Osama
+    bin Laden"); a line break, any other word or punctuation ends the run.
+    Only the capitalised words are visited.
     """
-    if not tokens or _mostly_capitals(text):
+    if _mostly_capitals(text):
         return []
     mentions: list[RawMention] = []
     run: list[tuple[int, int, str]] = []
-    pending: tuple[int, int, str] | None = None
 
     def close() -> None:
         if run:
             kept = tuple(w for _s, _e, w in run if (f := fold(w)) not in TITLES and f not in NAME_CONNECTORS)
             if kept:
                 mentions.append((run[0][0], run[-1][1], kept, False))
-        run.clear()
+            run.clear()
 
-    previous_end = 0
-    for start, end, word in tokens:
-        gap = text[previous_end:start]
-        previous_end = end
-        if run and gap and not gap.isspace():
-            if "\n" in gap:
+    for match in _CAPITALISED.finditer(text):
+        word = match.group()
+        start = match.start()
+        if not word[0].isupper() or not _is_name_word(word, text, start, names):
+            if run and fold(word) in NAME_CONNECTORS:
+                continue  # "Services Of America": judged with the gap before the next name word
+            close()
+            continue
+        if run:
+            _start, last_end, last = run[-1]
+            gap = text[last_end:start]
+            connector = _joins(gap, last)
+            if connector is False:
                 close()
-                pending = None
-            else:
-                marks = gap.strip()
-                title = fold(run[-1][2]) in TITLES
-                if not all(c in _HYPHENS or (c == "." and title) for c in marks if not c.isspace()):
-                    close()
-                    pending = None
-        elif "\n" in gap:
-            close()
-            pending = None
-        first = word[0]
-        if first.isupper() and _is_name_word(word, text, start, names):
-            if run and pending is not None:
-                run.append(pending)
-            pending = None
-            run.append((start, end, word))
-            if word.endswith(("'s", "’s")):
-                close()  # Afghanistan's Samangan province: two names
-        elif run and pending is None and fold(word) in NAME_CONNECTORS:
-            pending = (start, end, word)
-        else:
-            close()
-            pending = None
+            elif connector is not None:
+                offset = last_end + gap.index(connector)
+                run.append((offset, offset + len(connector), connector))
+        run.append((start, match.end(), word))
+        if word.endswith(("'s", "’s")):
+            close()  # Afghanistan's Samangan province: two names
     close()
     return mentions
+
+
+def _joins(gap: str, last: str) -> str | bool | None:
+    """Whether two name words with ``gap`` between them are one name: False, or True-ish.
+
+    Returns None when they join directly, the connector word when one
+    joins them, False when they do not join.
+    """
+    if not gap or gap.isspace():
+        return None if "\n" not in gap else False
+    if "\n" in gap:
+        return False
+    marks = gap.strip()
+    if all(c in _HYPHENS or c.isspace() for c in marks):
+        return None
+    title = fold(last) in TITLES
+    if marks == "." and title:
+        return None
+    if title and marks.startswith("."):
+        marks = marks[1:]  # "Rev. Al Sharpton"
+    word = marks.strip("".join(_HYPHENS) + " \t")
+    if (
+        word.isalpha()
+        and fold(word) in NAME_CONNECTORS
+        and all(c in _HYPHENS or c.isspace() for c in marks.replace(word, "", 1))
+        and (gap[0].isspace() or gap[0] in _HYPHENS or title)
+    ):
+        return word
+    return False
 
 
 def _is_name_word(word: str, text: str, start: int, names: set[str]) -> bool:
@@ -294,7 +335,13 @@ _SPEECH = re.compile(
     r"according to|quoted|quoting|as saying|posted)\b",
     re.I,
 )
-_SPEECH_BEFORE = re.compile(r"\b(?:said|says|according to|quoted|by)\b(?:\s+\w+){0,3}\s*$", re.I)
+# "by" only after a word of speech: "a tweet by X" attributes, "bombed by X" names the actor
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|according to|quoted|(?:quoted|reported|cited|tweet|tweeted|statement|posted|"
+    r"written|report|interview|message|post|thread)\s+by)\b(?:\s+\w+){0,3}\s*$",
+    re.I,
+)
+_SELF = re.compile(r"\s*,?\s*(?:that\s+)?(?:he|she|they|we|i)\b", re.I)
 _CLAUSE_AFTER = re.compile(r"[.;:!?\"“”]|\bthat\b")
 _CLAUSE_BEFORE = re.compile(r"[.;:!?\"“”,]")
 
@@ -312,14 +359,16 @@ def _speakers(text: str, mentions: list[RawMention]) -> list[RawMention]:
     quoting the same spokesman about different things must not look alike
     because of him. Heuristic: a speech verb within a few words after the
     name in the same clause, or just before it ("said spokesman X",
-    "according to X", "quoted X as saying").
+    "according to X", "quoted X as saying"). Not a speaker: one who says
+    something of himself ("Massoud said that he was ready to talk").
     """
     marked = []
     for start, end, tokens, speaker in mentions:
         after = _CLAUSE_AFTER.split(text[end : end + 60], maxsplit=1)[0]
         found = _SPEECH.search(after)
         if found and len(after.split()) <= 8 and found.start() < 50:
-            speaker = True
+            # "Massoud said that he was ready to ...": one who speaks of himself is what happened
+            speaker = not _SELF.match(text, end + found.end())
         else:
             before = _CLAUSE_BEFORE.split(text[max(0, start - 45) : start])[-1]
             speaker = speaker or bool(_SPEECH_BEFORE.search(before))

@@ -1,36 +1,45 @@
 """Grouping passages from different articles that report the same happening into events.
 
-Each passage becomes a set of terms: its entity keys (``e:``), content
-stems (``w:``), amounts (``q:1000``: "more than 1,000" and "a thousand"
-meet) and resolved dates (``d:2021-09-05``, or ``wd:sunday`` when the day
-could not be placed). Terms are weighted by rarity (idf) and by kind:
-names and amounts say more about *which* happening than ordinary words,
-dates less (many things happen on one day).
+Each passage is a set of terms (see ``terms.py``): its entity keys
+(``e:``), content stems (``w:``), amounts (``q:1000``: "more than 1,000"
+and "a thousand" meet) and resolved dates (``d:2021-09-05``, or
+``wd:sunday`` when the day could not be placed). Terms are weighted by
+rarity (idf) and by kind: names and amounts say more about *which*
+happening than ordinary words, dates less (many things happen on one day).
 
 Similarity is the cosine of the weighted term sets, computed only for
 candidate pairs that share a rare term. Two passages of the same article
 count for less (``same_article``): an article repeating itself is not a
 second report. Articles published far apart (``max_days``) are not paired.
-Clusters come from average-link agglomeration (see ``cluster.py``).
 
-Every non-boilerplate passage ends up in exactly one event; passages no
-other article echoes are single-source events.
+Two kinds of evidence: a pair is linked only when what it shares is more
+than one kind of thing: a name and a rare word, a name and an amount or a
+date, or two rare words. Names alone are what background passages share
+with everything ("Led by Ahmad Shah Massoud, the resistance ...", "The
+valley lies ... north of Kabul"); a report of a happening also shares what
+happened (a rare word), how many (an amount) or when (a date). Names and
+words that many passages of the corpus have are no evidence at all
+(``common_names``, ``common_words``: a word is common sooner than a name;
+in a corpus about one war, "province" and "fighting" are everywhere).
+
+A denial names what it denies ("denied Taliban claims of capturing
+Panjshir", "Taliban's claim of occupying Panjshir is false"): it is linked
+to the claim it answers (see ``denials.py``), so a claim and its denial are
+one event with the denial marked as a difference.
+
+Clusters come from average-link agglomeration (see ``cluster.py``). Every
+non-boilerplate passage ends up in exactly one event; passages no other
+article echoes are single-source events.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
-from ..analysis import fold, iter_words, stem
-from .cluster import average_link, candidate_pairs, dot, idf_weights, norms
-from .lexicon import GENERIC_FACTOR, GENERIC_STEMS
-from .models import Event, Passage
-from .names import EntityResolver
-from .timex import publication_day
+from .cluster import Vector, average_link_split, norm, similar_pairs
+from .terms import DATE, ENTITY, NUMBER, PART, SHIFT, SPEAKER, STRENGTH, WEEKDAY, WORD, Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,172 +57,167 @@ class EventSettings:
     word_weight: float = 0.8
     number_weight: float = 1.5
     date_weight: float = 0.5
+    common_names: float = 0.25  # names in more passages than this share are no evidence
+    common_words: float = 0.25  # words in more passages than this share are no evidence
+    common_floor: int = 3  # ...unless in at most this many passages
+    min_evidence: int = 2  # kinds of shared evidence a link needs (see the module docstring)
+    denial_link: float = 0.3  # similarity given to a denial and the claim it names
+
+    def multipliers(self) -> tuple[float, ...]:
+        """Per term kind (entity, word, number, date, weekday)."""
+        return (self.entity_weight, self.word_weight, self.number_weight, self.date_weight, self.date_weight)
+
+    def max_df(self, total: int) -> int:
+        return min(self.max_df_cap, max(self.max_df_floor, int(self.max_df_share * total)))
 
 
-MULTIPLIERS_KEYS = ("e:", "w:", "q:", "d:", "wd:")
+def idf(df: int, total: int, multiplier: float) -> float:
+    """Smoothed inverse document frequency times the multiplier of the term's kind."""
+    return math.log((total + 1) / df) * multiplier if df else 0.0
 
 
-SPEAKER_FACTOR = 0.4  # a name that only attributes the passage ("..., Dashti tweeted")
+class Weighting:
+    """Term weights and evidence classes for one grouping run, computed once per term."""
+
+    def __init__(self, vocabulary: Vocabulary, df: Sequence[int], total: int, settings: EventSettings):
+        self.vocabulary = vocabulary
+        self.df = df
+        self.total = total
+        self.settings = settings
+        self.multipliers = settings.multipliers()
+        self._weights: dict[int, float] = {}
+        common_names = max(settings.common_floor, int(settings.common_names * total))
+        common_words = max(settings.common_floor, int(settings.common_words * total))
+        kinds, factor = vocabulary.kinds, vocabulary.factor
+        # evidence class per term: 0 none, 1 name, 2 rare word, 3 amount, 4 date
+        self.evidence = bytearray(len(vocabulary))
+        for term in range(len(vocabulary)):
+            kind = kinds[term]
+            if kind == ENTITY:
+                self.evidence[term] = 1 if df[term] <= common_names else 0
+            elif kind == WORD:
+                self.evidence[term] = 2 if factor[term] == 1.0 and df[term] <= common_words else 0
+            elif kind == NUMBER:
+                self.evidence[term] = 3
+            elif kind in (DATE, WEEKDAY):  # "on Sunday" in an undated article too
+                self.evidence[term] = 4
+
+    def weight(self, term: int) -> float:
+        found = self._weights.get(term)
+        if found is None:
+            kind = self.vocabulary.kinds[term]
+            found = idf(self.df[term], self.total, self.multipliers[kind])
+            self._weights[term] = found
+        return found
+
+    def vector(self, codes: Sequence[int]) -> Vector:
+        factor = self.vocabulary.factor
+        out: Vector = {}
+        for code in codes:
+            term = code >> SHIFT
+            out[term] = self.weight(term) * factor[term] * STRENGTH[code & 3]
+        return out
+
+    def enough_evidence(
+        self, shared: Iterable[int], first: Sequence[int], second: Sequence[int], kinds: int = 0
+    ) -> bool:
+        """Whether the shared terms (plus ``kinds`` found otherwise) are ``min_evidence`` kinds of evidence."""
+        evidence = self.evidence
+        words = 0
+        seen = 0
+        for term in shared:
+            cls = evidence[term]
+            if cls == 2:
+                words += 1
+            elif cls and not seen & (1 << cls):
+                if cls == 1 and _speaking(term, first, second):
+                    continue
+                seen |= 1 << cls
+                kinds += 1
+        return kinds + min(words, 2) >= self.settings.min_evidence
 
 
-def passage_terms(passage: Passage, resolver: EntityResolver) -> dict[str, float]:
-    """The terms a passage is compared by, each with its strength in this passage."""
-    features = passage.features
-    terms: dict[str, float] = {}
-    for mention in features.mentions:
-        strength = SPEAKER_FACTOR if mention.speaker else 1.0
-        for key in resolver.keys(mention):
-            terms[key] = max(terms.get(key, 0.0), strength)
-    for word in features.words:
-        terms["w:" + word] = GENERIC_FACTOR if word in GENERIC_STEMS else 1.0
-    for quantity in features.quantities:
-        if quantity.value is not None and quantity.value > 2:
-            value = quantity.value
-            terms["q:" + (str(int(value)) if value == int(value) else str(value))] = 1.0
-    for mention in features.dates:
-        if mention.iso:
-            terms["d:" + mention.iso] = 1.0
-        if mention.weekday:  # also when resolved: an undated "on Sunday" still meets it
-            terms["wd:" + mention.weekday] = 1.0
-    return terms
+def _speaking(term: int, first: Sequence[int], second: Sequence[int]) -> bool:
+    """Whether either passage names the entity only as the one speaking ("..., Dashti tweeted").
+
+    The one who speaks is not what happened: a report of what someone said
+    and a report about that person share the name and nothing else.
+    """
+    speaking = {term << SHIFT | SPEAKER, term << SHIFT | SPEAKER | PART}
+    return not speaking.isdisjoint(first) or not speaking.isdisjoint(second)
 
 
-def resolve_entities(passages: Sequence[Passage], resolver: EntityResolver) -> list[Passage]:
-    """Copies of ``passages`` with their ``entities`` keys filled in."""
-    resolved = []
-    for passage in passages:
-        keys: dict[str, None] = {}
-        for mention in passage.features.mentions:
-            keys.update(dict.fromkeys(resolver.keys(mention)))
-        resolved.append(replace(passage, entities=tuple(keys)))
-    return resolved
+def group(
+    codes: Sequence[Sequence[int]],
+    articles: Sequence[int],
+    days: Sequence[int | None],
+    weighting: Weighting,
+    extra: dict[tuple[int, int], float] | None = None,
+    numbers: Sequence[int] | None = None,
+) -> list[list[int]]:
+    """Clusters of 0..n-1 (every item in exactly one), items given by their coded terms.
+
+    ``articles`` and ``days`` per item: passages of one article count for
+    less, passages published more than ``max_days`` apart are not paired.
+    ``extra`` adds links found otherwise (a denial and its claim): the pair
+    gets at least that similarity. ``numbers``: the items' passage numbers
+    (consecutive within an article), see ``score_edges``.
+    """
+    settings = weighting.settings
+    edges = score_edges(codes, articles, days, weighting, numbers=numbers)
+    for pair, value in (extra or {}).items():
+        if value > edges.get(pair, 0.0):
+            edges[pair] = value
+    return average_link_split(len(codes), edges, settings.threshold)
 
 
-def group_passages(
-    passages: Sequence[Passage], resolver: EntityResolver, settings: EventSettings | None = None
-) -> tuple[list[list[int]], dict[str, float]]:
-    """Clusters of passage numbers (every passage in exactly one) and the term weights used."""
-    settings = settings or EventSettings()
-    docs = [passage_terms(p, resolver) if not p.boilerplate else {} for p in passages]
-    multipliers = {
-        "e:": settings.entity_weight,
-        "w:": settings.word_weight,
-        "q:": settings.number_weight,
-        "d:": settings.date_weight,
-        "wd:": settings.date_weight,
-    }
-    weights = idf_weights(docs, multipliers)
-    days = [publication_day(p.published) for p in passages]
-    articles = [p.article_id for p in passages]
+def score_edges(
+    codes: Sequence[Sequence[int]],
+    articles: Sequence[int],
+    days: Sequence[int | None],
+    weighting: Weighting,
+    only_first: bool = False,
+    numbers: Sequence[int] | None = None,
+) -> dict[tuple[int, int], float]:
+    """(i, j) -> similarity for the pairs worth keeping (see the module docstring).
 
-    def allowed(first: int, second: int) -> bool:
-        a, b = days[first], days[second]
-        return a is None or b is None or abs((a - b).days) <= settings.max_days
-
-    max_df = min(settings.max_df_cap, max(settings.max_df_floor, int(settings.max_df_share * len(passages))))
-    undated = [{t: v for t, v in terms.items() if not t.startswith(("d:", "wd:"))} for terms in docs]
-    shared = candidate_pairs(undated, weights, max_df, allowed)
+    ``only_first``: only the pairs of item 0 with the others (an update
+    looking for the events a new passage may join). ``numbers``: passage
+    numbers; two passages one after the other in one article count that
+    as one kind of evidence ('Mujahid claimed Panjshir had fallen.' then
+    '"The last stronghold ... is captured," Mujahid said.').
+    """
+    settings = weighting.settings
+    df = weighting.df
+    max_df = settings.max_df(weighting.total)
+    vectors = [weighting.vector(c) for c in codes]
+    candidates = []
+    for vector in vectors:
+        candidates.append([t for t in vector if 2 <= df[t] <= max_df and vector[t] > 0])
     # Terms no other passage has cannot be shared; leaving them out of the norms keeps a long
     # passage that reports the event among other things from being penalised for its length.
-    df = Counter(t for terms in docs for t in terms)
-    lengths = norms(docs, weights, keep=lambda t: df[t] > 1)
+    lengths = [norm(v, lambda t: df[t] > 1) for v in vectors]
     edges: dict[tuple[int, int], float] = {}
-    for (first, second), partial in shared.items():
-        scale = lengths[first] * lengths[second]
-        if partial / scale < settings.min_edge / 2:
-            continue  # even with the common terms added, it would stay far below any use
-        score = dot(docs[first], docs[second], weights) / scale
+    min_edge = settings.min_edge
+    pairs = similar_pairs(
+        vectors, lengths, candidates, min_edge, days, settings.max_days, [0] if only_first else None
+    )
+    for first, second, score, shared in pairs:
         if articles[first] == articles[second]:
             score *= settings.same_article
-        if score >= settings.min_edge:
-            edges[(first, second)] = score
-    return average_link(len(passages), edges, settings.threshold), weights
+        if score < min_edge:
+            continue
+        next_to = numbers is not None and articles[first] == articles[second]
+        next_to = next_to and abs(numbers[first] - numbers[second]) == 1  # type: ignore[index]
+        if not weighting.enough_evidence(shared, codes[first], codes[second], 1 if next_to else 0):
+            continue
+        edges[(first, second)] = score
+    return edges
 
 
-def event_id(passages: Sequence[Passage]) -> str:
-    """A stable id: a hash of the sorted keys of the member passages."""
-    digest = hashlib.blake2b("\n".join(sorted(p.key for p in passages)).encode("utf-8"), digest_size=6)
-    return "ev-" + digest.hexdigest()
+def day_number(day) -> int | None:  # type: ignore[no-untyped-def]
+    """A date as a day count (None stays None), so that day gaps are int subtraction."""
+    return day.toordinal() if day is not None else None
 
 
-def make_event(members: Sequence[Passage], weights: dict[str, float], resolver: EntityResolver) -> Event:
-    """An Event from its member passages: ordered, labelled, dated."""
-    ordered = sorted(members, key=lambda p: (p.source, p.published or "", p.article_id, p.index))
-    sources = tuple(dict.fromkeys(p.source for p in ordered))
-    articles = tuple(dict.fromkeys(p.article_id for p in ordered))
-    published = min((p.published for p in ordered if p.published), default=None)
-    terms = label_terms(ordered, weights)
-    return Event(
-        id=event_id(ordered),
-        label=make_label(ordered, terms, resolver),
-        date=event_date(ordered),
-        published=published[:10] if published else None,
-        sources=sources,
-        articles=articles,
-        passages=tuple(ordered),
-        terms=tuple(terms),
-    )
-
-
-def label_terms(
-    passages: Sequence[Passage], weights: dict[str, float], entities: int = 3, words: int = 2
-) -> list[str]:
-    """The key entity and word terms: those most sources share, rarer ones first."""
-    support: dict[str, set[str]] = defaultdict(set)
-    for passage in passages:
-        for term in passage.entities:
-            support[term].add(passage.article_id)
-        for word in passage.features.words:
-            support["w:" + word].add(passage.article_id)
-    ranked = sorted(support, key=lambda t: (-len(support[t]) * weights.get(t, 0.0), t))
-    chosen = [t for t in ranked if t.startswith("e:")][:entities]
-    chosen += [t for t in ranked if t.startswith("w:")][:words]
-    return chosen
-
-
-def make_label(passages: Sequence[Passage], terms: Sequence[str], resolver: EntityResolver) -> str:
-    """Readable words for the label terms, as the articles spell them most often."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    wanted = set(terms)
-    for passage in passages:
-        for mention in passage.features.mentions:
-            for key, spelling in resolver.surface(mention):
-                if key in wanted:
-                    spellings[key][spelling] += 1
-        for word, _start, _end in iter_words(passage.text):
-            folded = fold(word)
-            key = "w:" + stem(folded)
-            if key in wanted:
-                spellings[key][folded] += 1
-    shown = []
-    for term in terms:
-        counts = spellings.get(term)
-        if counts:
-            shown.append(max(counts, key=lambda s: (counts[s], s)))
-    if not shown:
-        first = passages[0].text
-        return first[:60] + ("…" if len(first) > 60 else "")
-    # names spelled within another shown name ("Dashti" in "Fahim Dashti") are left out
-    return ", ".join(s for s in shown if not any(s != o and s in o.split() for o in shown))
-
-
-def event_date(passages: Sequence[Passage]) -> str | None:
-    """The day most sources place the event on; a tie goes to the earlier day.
-
-    Only dates resolved inside the passages count, never the publication
-    date itself: an undated passage lends no date, and an article without a
-    publication date can still get its event's date from another source.
-    """
-    votes: dict[str, set[str]] = defaultdict(set)
-    for passage in passages:
-        pub = publication_day(passage.published)
-        for mention in passage.features.dates:
-            if not mention.iso:
-                continue
-            day = date.fromisoformat(mention.iso)
-            if pub is not None and (day > pub or (pub - day).days > 31):
-                continue  # background dates (weeks earlier) and forecasts say little about this event
-            votes[mention.iso].add(passage.source)
-    if not votes:
-        return None
-    return min(votes, key=lambda iso: (-len(votes[iso]), iso))
+Allowed = Callable[[int, int], bool]

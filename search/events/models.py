@@ -7,6 +7,7 @@ JSON output all read the same fields. ``as_dict`` gives the JSON shape
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,16 +75,99 @@ class Mention:
     speaker: bool = False  # the one who says it ("..., Mujahid said"), not what it is about
 
 
-@dataclass(frozen=True, slots=True)
 class Features:
-    """What one passage says, reduced to comparable pieces (extracted once per article)."""
+    """What one passage says, reduced to comparable pieces (extracted once per article).
 
-    mentions: tuple[Mention, ...] = ()
-    words: tuple[str, ...] = ()  # content stems, stopwords and names left out, unique, in order
-    quantities: tuple[Quantity, ...] = ()
-    dates: tuple[DateMention, ...] = ()
-    quotes: tuple[tuple[int, int], ...] = ()  # spans of quoted text (without the marks)
-    cues: tuple[Cue, ...] = ()
+    ``mentions``: names as written; ``words``: content stems (stopwords and
+    names left out, unique, in order); ``quantities``, ``dates``;
+    ``quotes``: spans of quoted text (without the marks); ``cues``.
+
+    Why it can be lazy (``Features.lazy``): a table hands out passages by
+    the hundred thousand (``explorer events``) but a caller looks at the
+    features of a few; they are made on first access.
+    """
+
+    __slots__ = ("_cues", "_dates", "_load", "_mentions", "_quantities", "_quotes", "_words")
+
+    def __init__(
+        self,
+        mentions: tuple[Mention, ...] = (),
+        words: tuple[str, ...] = (),
+        quantities: tuple[Quantity, ...] = (),
+        dates: tuple[DateMention, ...] = (),
+        quotes: tuple[tuple[int, int], ...] = (),
+        cues: tuple[Cue, ...] = (),
+    ) -> None:
+        self._mentions = mentions
+        self._words = words
+        self._quantities = quantities
+        self._dates = dates
+        self._quotes = quotes
+        self._cues = cues
+        self._load: Callable[[], Features] | None = None
+
+    @classmethod
+    def lazy(cls, load: Callable[[], Features]) -> Features:
+        """Features made by ``load()`` when first read."""
+        features = cls()
+        features._load = load
+        return features
+
+    def _ready(self) -> None:
+        load, self._load = self._load, None
+        if load is not None:
+            made = load()
+            self._mentions, self._words, self._quantities = made.mentions, made.words, made.quantities
+            self._dates, self._quotes, self._cues = made.dates, made.quotes, made.cues
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        if self._load is not None:
+            self._ready()
+        return self._mentions
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        if self._load is not None:
+            self._ready()
+        return self._words
+
+    @property
+    def quantities(self) -> tuple[Quantity, ...]:
+        if self._load is not None:
+            self._ready()
+        return self._quantities
+
+    @property
+    def dates(self) -> tuple[DateMention, ...]:
+        if self._load is not None:
+            self._ready()
+        return self._dates
+
+    @property
+    def quotes(self) -> tuple[tuple[int, int], ...]:
+        if self._load is not None:
+            self._ready()
+        return self._quotes
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        if self._load is not None:
+            self._ready()
+        return self._cues
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.mentions, self.words, self.quantities, self.dates, self.quotes, self.cues)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Features) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("mentions", "words", "quantities", "dates", "quotes", "cues")
+        return "Features(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True)) + ")"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,13 +31,20 @@ Canonical = Callable[[str], "str | None"]
 MIN_VARIANT_LENGTH = 5
 
 
-def build_aliases(mentions: Iterable[Mention]) -> dict[str, str]:
-    """Folded name word -> the spelling it is unified with (only for words that have variants)."""
+def build_aliases(mentions: Iterable[Mention | tuple[str, ...]]) -> dict[str, str]:
+    """Folded name word -> the spelling it is unified with (only for words that have variants).
+
+    ``mentions`` are Mention records or just their name words (tuples).
+    """
+    names: Counter[tuple[str, ...]] = Counter(
+        m if isinstance(m, tuple) else m.tokens for m in mentions
+    )  # a corpus repeats its names: each distinct one is looked at once
     counts: Counter[str] = Counter()
     neighbours: dict[tuple[str, str], set[str]] = defaultdict(set)  # (side, neighbour) -> words
-    for mention in mentions:
-        words = [fold(token) for token in mention.tokens]
-        counts.update(words)
+    for tokens, seen in names.items():
+        words = [fold(token) for token in tokens]
+        for word in words:
+            counts[word] += seen
         for position, word in enumerate(words):
             if len(word) < MIN_VARIANT_LENGTH or not word.isalpha():
                 continue
@@ -80,26 +87,39 @@ class EntityResolver:
     def __init__(self, aliases: dict[str, str], canonical: Canonical | None = None) -> None:
         self.aliases = aliases
         self.canonical = canonical
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}  # name as written -> keys (hook)
+        self._words: dict[tuple[str, ...], tuple[str, ...]] = {}  # name words -> keys (fallback)
         self._hooked: set[str] = set()
 
     def keys(self, mention: Mention) -> tuple[str, ...]:
-        cached = self._cache.get(mention.text)
-        if cached is not None:
-            return cached
-        keys: tuple[str, ...] = ()
-        if self.canonical is not None:
+        return self.keys_of(mention.tokens, mention.text)
+
+    def keys_of(self, tokens: tuple[str, ...], written: str | None = None) -> tuple[str, ...]:
+        """Entity keys of a name given by its words (and, for the hook, as written)."""
+        if self.canonical is not None and written is not None:
+            cached = self._cache.get(written)
+            if cached is not None:
+                return cached
+            found = None
             try:
-                found = self.canonical(mention.text)
+                found = self.canonical(written)
             except Exception:  # a failing hook must not break grouping; fall back
                 found = None
             if found:
-                keys = (f"e:{found}",)
-                self._hooked.add(mention.text)
-        if not keys:
-            keys = tuple(dict.fromkeys(self.word_key(token) for token in mention.tokens))
-        self._cache[mention.text] = keys
-        return keys
+                self._hooked.add(written)
+                keys: tuple[str, ...] = (f"e:{found}",)
+            else:
+                keys = self._fallback(tokens)
+            self._cache[written] = keys
+            return keys
+        return self._fallback(tokens)
+
+    def _fallback(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        cached = self._words.get(tokens)
+        if cached is None:
+            cached = tuple(dict.fromkeys(self.word_key(token) for token in tokens))
+            self._words[tokens] = cached
+        return cached
 
     def word_key(self, token: str) -> str:
         folded = fold(token)

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cluster import average_link, candidate_pairs, dot, idf_weights, norms
-from .grouping import passage_terms
-from .models import Event, Passage, Story
-from .names import EntityResolver
+from .cluster import Vector, average_link_split, norm, similar_pairs
+from .grouping import idf
+from .store import Store
+from .terms import SHIFT, STRENGTH, WEEKDAY
 from .timex import publication_day
+
+MAX_EVENT_ARTICLES = 50  # a "happening" in fifty articles is background, not evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class StorySettings:
     """One setting for every corpus (measured on ECB+ and WikiRef220, see README)."""
 
     threshold: float = 0.2
-    event_weight: float = 0.3  # share of similarity that comes from shared multi-source events
+    event_weight: float = 0.3  # share of similarity that comes from shared multi-article events
     max_days: int = 30
     max_df_share: float = 0.05
     max_df_floor: int = 60
@@ -40,113 +42,160 @@ class StorySettings:
     number_weight: float = 1.0
     date_weight: float = 0.5
 
+    def multipliers(self) -> tuple[float, ...]:
+        return (self.entity_weight, self.word_weight, self.number_weight, self.date_weight, 0.0)
 
-def article_vectors(
-    passages_by_article: dict[str, Sequence[Passage]], resolver: EntityResolver
-) -> dict[str, dict[str, float]]:
-    """Article -> term strengths (1 + log of the count over its passages)."""
-    vectors: dict[str, dict[str, float]] = {}
-    for article_id, passages in passages_by_article.items():
-        counts: Counter[str] = Counter()
-        for passage in passages:
-            if passage.boilerplate:
+    def max_df(self, total: int) -> int:
+        return min(self.max_df_cap, max(self.max_df_floor, int(self.max_df_share * total)))
+
+
+def article_counts(store: Store, slot: int) -> dict[int, float]:
+    """Term -> summed strength over the article's passages (weekday names left out)."""
+    counts: dict[int, float] = {}
+    kinds, factor = store.vocabulary.kinds, store.vocabulary.factor
+    first = store.first[slot]
+    for passage in range(first, first + store.count[slot]):
+        for code in store.codes(passage):
+            term = code >> SHIFT
+            if kinds[term] == WEEKDAY:
                 continue
-            for term, value in passage_terms(passage, resolver).items():
-                if term.startswith("wd:"):
-                    continue
-                counts[term] += value
-        vectors[article_id] = {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
-    return vectors
+            value = factor[term] * STRENGTH[code & 3]
+            counts[term] = counts.get(term, 0.0) + value
+    return counts
 
 
-def cluster_stories(
-    passages_by_article: dict[str, Sequence[Passage]],
-    events: Sequence[Event],
-    resolver: EntityResolver,
-    published: dict[str, str | None],
-    settings: StorySettings | None = None,
-) -> list[list[str]]:
-    """Groups of article ids; every article in exactly one group (``published``: id -> ISO date)."""
-    settings = settings or StorySettings()
-    ids = sorted(passages_by_article)
-    number = {article_id: n for n, article_id in enumerate(ids)}
-    vectors = article_vectors(passages_by_article, resolver)
-    docs = [vectors[i] for i in ids]
-    weights = idf_weights(
-        docs,
-        {
-            "e:": settings.entity_weight,
-            "w:": settings.word_weight,
-            "q:": settings.number_weight,
-            "d:": settings.date_weight,
-        },
-    )
-    days = [publication_day(published.get(article_id)) for article_id in ids]
+def article_terms(store: Store, slot: int) -> set[int]:
+    """The terms an article counts for in the article frequencies (``adf``)."""
+    return set(article_counts(store, slot))
+
+
+class StoryWeights:
+    def __init__(self, store: Store, settings: StorySettings) -> None:
+        self.store = store
+        self.multipliers = settings.multipliers()
+        self.total = store.total_articles
+        self._cache: dict[int, float] = {}
+
+    def weight(self, term: int) -> float:
+        found = self._cache.get(term)
+        if found is None:
+            kind = self.store.vocabulary.kinds[term]
+            found = idf(self.store.adf[term], self.total, self.multipliers[kind])
+            self._cache[term] = found
+        return found
+
+    def vector(self, slot: int) -> Vector:
+        weight = self.weight
+        return {
+            t: (1.0 + math.log(c) if c >= 1 else c) * weight(t)
+            for t, c in article_counts(self.store, slot).items()
+        }
+
+
+def event_links(store: Store, slots: Sequence[int]) -> tuple[Counter[int], Counter[tuple[int, int]]]:
+    """Per article, the events with several articles it is in; per pair of articles, those they share."""
+    wanted = set(slots)
+    count: Counter[int] = Counter()
+    together: Counter[tuple[int, int]] = Counter()
+    seen: set[int] = set()
+    for slot in slots:
+        first = store.first[slot]
+        for passage in range(first, first + store.count[slot]):
+            number = store.p_event[passage]
+            if number < 0 or number in seen:
+                continue
+            seen.add(number)
+            if store.e_articles[number] < 2:
+                continue
+            members = sorted({store.p_slot[p] for p in store.e_members[number]})
+            for member in members:
+                count[member] += 1
+            if len(members) > MAX_EVENT_ARTICLES:
+                continue
+            inside = [m for m in members if m in wanted]
+            for position, a in enumerate(inside):
+                for b in inside[position + 1 :]:
+                    together[(a, b)] += 1
+    return count, together
+
+
+def cluster_articles(store: Store, slots: Sequence[int], settings: StorySettings) -> list[list[int]]:
+    """Groups of article slots (every slot of ``slots`` in exactly one)."""
+    slots = sorted(slots, key=lambda s: store.ids[s] or "")
+    weights = StoryWeights(store, settings)
+    vectors = [weights.vector(s) for s in slots]
+    lengths = [norm(v) for v in vectors]
+    max_df = settings.max_df(store.total_articles)
+    adf = store.adf
+    candidates = [[t for t in v if 2 <= adf[t] <= max_df and v[t] > 0] for v in vectors]
+    days = [_day(store.dates[s]) for s in slots]
+    max_days = settings.max_days
 
     def allowed(a: int, b: int) -> bool:
-        return days[a] is None or days[b] is None or abs((days[a] - days[b]).days) <= settings.max_days
+        return days[a] is None or days[b] is None or abs(days[a] - days[b]) <= max_days  # type: ignore[operator]
 
-    max_df = min(settings.max_df_cap, max(settings.max_df_floor, int(settings.max_df_share * len(ids))))
-    shared = candidate_pairs(docs, weights, max_df, allowed)
-    lengths = norms(docs, weights)
-    # events: how many multi-source events each pair of articles shares
-    event_count: Counter[int] = Counter()
-    together: dict[tuple[int, int], int] = defaultdict(int)
-    for event in events:
-        if len(event.articles) < 2:
-            continue
-        members = sorted(number[a] for a in event.articles if a in number)
-        for member in members:
-            event_count[member] += 1
-        if len(members) > 50:
-            continue  # a "happening" in fifty articles is background, not evidence
-        for position, first in enumerate(members):
-            for second in members[position + 1 :]:
-                together[(first, second)] += 1
     edges: dict[tuple[int, int], float] = {}
-    for pair in set(shared) | set(together):
-        a, b = pair
+    text_share = 1 - settings.event_weight
+    for a, b, score, _shared in similar_pairs(
+        vectors, lengths, candidates, settings.min_edge / 2, days, max_days
+    ):
+        edges[(a, b)] = text_share * score
+    count, together = event_links(store, slots)
+    number = {slot: n for n, slot in enumerate(slots)}
+    for (sa, sb), both in together.items():
+        a, b = number[sa], number[sb]
+        if a > b:
+            a, b = b, a
         if not allowed(a, b):
             continue
-        both = together.get(pair, 0)
-        scale = lengths[a] * lengths[b]
-        if not both and shared.get(pair, 0.0) / scale < settings.min_edge / 2:
-            continue  # far below the threshold even with the common terms added
-        text = dot(docs[a], docs[b], weights) / scale
-        by_events = both / math.sqrt(event_count[a] * event_count[b]) if both else 0.0
-        edges[pair] = (1 - settings.event_weight) * text + settings.event_weight * by_events
-    groups = average_link(len(ids), edges, settings.threshold)
-    return [[ids[n] for n in group] for group in groups]
+        by_events = both / math.sqrt(count[sa] * count[sb])
+        text = edges.get((a, b))
+        if text is None:
+            shared = vectors[a].keys() & vectors[b].keys()
+            text = text_share * sum(vectors[a][t] * vectors[b][t] for t in shared) / (lengths[a] * lengths[b])
+        edges[(a, b)] = text + settings.event_weight * by_events
+    groups = average_link_split(len(slots), edges, settings.threshold)
+    return [[slots[n] for n in group] for group in groups]
 
 
-def make_story(
-    article_ids: Sequence[str],
-    passages_by_article: dict[str, Sequence[Passage]],
-    events: Sequence[Event],
-    meta: dict[str, tuple[str, str | None, str]],
-) -> Story:
-    """A Story record: id from its sorted article ids, label from its most shared event or title.
+def _day(published: str | None) -> int | None:
+    day = publication_day(published)
+    return day.toordinal() if day is not None else None
 
-    ``meta`` maps article id -> (source, publication date, title).
+
+def add_story(store: Store, slots: Sequence[int]) -> int:
+    """Append a story of these article slots to the store's columns; its number.
+
+    Its id is a hash of its sorted article ids; its label the label of the
+    event most of its articles share (with more than one source), else the
+    first article's title.
     """
-    members = sorted(article_ids)
-    digest = hashlib.blake2b("\n".join(members).encode("utf-8"), digest_size=6).hexdigest()
+    members = sorted(slots, key=lambda s: store.ids[s] or "")
+    ids = [store.ids[s] or "" for s in members]
+    digest = hashlib.blake2b("\n".join(ids).encode("utf-8"), digest_size=6).hexdigest()
     member_set = set(members)
-    shared_events = [e for e in events if len(e.sources) > 1 and member_set.intersection(e.articles)]
-    shared_events.sort(key=lambda e: (-len(member_set.intersection(e.articles)), -len(e.sources), e.id))
-    sources = tuple(sorted({meta[a][0] for a in members}))
-    if shared_events and len(members) > 1:
-        label = shared_events[0].label
+    overlap: Counter[int] = Counter()
+    for slot in members:
+        first = store.first[slot]
+        events = {store.p_event[p] for p in range(first, first + store.count[slot])}
+        for event in events:
+            if event >= 0 and store.e_sources[event] > 1:
+                overlap[event] += 1
+    shared = sorted(overlap, key=lambda e: (-overlap[e], -store.e_sources[e], store.e_id[e]))
+    if shared and len(members) > 1:
+        label = store.e_label[shared[0]]
     else:
-        label = " ".join((meta[members[0]][2] or members[0]).split())
+        label = " ".join((store.titles[members[0]] or ids[0]).split())
         label = label if len(label) <= 80 else label[:79] + "…"
-    dates = [e.date for e in shared_events if e.date]
-    published = [meta[a][1][:10] for a in members if meta[a][1]]
-    return Story(
-        id="st-" + digest,
-        label=label,
-        date=min(dates) if dates else (min(published) if published else None),
-        sources=sources,
-        articles=tuple(members),
-        events=tuple(e.id for e in shared_events),
-    )
+    dates = [store.e_date[e] for e in shared if store.e_date[e]]
+    published = [store.dates[s][:10] for s in members if store.dates[s]]  # type: ignore[index]
+    number = len(store.s_id)
+    store.s_id.append("st-" + digest)
+    store.s_label.append(label)
+    store.s_date.append(min(dates) if dates else (min(published) if published else None))  # type: ignore[type-var]
+    store.s_articles.append(tuple(members))
+    store.s_events.append(tuple(shared))
+    store.s_alive.append(1)
+    for slot in member_set:
+        store.a_story[slot] = number
+    return number

@@ -1,47 +1,49 @@
-"""The event table: per-article passages and features, the events and stories, on disk as JSON.
+"""The event table: events and stories of a corpus, built, updated, saved and loaded.
 
-Why per-article storage: extracting passages and features is the costly,
-article-local part; grouping over stored features is corpus-wide but cheap.
-So an update re-extracts only the articles whose content changed (by a
-fingerprint of id, source, date, title and text) and regroups everything
-from what is stored. Event ids are hashes of their member passages, so an
-unchanged corpus gives the same ids on every run.
+Why this shape: extracting passages and features is the costly,
+article-local part; grouping is corpus-wide. The table keeps each
+article's extraction (keyed by a fingerprint of id, source, date, title and
+text), so ``build(previous=...)`` re-extracts only what changed and
+``update`` also regroups only around the change (see ``build.py``). Event
+ids are hashes of their member passages, so an unchanged corpus gives the
+same ids on every run.
 
-Saving is atomic (temporary file, fsync, os.replace): a reader sees the
-old table or the new one, never half of one. ``EventTable.load`` returns
-None for a missing, unreadable or older-format file; the caller rebuilds.
+Everything lives in flat columns (``store.py``); ``Event``, ``Passage`` and
+``Story`` records are made on demand and cached. On disk (``tablefile.py``)
+a table is a small header plus raw arrays and compressed per-article
+chunks: loading reads the header and the arrays; an article's text and
+features are decompressed when first needed. Saving is atomic.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..analysis import fold, iter_words, stem
 from ..models import Article
+from .build import Incoming, extract_all, new_store, update_store
 from .compare import compare_event
-from .differences import find_differences
-from .features import extract_article
-from .grouping import EventSettings, group_passages, make_event, resolve_entities
-from .models import Comparison, Cue, DateMention, Event, Features, Mention, Passage, Quantity, Story
-from .names import Canonical, EntityResolver, build_aliases
-from .stories import StorySettings, cluster_stories, make_story
+from .events import ensure_label, event_record, passage_record
+from .grouping import EventSettings, idf
+from .models import Comparison, Event, Passage, Story
+from .names import Canonical, EntityResolver
+from .store import DEAD, Store
+from .stories import StorySettings
+from .tablefile import read_store, write_store
+from .terms import SHIFT
 
-FORMAT_VERSION = 1
 DEFAULT_EVENTS = EventSettings()
 DEFAULT_STORIES = StorySettings()
-PARALLEL_MIN_ARTICLES = 3000  # below this, starting worker processes costs more than it saves
+TextOf = Callable[[str], str]
 
 
 @dataclass(slots=True)
 class ArticleRecord:
-    """What the table keeps of one article: enough to show it and to regroup without re-reading it."""
+    """What the table keeps of one article (its passages made on demand)."""
 
     id: str
     source: str
@@ -59,40 +61,25 @@ def fingerprint(article: Article) -> str:
     return digest.hexdigest()
 
 
-def _extract(article: Article) -> ArticleRecord:
-    return ArticleRecord(
-        article.id,
-        article.source,
-        article.date,
-        article.title,
-        fingerprint(article),
-        extract_article(article),
-    )
-
-
 class EventTable:
-    """Events and stories of a corpus, with the per-article features they were built from."""
+    """Events and stories of a corpus, with the per-article extraction they were built from."""
 
     def __init__(
         self,
-        records: dict[str, ArticleRecord],
-        events: list[Event],
-        stories: list[Story],
-        aliases: dict[str, str],
-        weights: dict[str, float] | None = None,
+        store: Store,
+        settings: EventSettings = DEFAULT_EVENTS,
+        story_settings: StorySettings = DEFAULT_STORIES,
     ) -> None:
-        self.records = records
-        self.aliases = aliases
-        self.weights = weights or {}
-        self._events = sorted(events, key=_event_order)
-        self._stories = sorted(stories, key=lambda s: (-len(s.sources), -len(s.articles), s.date or "", s.id))
-        self._by_id = {e.id: e for e in self._events}
-        self._story_by_id = {s.id: s for s in self._stories}
-        self._events_of: dict[str, list[Event]] = {}
-        for event in self._events:
-            for article_id in event.articles:
-                self._events_of.setdefault(article_id, []).append(event)
-        self._story_of = {a: s for s in self._stories for a in s.articles}
+        self.store = store
+        self.settings = settings
+        self.story_settings = story_settings
+        self._passages: dict[int, Passage] = {}
+        self._events: dict[int, Event] = {}
+        self._stories: dict[int, Story] = {}
+        self._event_order: list[int] | None = None
+        self._story_order: list[int] | None = None
+        self._event_by_id: dict[str, int] | None = None
+        self._story_by_id: dict[str, int] | None = None
 
     # -- building ------------------------------------------------------------
 
@@ -106,98 +93,57 @@ class EventTable:
         story_settings: StorySettings = DEFAULT_STORIES,
         workers: int | None = None,
     ) -> EventTable:
-        """A table for ``articles``; features of articles unchanged since ``previous`` are reused.
+        """A table for ``articles``; extraction of articles unchanged since ``previous`` is reused.
 
         ``canonical`` is the entity hook (see ``names.py``): name as written
         -> entity id, or None. ``workers`` > 1 extracts in that many
-        processes (default: all cores for large batches).
+        processes (default: all cores for large batches). Grouping always
+        covers the whole corpus (deterministic: same corpus, same ids).
         """
-        records: dict[str, ArticleRecord] = {}
-        to_extract: list[Article] = []
+        items: list[Incoming] = []
+        to_extract: list[tuple[Article, str]] = []
+        old = previous.store if previous is not None else None
         for article in articles:
-            old = previous.records.get(article.id) if previous else None
-            if old is not None and old.fingerprint == fingerprint(article):
-                records[article.id] = old
+            print_ = fingerprint(article)
+            slot = old.slot_of.get(article.id) if old is not None else None
+            if old is not None and slot is not None and old.fingerprints[slot] == print_:
+                items.append(_incoming(article, print_, old.content.extract(slot)))
             else:
-                to_extract.append(article)
-        for record in _extract_all(to_extract, workers):
-            records[record.id] = record
-        return cls.group(records, canonical, settings, story_settings)
+                to_extract.append((article, print_))
+        found = extract_all([a for a, _p in to_extract], workers)
+        items.extend(_incoming(a, p, f) for (a, p), f in zip(to_extract, found, strict=True))
+        return cls(new_store(items, canonical, settings, story_settings), settings, story_settings)
 
     def update(
         self,
         changed: Iterable[Article] = (),
         removed: Iterable[str] = (),
         canonical: Canonical | None = None,
-        settings: EventSettings = DEFAULT_EVENTS,
-        story_settings: StorySettings = DEFAULT_STORIES,
+        settings: EventSettings | None = None,
+        story_settings: StorySettings | None = None,
+        workers: int | None = None,
     ) -> EventTable:
-        """A new table with ``changed`` articles (added or edited) re-extracted and ``removed`` dropped."""
-        records = dict(self.records)
-        for article_id in removed:
-            records.pop(article_id, None)
-        fresh = [a for a in changed if a.id not in records or records[a.id].fingerprint != fingerprint(a)]
-        for record in _extract_all(fresh, None):
-            records[record.id] = record
-        return EventTable.group(records, canonical, settings, story_settings)
+        """A new table with ``changed`` articles (added or edited) in and ``removed`` ids out.
 
-    @classmethod
-    def group(
-        cls,
-        records: dict[str, ArticleRecord],
-        canonical: Canonical | None = None,
-        settings: EventSettings = DEFAULT_EVENTS,
-        story_settings: StorySettings = DEFAULT_STORIES,
-    ) -> EventTable:
-        """Events and stories from stored per-article features (no article is re-read)."""
-        ordered_ids = sorted(records)
-        raw = [p for article_id in ordered_ids for p in records[article_id].passages]
-        aliases = build_aliases(m for p in raw for m in p.features.mentions)
-        resolver = EntityResolver(aliases, canonical)
-        passages = resolve_entities(raw, resolver)
-        clusters, weights = group_passages(passages, resolver, settings)
-        events = []
-        for cluster in clusters:
-            members = [passages[i] for i in cluster if not passages[i].boilerplate]
-            if not members:
-                continue
-            event = make_event(members, weights, resolver)
-            if not event.single_source:
-                event = replace(event, differences=tuple(find_differences(event, resolver)))
-            events.append(event)
-        resolved_records: dict[str, ArticleRecord] = {}
-        position = 0
-        for article_id in ordered_ids:
-            record = records[article_id]
-            count = len(record.passages)
-            resolved_records[article_id] = ArticleRecord(
-                record.id,
-                record.source,
-                record.date,
-                record.title,
-                record.fingerprint,
-                passages[position : position + count],
-            )
-            position += count
-        by_article = {a: r.passages for a, r in resolved_records.items()}
-        published = {a: r.date for a, r in resolved_records.items()}
-        meta = {a: (r.source, r.date, r.title) for a, r in resolved_records.items()}
-        groups = cluster_stories(by_article, events, resolver, published, story_settings)
-        shared = [e for e in events if len(e.sources) > 1]
-        events_of: dict[str, list[Event]] = {}
-        for event in shared:
-            for article_id in event.articles:
-                events_of.setdefault(article_id, []).append(event)
-        stories = []
-        for group in groups:
-            related = {e.id: e for a in group for e in events_of.get(a, [])}
-            stories.append(make_story(group, by_article, list(related.values()), meta))
-        used = {t for e in events for t in e.terms}
-        return cls(
-            resolved_records, events, stories, aliases, {t: w for t, w in weights.items() if t in used}
-        )
+        Only the changed articles are re-extracted, and only the events and
+        stories around them regrouped (see ``build.py``); this table is
+        left as it was.
+        """
+        settings = settings or self.settings
+        story_settings = story_settings or self.story_settings
+        store = self.store
+        fresh: list[tuple[Article, str]] = []
+        for article in changed:
+            print_ = fingerprint(article)
+            slot = store.slot_of.get(article.id)
+            if slot is None or store.fingerprints[slot] != print_:
+                fresh.append((article, print_))
+        found = extract_all([a for a, _p in fresh], workers)
+        incoming = [_incoming(a, p, f) for (a, p), f in zip(fresh, found, strict=True)]
+        updated = update_store(store, incoming, list(removed), canonical, settings, story_settings)
+        return EventTable(updated, settings, story_settings)
 
-    # -- reading -------------------------------------------------------------
+    # -- reading: events ----------------------------------------------------------
 
     def events(
         self, query: str | None = None, min_sources: int = 1, article_ids: Iterable[str] | None = None
@@ -208,29 +154,40 @@ class EventTable:
         passages (as a name in any spelling the table unified, or as a
         word with the same stem).
         """
-        found: Sequence[Event] = self._events
+        numbers: Iterable[int] = self._ordered_events()
+        store = self.store
         if article_ids is not None:
-            wanted = set(article_ids)
-            found = [e for e in found if wanted.intersection(e.articles)]
-        found = [e for e in found if len(e.sources) >= min_sources]
+            wanted = set(self._events_of_articles(article_ids))
+            numbers = [n for n in numbers if n in wanted]
+        if min_sources > 1:
+            numbers = [n for n in numbers if store.e_sources[n] >= min_sources]
         if query and query.strip():
-            found = [e for e in found if self._matches(e, query)]
-        return list(found)
+            matching = self._matching_events(query)
+            numbers = [n for n in numbers if n in matching]
+        return [self._event(n) for n in numbers]
 
     def event(self, event_id: str) -> Event | None:
-        return self._by_id.get(event_id)
+        if self._event_by_id is None:
+            store = self.store
+            self._event_by_id = {store.e_id[n]: n for n in range(len(store.e_id)) if store.e_alive[n]}
+        number = self._event_by_id.get(event_id)
+        return self._event(number) if number is not None else None
 
     def find_event(self, id_or_query: str) -> Event | None:
         """An event by id, else the best event for a query (most sources, then most articles)."""
         exact = self.event(id_or_query.strip())
         if exact is not None:
             return exact
-        matches = self.events(id_or_query)
-        return matches[0] if matches else None
+        matching = self._matching_events(id_or_query)
+        for number in self._ordered_events():
+            if number in matching:
+                return self._event(number)
+        return None
 
     def events_of(self, article_id: str) -> list[Event]:
         """The events an article takes part in, most sources first."""
-        return list(self._events_of.get(article_id, []))
+        wanted = set(self._events_of_articles([article_id]))
+        return [self._event(n) for n in self._ordered_events() if n in wanted]
 
     def compare(self, event: Event | str) -> Comparison | None:
         """The compare view of an event (by object, id or query), or None when nothing matches."""
@@ -239,231 +196,241 @@ class EventTable:
             return None
         return compare_event(found, EntityResolver(self.aliases), self.weights)
 
+    def passages(self, article_id: str) -> list[Passage]:
+        """An article's passages in reading order (empty for an unknown article)."""
+        store = self.store
+        slot = store.slot_of.get(article_id)
+        if slot is None:
+            return []
+        first = store.first[slot]
+        return [self._passage(p) for p in range(first, first + store.count[slot])]
+
+    # -- reading: stories -----------------------------------------------------------
+
     def stories(self, query: str | None = None, article_ids: Iterable[str] | None = None) -> list[Story]:
         """Stories, most sources first; optionally those with an article in ``article_ids`` or matching ``query``."""
-        found: Sequence[Story] = self._stories
+        numbers: Iterable[int] = self._ordered_stories()
+        store = self.store
         if article_ids is not None:
-            wanted = set(article_ids)
-            found = [s for s in found if wanted.intersection(s.articles)]
+            wanted = {store.a_story[store.slot_of[a]] for a in article_ids if a in store.slot_of}
+            numbers = [n for n in numbers if n in wanted]
         if query and query.strip():
-            hits = {a for e in self.events(query) for a in e.articles}
-            found = [s for s in found if hits.intersection(s.articles)]
-        return list(found)
+            slots = {store.p_slot[p] for n in self._matching_events(query) for p in store.e_members[n]}
+            hit = {store.a_story[s] for s in slots}
+            numbers = [n for n in numbers if n in hit]
+        return [self._story(n) for n in numbers]
 
     def story(self, story_id: str) -> Story | None:
-        return self._story_by_id.get(story_id)
+        if self._story_by_id is None:
+            store = self.store
+            self._story_by_id = {store.s_id[n]: n for n in range(len(store.s_id)) if store.s_alive[n]}
+        number = self._story_by_id.get(story_id)
+        return self._story(number) if number is not None else None
 
     def story_of(self, article_id: str) -> Story | None:
-        return self._story_of.get(article_id)
+        slot = self.store.slot_of.get(article_id)
+        if slot is None:
+            return None
+        return self._story(self.store.a_story[slot])
 
-    def passages(self, article_id: str) -> list[Passage]:
-        record = self.records.get(article_id)
-        return list(record.passages) if record else []
+    # -- compatibility views ----------------------------------------------------------
 
-    def _matches(self, event: Event, query: str) -> bool:
-        wanted = [fold(word) for word, _s, _e in iter_words(query)]
-        if not wanted:
-            return True
-        have_words = {w for p in event.passages for w in p.features.words}
-        have_names = {k[2:] for p in event.passages for k in p.entities}
-        have_names |= {fold(t) for p in event.passages for m in p.features.mentions for t in m.tokens}
-        for word in wanted:
-            if word in have_names or self.aliases.get(word, word) in have_names or stem(word) in have_words:
-                continue
-            return False
-        return True
+    @property
+    def records(self) -> Mapping[str, ArticleRecord]:
+        """Article id -> what the table keeps of it (passages made when an entry is read)."""
+        return _Records(self)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        return self.store.aliases
+
+    @property
+    def weights(self) -> Mapping[str, float]:
+        """Term -> weight (rarity x kind), as grouping used it."""
+        return _Weights(self.store, self.settings)
 
     # -- disk ----------------------------------------------------------------
 
-    def save(self, path: Path | str) -> None:
-        """Write the table as JSON, atomically."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "version": FORMAT_VERSION,
-            "aliases": self.aliases,
-            "weights": self.weights,
-            "articles": [_record_json(r) for _id, r in sorted(self.records.items())],
-            "events": [_event_json(e) for e in self._events],
-            "stories": [s.as_dict() for s in self._stories],
-        }
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            with tmp.open("w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+    def save(self, path: Path | str, texts: bool = True) -> None:
+        """Write the table, atomically.
+
+        ``texts=False`` leaves the article texts out (a much smaller file);
+        whoever loads it then passes ``text_of`` to ``load``.
+        """
+        write_store(self.store, Path(path), texts=texts)
 
     @classmethod
-    def load(cls, path: Path | str) -> EventTable | None:
-        """The table saved at ``path``; None when missing, unreadable or of another format version."""
-        try:
-            with Path(path).open(encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-            return None
-        try:
-            records = {r["id"]: _record_from(r) for r in data["articles"]}
-            passages = {p.key: p for r in records.values() for p in r.passages}
-            events = [_event_from(e, passages) for e in data["events"]]
-            meta = {a: (r.source, r.date, r.title) for a, r in records.items()}
-            stories = [
-                Story(
-                    id=s["id"],
-                    label=s["label"],
-                    date=s["date"],
-                    sources=tuple(sorted({meta[a][0] for a in s["articles"]})),
-                    articles=tuple(s["articles"]),
-                    events=tuple(s["events"]),
-                )
-                for s in data["stories"]
-            ]
-        except (KeyError, TypeError, ValueError, IndexError):
-            return None
-        return cls(records, events, stories, dict(data.get("aliases", {})), dict(data.get("weights", {})))
+    def load(cls, path: Path | str, text_of: TextOf | None = None) -> EventTable | None:
+        """The table saved at ``path``; None when missing, unreadable or of another format version.
 
+        ``text_of(article_id) -> text`` supplies article texts when the
+        file was saved without them (also None when it was and none is given).
+        """
+        store = read_store(Path(path), text_of)
+        return cls(store) if store is not None else None
 
-def _event_order(event: Event) -> tuple[Any, ...]:
-    return (-len(event.sources), -len(event.articles), event.date or event.published or "9999", event.id)
+    # -- internals -----------------------------------------------------------------
 
+    def _passage(self, number: int) -> Passage:
+        found = self._passages.get(number)
+        if found is None:
+            found = passage_record(self.store, number)
+            self._passages[number] = found
+        return found
 
-def _extract_all(articles: list[Article], workers: int | None) -> list[ArticleRecord]:
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(articles) >= PARALLEL_MIN_ARTICLES else 1
-    if workers <= 1 or len(articles) < 2:
-        return [_extract(a) for a in articles]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_extract, articles, chunksize=256))
+    def _event(self, number: int) -> Event:
+        found = self._events.get(number)
+        if found is None:
+            if self.store.e_label[number] is None:
+                ensure_label(self.store, number, self._weight, EntityResolver(self.aliases))
+            found = event_record(self.store, number, self._passages)
+            self._events[number] = found
+        return found
 
+    def _weight(self, term: int) -> float:
+        store = self.store
+        multiplier = self.settings.multipliers()[store.vocabulary.kinds[term]]
+        return idf(store.df[term], store.total, multiplier)
 
-# -- JSON shapes of stored records (compact lists: the table of a large corpus is big) --
-
-
-def _record_json(record: ArticleRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "source": record.source,
-        "date": record.date,
-        "title": record.title,
-        "fp": record.fingerprint,
-        "passages": [_passage_json(p) for p in record.passages],
-    }
-
-
-def _passage_json(p: Passage) -> list[Any]:
-    f = p.features
-    return [
-        p.index,
-        p.field,
-        p.start,
-        p.end,
-        p.text,
-        int(p.boilerplate),
-        [[m.text, m.start, m.end, list(m.tokens), int(m.speaker)] for m in f.mentions],
-        list(f.words),
-        [
-            [q.text, q.start, q.end, q.value, q.qualifier, q.magnitude, q.unit, list(q.context)]
-            for q in f.quantities
-        ],
-        [[d.text, d.start, d.end, d.iso, d.weekday, int(d.relative)] for d in f.dates],
-        [list(span) for span in f.quotes],
-        [[c.kind, c.text, c.start, c.end] for c in f.cues],
-        list(p.entities),
-    ]
-
-
-def _record_from(data: dict[str, Any]) -> ArticleRecord:
-    record = ArticleRecord(data["id"], data["source"], data["date"], data["title"], data["fp"])
-    for row in data["passages"]:
-        (
-            index,
-            field_,
-            start,
-            end,
-            text,
-            boilerplate,
-            mentions,
-            words,
-            quantities,
-            dates,
-            quotes,
-            cues,
-            entities,
-        ) = row
-        features = Features(
-            mentions=tuple(Mention(m[0], m[1], m[2], tuple(m[3]), bool(m[4])) for m in mentions),
-            words=tuple(words),
-            quantities=tuple(
-                Quantity(q[0], q[1], q[2], q[3], q[4], q[5], q[6], tuple(q[7])) for q in quantities
-            ),
-            dates=tuple(DateMention(d[0], d[1], d[2], d[3], d[4], bool(d[5])) for d in dates),
-            quotes=tuple((a, b) for a, b in quotes),
-            cues=tuple(Cue(c[0], c[1], c[2], c[3]) for c in cues),
-        )
-        record.passages.append(
-            Passage(
-                record.id,
-                record.source,
-                index,
-                field_,
-                start,
-                end,
-                text,
-                record.date,
-                bool(boilerplate),
-                features,
-                tuple(entities),
+    def _story(self, number: int) -> Story:
+        found = self._stories.get(number)
+        if found is None:
+            store = self.store
+            slots = store.s_articles[number]
+            found = Story(
+                id=store.s_id[number],
+                label=store.s_label[number],
+                date=store.s_date[number],
+                sources=tuple(sorted({store.sources[s] for s in slots})),
+                articles=tuple(store.ids[s] or "" for s in slots),
+                events=tuple(store.e_id[e] for e in store.s_events[number]),
             )
+            self._stories[number] = found
+        return found
+
+    def _ordered_events(self) -> list[int]:
+        if self._event_order is None:
+            store = self.store
+
+            def order(n: int) -> tuple[Any, ...]:
+                when = store.e_date[n] or store.e_published[n] or "9999"
+                return (-store.e_sources[n], -store.e_articles[n], when, store.e_id[n])
+
+            self._event_order = sorted((n for n in range(len(store.e_id)) if store.e_alive[n]), key=order)
+        return self._event_order
+
+    def _ordered_stories(self) -> list[int]:
+        if self._story_order is None:
+            store = self.store
+
+            def order(n: int) -> tuple[Any, ...]:
+                sources = len({store.sources[s] for s in store.s_articles[n]})
+                return (-sources, -len(store.s_articles[n]), store.s_date[n] or "", store.s_id[n])
+
+            self._story_order = sorted((n for n in range(len(store.s_id)) if store.s_alive[n]), key=order)
+        return self._story_order
+
+    def _events_of_articles(self, article_ids: Iterable[str]) -> Iterator[int]:
+        store = self.store
+        for article_id in article_ids:
+            slot = store.slot_of.get(article_id)
+            if slot is None:
+                continue
+            first = store.first[slot]
+            for passage in range(first, first + store.count[slot]):
+                if store.p_event[passage] >= 0:
+                    yield store.p_event[passage]
+
+    def _matching_events(self, query: str) -> set[int]:
+        """Events whose passages hold every query word (any unified spelling, or the same stem)."""
+        store = self.store
+        ids = store.vocabulary.ids
+        wanted: list[set[int]] = []
+        for word, _start, _end in iter_words(query):
+            folded = fold(word)
+            names = {"e:" + folded, "e:" + store.aliases.get(folded, folded), *store.hooked.get(folded, ())}
+            terms = {ids[t] for t in (*names, "w:" + stem(folded)) if t in ids}
+            if not terms:
+                return set()
+            wanted.append(terms)
+        if not wanted:
+            return set(self._ordered_events())
+        matching: set[int] | None = None
+        for terms in wanted:
+            events = {store.p_event[p] for p in self._passages_with(terms)}
+            matching = events if matching is None else matching & events
+            if not matching:
+                return set()
+        return {n for n in matching or () if n >= 0 and store.e_alive[n]}
+
+    def _passages_with(self, terms: set[int]) -> set[int]:
+        store = self.store
+        found: set[int] = set()
+        indexed = all(store.df[t] <= self.settings.max_df_cap for t in terms)
+        if indexed:
+            for term in terms:
+                found.update(store.postings(term))
+            return found
+        codes = {t << SHIFT | flags for t in terms for flags in range(1 << SHIFT)}
+        offsets, flat, events = store.term_offsets, store.term_codes, store.p_event
+        for passage in range(len(store.p_slot)):
+            if events[passage] == DEAD:
+                continue
+            if not codes.isdisjoint(flat[offsets[passage] : offsets[passage + 1]]):
+                found.add(passage)
+        return found
+
+
+def _incoming(article: Article, print_: str, found: Any) -> Incoming:
+    return Incoming(article.id, article.source, article.date, article.title, print_, article.text, found)
+
+
+class _Records(Mapping[str, ArticleRecord]):
+    def __init__(self, table: EventTable) -> None:
+        self.table = table
+
+    def __getitem__(self, article_id: str) -> ArticleRecord:
+        store = self.table.store
+        slot = store.slot_of[article_id]
+        return ArticleRecord(
+            article_id,
+            store.sources[slot],
+            store.dates[slot],
+            store.titles[slot],
+            store.fingerprints[slot],
+            self.table.passages(article_id),
         )
-    return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.table.store.slot_of))
+
+    def __len__(self) -> int:
+        return len(self.table.store.slot_of)
 
 
-def _event_json(event: Event) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "label": event.label,
-        "date": event.date,
-        "published": event.published,
-        "members": [p.key for p in event.passages],
-        "terms": list(event.terms),
-        "differences": [d.as_dict() for d in event.differences],
-    }
+class _Weights(Mapping[str, float]):
+    """Term -> weight, computed from the stored frequencies on access."""
+
+    def __init__(self, store: Store, settings: EventSettings) -> None:
+        self.store = store
+        self.multipliers = settings.multipliers()
+
+    def __getitem__(self, term: str) -> float:
+        number = self.store.vocabulary.ids[term]
+        kind = self.store.vocabulary.kinds[number]
+        return idf(self.store.df[number], self.store.total, self.multipliers[kind])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.store.vocabulary.terms)
+
+    def __len__(self) -> int:
+        return len(self.store.vocabulary)
 
 
-def _event_from(data: dict[str, Any], passages: dict[str, Passage]) -> Event:
-    from .models import Difference
-
-    members = tuple(passages[key] for key in data["members"])
-    return Event(
-        id=data["id"],
-        label=data["label"],
-        date=data["date"],
-        published=data["published"],
-        sources=tuple(dict.fromkeys(p.source for p in members)),
-        articles=tuple(dict.fromkeys(p.article_id for p in members)),
-        passages=members,
-        terms=tuple(data["terms"]),
-        differences=tuple(
-            Difference(
-                d["kind"],
-                d["source"],
-                d["article"],
-                d["passage"],
-                d["text"],
-                d["value"],
-                d["explanation"],
-                d["start"],
-                d["end"],
-            )
-            for d in data["differences"]
-        ),
-    )
+def text_getter(articles: Sequence[Article]) -> TextOf:
+    """A ``text_of`` for ``load`` from Article records (e.g. read back from the index)."""
+    texts = {a.id: a.text for a in articles}
+    return lambda article_id: texts.get(article_id, "")
 
 
 ProgressCallback = Callable[[int, int], None]
