@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import tempfile
 import time
@@ -86,42 +87,115 @@ def quality() -> None:
         )
 
 
-def timing(limit: int | None) -> None:
+def reuters(limit: int | None) -> list[Article]:
     rows = [r for r in read_rows(DATA / "reuters21578.jsonl.gz") if (r.get("text") or "").strip()]
     rows = rows[:limit] if limit else rows[:20_000]
-    articles = [
+    return [
         Article(id=str(r["id"]), source=str(r.get("source") or "Reuters"), title=str(r.get("title") or ""),
                 text=str(r.get("text") or ""), date=parse_date(r.get("date")))
         for r in rows
     ]  # fmt: skip
-    print(f"reuters21578: {len(articles)} articles with text")
-    started = time.perf_counter()
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(started: tuple[float, float]) -> str:
+    wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+    return f"{wall:.2f} s (cpu of this process {cpu:.2f} s)"
+
+
+def timing(limit: int | None) -> None:
+    """Build, save, load, update and re-index on Reuters-21578; wall and CPU times.
+
+    Absolute times drift on a shared machine; the CPU time of the main
+    process is the steadier figure (extraction also runs in worker
+    processes, whose CPU is not in it).
+    """
+    articles = reuters(limit)
+    print(f"reuters21578: {len(articles)} articles with text, {os.cpu_count()} cores")
+    started = _clock()
     table = EventTable.build(articles)
-    built = time.perf_counter() - started
-    passages = sum(len(r.passages) for r in table.records.values())
-    events = table.events()
-    multi = [e for e in events if len(e.sources) > 1 or len(e.articles) > 1]
-    print(f"  full build: {built:.1f} s  ({passages} passages, {len(events)} events, "
-          f"{len(multi)} with several articles, {len(table.stories())} stories)")  # fmt: skip
+    print(f"  full build: {_since(started)}")
+    store = table.store
+    multi = sum(1 for n in range(len(store.e_id)) if store.e_alive[n] and store.e_articles[n] > 1)
+    print(f"    {len(store.p_slot)} passages, {sum(store.e_alive)} events ({multi} with several articles), "
+          f"{sum(store.s_alive)} stories")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "events.json"
-        started = time.perf_counter()
+        path = Path(folder) / "events.table"
+        started = _clock()
         table.save(path)
-        saved = time.perf_counter() - started
-        started = time.perf_counter()
+        print(f"  save: {_since(started)}, {path.stat().st_size / 1e6:.1f} MB")
+        lean = Path(folder) / "events-lean.table"
+        started = _clock()
+        table.save(lean, texts=False)
+        print(f"  save without texts: {_since(started)}, {lean.stat().st_size / 1e6:.1f} MB")
+        started = _clock()
         loaded = EventTable.load(path)
-        load_s = time.perf_counter() - started
-        print(f"  save: {saved:.1f} s ({path.stat().st_size / 1e6:.0f} MB), load: {load_s:.1f} s")
-    assert loaded is not None
+        print(f"  load: {_since(started)}")
+        assert loaded is not None
+        started = _clock()
+        shown = loaded.events(min_sources=1)[:50]
+        print(f"  first 50 events after load: {_since(started)} ({len(shown)} shown)")
+        started = _clock()
+        found = loaded.find_event("oil prices")
+        print(f"  find_event('oil prices') after load: {_since(started)} ({found.id if found else None})")
+        changed = [
+            Article(a.id, a.source, a.title, a.text + "\nCorrection appended.", a.date) for a in articles[:10]
+        ]
+        started = _clock()
+        updated = loaded.update(changed)
+        print(f"  update of 10 changed articles (loaded table): {_since(started)}")
+        started = _clock()
+        updated.save(path)
+        print(f"  save after the update: {_since(started)}")
+    started = _clock()
+    updated = table.update(changed)
+    print(f"  update of 10 changed articles (built table): {_since(started)}")
+    reverted = updated.update(articles[:10])
+    before = {e.id for e in table.events()}
+    after = {e.id for e in reverted.events()}
+    print(f"  update then revert: {len(before ^ after)} of {len(before)} event ids differ from the original")
+    started = _clock()
+    same = EventTable.build(articles, previous=updated)
+    print(f"  re-index with previous (10 re-extracted, all regrouped): {_since(started)}")
+    stable = [e.id for e in same.events()] == [e.id for e in table.events()]
+    print(f"  event ids identical after re-indexing the unchanged corpus: {stable}")
+
+
+def measure(corpus: Path, index_dir: Path) -> list[tuple[str, float | str]]:
+    """Hook for ``make bench`` (bench/extras.py): build and 10-article update on the bench corpus."""
+    from search.corpus import list_files, read_articles
+
+    def quiet(_warning: object) -> None:
+        return None
+
+    articles = [
+        Article(id=a.id, source=a.source, title=a.title, text=a.text, date=a.date)
+        for file in list_files(corpus, quiet)
+        for a in read_articles(file, corpus, quiet)
+    ]
+    began = time.perf_counter()
+    table = EventTable.build(articles)
+    build = time.perf_counter() - began
     changed = [
         Article(a.id, a.source, a.title, a.text + "\nCorrection appended.", a.date) for a in articles[:10]
     ]
-    started = time.perf_counter()
-    updated = table.update(changed)
-    print(f"  update of 10 changed articles: {time.perf_counter() - started:.1f} s")
-    same = EventTable.build(articles, previous=updated)
-    stable = [e.id for e in same.events()] == [e.id for e in table.events()]
-    print(f"  event ids identical after re-indexing the unchanged corpus: {stable}")
+    began = time.perf_counter()
+    table.update(changed)
+    update = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.table"
+        table.save(path)
+        began = time.perf_counter()
+        EventTable.load(path)
+        load = time.perf_counter() - began
+    return [
+        (f"event clustering: EventTable.build, {len(articles):,} articles", build),
+        ("event clustering: update 10 changed articles", update),
+        ("event table: load", load),
+    ]
 
 
 def main() -> None:
