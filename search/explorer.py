@@ -247,6 +247,7 @@ class Explorer:
         """
         from .derived import EventStore
         from .events import EventTable
+        from .events.hook import entity_hook
 
         with self._lock:
             generation = self._current_searcher().reader().generation()
@@ -255,13 +256,9 @@ class Explorer:
             if cached is not None:
                 return cached
             articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
-            entities = self.entities()
-
-            def canonical(name: str) -> str | None:
-                found = entities.find(name)
-                return found.id if found else None
-
-            table = EventTable.build(articles, canonical=canonical, previous=store.load_any())
+            table = EventTable.build(
+                articles, canonical=entity_hook(self.entities()), previous=store.load_any()
+            )
             store.save(table, generation)
             return table
 

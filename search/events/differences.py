@@ -150,27 +150,59 @@ def _spellings(by_source: dict[str, list[Passage]], resolver: EntityResolver) ->
     for source, passages in by_source.items():
         for passage in passages:
             for mention in passage.features.mentions:
-                for key, spelling in resolver.surface(mention):
-                    where = passage.text.find(spelling, mention.start)
-                    start = where if where >= 0 else mention.start
+                for key, spelling, offset in resolver.surface(mention):
+                    start = mention.start + offset
                     seen[key][source].setdefault(spelling, (passage, start, start + len(spelling)))
     differences = []
     for key, per_source in seen.items():
-        forms = {fold(spelling) for spellings in per_source.values() for spelling in spellings}
-        if len(forms) < 2 or len(per_source) < 2:
+        if len(per_source) < 2:
             continue
-        summary = "; ".join(f"{s}: {' / '.join(sorted(sp))}" for s, sp in sorted(per_source.items()))
-        everywhere = set.intersection(*({fold(sp) for sp in spellings} for spellings in per_source.values()))
-        for source, spellings in sorted(per_source.items()):
-            for spelling, (passage, start, end) in spellings.items():
-                if fold(spelling) in everywhere:
-                    continue  # every source writes it this way
-                differences.append(
-                    _difference(
-                        "spelling", source, passage, start, end, spelling, f"{key[2:]} is spelled {summary}"
-                    )
-                )
+        variant: set[tuple[str, str]] = set()  # (source, spelling) spelled differently from another source
+        for source, spellings in per_source.items():
+            theirs = [sp for other, sps in per_source.items() if other != source for sp in sps]
+            for spelling in spellings:
+                if any(respelled(spelling, other) for other in theirs):
+                    variant.add((source, spelling))
+        if not variant:
+            continue
+        writers: dict[str, set[str]] = defaultdict(set)  # spelling -> the sources that write it
+        for source, spelling in variant:
+            writers[spelling].add(source)
+        summary = "; ".join(
+            f"{spelling} by {', '.join(sorted(sources))}"
+            for spelling, sources in sorted(writers.items(), key=lambda item: (-len(item[1]), item[0]))
+        )
+        for source, spelling in sorted(variant):
+            passage, start, end = per_source[source][spelling]
+            differences.append(
+                _difference("spelling", source, passage, start, end, spelling, f"spelled {summary}")
+            )
     return differences
+
+
+def respelled(first: str, second: str) -> bool:
+    """Whether two names of one entity are spelled differently, not merely shortened.
+
+    "Fahim Dashti" / "Fahim Dashty", "Abdul Wadood Zhor" / "Abdul Wudod Zara"
+    and "Masoud" / "Ahmad Massoud" are spellings; "Massoud" / "Ahmad Massoud"
+    (a surname alone), "NRF" / "National Resistance Front" (an acronym) and
+    "Resistance" / "National Resistance Front" (a short form) are other
+    names for it, which a reader expects and does not need marked. Each word
+    of the shorter name is matched with the most similar word of the
+    longer; the names are respelled when a matched pair differs but looks
+    alike (same number of words, or rapidfuzz ratio of at least 60).
+    """
+    a, b = fold(first).split(), fold(second).split()
+    if a == b:
+        return False
+    if len(a) == len(b):
+        return any(x != y and fuzz.ratio(x, y) >= 40 for x, y in zip(a, b, strict=True))
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    for word in short:
+        best = max(fuzz.ratio(word, other) for other in long)
+        if 60 <= best < 100:
+            return True
+    return False
 
 
 def _cues(by_source: dict[str, list[Passage]], kind: str, verb: str) -> list[Difference]:
@@ -222,7 +254,7 @@ def _only(by_source: dict[str, list[Passage]], resolver: EntityResolver) -> list
     names: dict[str, list[tuple[Passage, Mention, tuple[str, ...]]]] = {}
     for source, passages in by_source.items():
         names[source] = [
-            (passage, mention, resolver.keys(mention))
+            (passage, mention, resolver.primary(mention))
             for passage in passages
             for mention in passage.features.mentions
             if not mention.speaker

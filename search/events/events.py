@@ -20,7 +20,7 @@ from ..analysis import fold
 from .features import to_features
 from .grouping import Weighting
 from .models import Difference, Event, Features, Passage, passage_key
-from .names import EntityResolver, _strip_possessive
+from .names import EntityResolver, _strip_possessive, written_name
 from .store import BOILERPLATE, TITLE, Store
 from .terms import ENTITY, SHIFT, WORD
 from .timex import publication_day
@@ -87,7 +87,7 @@ def make_label(store: Store, members: Sequence[int], terms: Sequence[int], resol
                 keys = resolver.keys_of(tokens, written)
                 if written in resolver._hooked:
                     if keys[0] in wanted:
-                        spellings[keys[0]][_strip_possessive(" ".join(tokens))] += 1
+                        spellings[keys[0]][_strip_possessive(written_name(written, tokens)[1])] += 1
                     continue
             for token in tokens:
                 key = resolver.word_key(token)

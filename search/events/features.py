@@ -337,7 +337,8 @@ _SPEECH = re.compile(
 )
 # "by" only after a word of speech: "a tweet by X" attributes, "bombed by X" names the actor
 _SPEECH_BEFORE = re.compile(
-    r"\b(?:said|says|according to|quoted|(?:quoted|reported|cited|tweet|tweeted|statement|posted|"
+    r"\b(?:said|says|according to|attributed to|credited to|quoted|"
+    r"(?:quoted|reported|cited|tweet|tweeted|statement|posted|"
     r"written|report|interview|message|post|thread)\s+by)\b(?:\s+\w+){0,3}\s*$",
     re.I,
 )

@@ -1,10 +1,16 @@
 """From name mentions to entity keys: the hook for real entities, and a simple fallback.
 
-The hook: ``canonical(name: str) -> str | None`` receives a mention as
-written ("Fahim Dashty", "General Sahib Abdul Wadood Zhor", "NRF") and
-returns an entity id when it knows the name (``search/entities`` clusters
-spellings into entities), else None. A known mention becomes one key,
-``"e:<id>"``.
+The hook: ``canonical(name: str) -> str | tuple[str, ...] | None`` receives
+a mention as written ("Fahim Dashty", "General Sahib Abdul Wadood Zhor",
+"NRF") and returns an entity id when it knows the name (``search/entities``
+clusters spellings into entities), else None. A known mention becomes one
+key, ``"e:<id>"``. The hook may also return several ids: the entity first,
+then entities the name contains ("Pakistani Air Force" contains
+"Pakistani", "Panjshir Valley" contains "Panjshir"). Those come after the
+entity's own key (``keys_of``) and count as parts of the name, so that a
+report of "Pakistani Air Force drones" meets one of "Pakistani drones"; the
+entity's own key (``primary``) is what spellings and "only one source
+names it" are about.
 
 The fallback, for mentions the hook does not know or when there is no hook:
 each word of the name (titles left out) becomes a key of its own, folded
@@ -27,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from ..analysis import fold
 from .models import Mention
 
-Canonical = Callable[[str], "str | None"]
+Canonical = Callable[[str], "str | tuple[str, ...] | None"]
 MIN_VARIANT_LENGTH = 5
 
 
@@ -107,12 +113,18 @@ class EntityResolver:
                 found = None
             if found:
                 self._hooked.add(written)
-                keys: tuple[str, ...] = (f"e:{found}",)
+                ids = (found,) if isinstance(found, str) else found
+                keys: tuple[str, ...] = tuple(dict.fromkeys(f"e:{i}" for i in ids))
             else:
                 keys = self._fallback(tokens)
             self._cache[written] = keys
             return keys
         return self._fallback(tokens)
+
+    def primary(self, mention: Mention) -> tuple[str, ...]:
+        """The keys of what the mention names itself: without the entities its name contains."""
+        keys = self.keys(mention)
+        return keys[:1] if mention.text in self._hooked else keys
 
     def _fallback(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         cached = self._words.get(tokens)
@@ -125,12 +137,42 @@ class EntityResolver:
         folded = fold(token)
         return "e:" + self.aliases.get(folded, folded)
 
-    def surface(self, mention: Mention) -> list[tuple[str, str]]:
-        """(key, spelling as written) pairs: what each key was called in this mention."""
+    def surface(self, mention: Mention) -> list[tuple[str, str, int]]:
+        """(key, spelling as written, offset in the mention) for what each key was called in it.
+
+        A hooked mention gives one spelling: the name from its first word to
+        its last as written ("National Resistance Front of Afghanistan",
+        titles such as "General" left out); the fallback gives one per word.
+        """
         keys = self.keys(mention)
         if mention.text in self._hooked:
-            return [(keys[0], _strip_possessive(" ".join(mention.tokens)))]
-        return [(self.word_key(token), _strip_possessive(token)) for token in mention.tokens]
+            offset, written = written_name(mention.text, mention.tokens)
+            return [(keys[0], _strip_possessive(written), offset)]
+        found = []
+        at = 0
+        for token in mention.tokens:
+            where = mention.text.find(token, at)
+            where = where if where >= 0 else 0
+            at = where + len(token)
+            found.append((self.word_key(token), _strip_possessive(token), where))
+        return found
+
+
+def written_name(text: str, tokens: tuple[str, ...]) -> tuple[int, str]:
+    """Where the name's words start in ``text`` and the name as written from its first word to its last.
+
+    The tokens leave out titles and small words ("of"); the reader should
+    see the name as the source wrote it, and a mark must cover exactly it.
+    """
+    if not tokens:
+        return 0, text
+    start = text.find(tokens[0])
+    if start < 0:
+        return 0, text
+    end = text.rfind(tokens[-1])
+    if end < start:
+        return start, text[start:]
+    return start, text[start : end + len(tokens[-1])]
 
 
 def _strip_possessive(token: str) -> str:

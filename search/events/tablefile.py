@@ -15,6 +15,8 @@ loads as None: the caller rebuilds.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -25,7 +27,24 @@ from .store import CHUNK, Content, Store, flatten, from_native, native, unflatte
 from .terms import Vocabulary
 
 MAGIC = b"EVTABLE\n"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """A digest of the event engine's own source files, saved with every table.
+
+    A table derived by another version of the engine (an upgrade, a fix to
+    grouping) is not reused: its events would differ from what this engine
+    makes of the same articles. Hashing the sources makes that automatic
+    instead of relying on someone remembering to bump a number.
+    """
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
 
 _INT_COLUMNS = (
     "first", "count", "p_slot", "p_start", "p_end", "p_event", "term_offsets", "term_codes",
@@ -56,6 +75,7 @@ def write_store(store: Store, path: Path, texts: bool = True) -> None:
         position += len(data)
     header = {
         "version": FORMAT_VERSION,
+        "engine": engine_fingerprint(),
         "texts": texts,
         "chunk": CHUNK,
         "feature_chunks": [len(c) for c in features],
@@ -130,6 +150,7 @@ def _parse(data: memoryview, text_of: Callable[[str], str] | None) -> Store | No
     if (
         not isinstance(header, dict)
         or header.get("version") != FORMAT_VERSION
+        or header.get("engine") != engine_fingerprint()
         or header.get("chunk") != CHUNK
     ):
         return None

@@ -99,9 +99,15 @@ def passage_codes(
     ids, add = vocabulary.ids, vocabulary.add
     hooked = text is not None and resolver.canonical is not None
     for start, end, tokens, speaker in raw.mentions:
-        keys = resolver.keys_of(tokens, text[start:end] if hooked else None)  # type: ignore[index]
+        written = text[start:end] if hooked else None  # type: ignore[index]
+        keys = resolver.keys_of(tokens, written)
         flags = (SPEAKER if speaker else 0) | (PART if len(keys) > 1 else 0)
-        for key in keys:
+        whole = (
+            written is not None and written in resolver._hooked
+        )  # the entity's key, then names it contains
+        for number, key in enumerate(keys):
+            if whole:
+                flags = (SPEAKER if speaker else 0) | (PART if number else 0)
             term = ids.get(key)
             if term is None:
                 term = add(key)
