@@ -14,7 +14,8 @@ import io
 import json
 import os
 import re
-import sys
+import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,15 @@ KNOWN_FIELDS = ("id", "title", "text", "source", "date", "url")
 TITLE_LENGTH = 90
 SNIFF_BYTES = 8192
 # Bounds that keep memory flat whatever the corpus holds: one article file, or
-# one row of a JSONL file, larger than this is skipped with a warning.
+# one line of a JSONL or CSV file, larger than this is skipped with a warning.
 MAX_ARTICLE_CHARS = 32 << 20
+# JSON nested deeper than this in one field is dropped with a warning: the index
+# pickles metadata and the front ends print it, both recursively, so a row of
+# 900 nested lists would otherwise crash whoever touched it next.
+MAX_NESTING = 32
+# Python refuses to turn longer digit strings into ints; such numbers are kept as text.
+MAX_INT_DIGITS = 4300
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Warn = Callable[[CorpusWarning], None]
 
@@ -102,16 +110,36 @@ def file_digest(path: Path) -> str:
 
 
 class _DecodeReport:
-    """Decoding error handler that replaces bad bytes and remembers the first one."""
+    """Remembers where the first undecodable byte of one file was."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: _Prefixed) -> None:
+        self.source = source
         self.first_bad: int | None = None
 
-    def __call__(self, error: UnicodeError) -> tuple[str, int]:
-        assert isinstance(error, UnicodeDecodeError)
+    def __call__(self, error: UnicodeDecodeError) -> tuple[str, int]:
         if self.first_bad is None:
-            self.first_bad = error.start
+            # The decoder sees one chunk at a time (plus a few bytes held over from the
+            # last one), so its error offset is made absolute with the bytes delivered so far.
+            self.first_bad = max(0, self.source.delivered - len(error.object) + error.start)
         return "\ufffd", error.end
+
+
+# One decoding error handler for the whole process, told which file it is reading
+# through this thread-local: registering a handler per file would keep every one of
+# them alive in the codecs registry (about 230 MB for a million files).
+_DECODING = threading.local()
+_ERROR_HANDLER = "explorer-corpus"
+
+
+def _replace_and_report(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    report: _DecodeReport | None = getattr(_DECODING, "report", None)
+    if report is None:
+        return "\ufffd", error.end
+    return report(error)
+
+
+codecs.register_error(_ERROR_HANDLER, _replace_and_report)
 
 
 def _open_binary(file: CorpusFile) -> io.BufferedIOBase:
@@ -124,8 +152,28 @@ def read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]
     """Stream the articles of one corpus file; problems go to ``warn``.
 
     Row files (JSONL, CSV) are read line by line, so a large file needs no
-    more memory than its longest row.
+    more memory than its longest line. A file that vanishes, cannot be read or
+    is not valid gzip ends with one warning; what was read before stays. A
+    file that gives neither an article nor a warning (only blank lines, a CSV
+    header alone) is reported too, so nothing passes silently.
     """
+    said = 0
+    outer = warn
+
+    def warn(warning: CorpusWarning) -> None:
+        nonlocal said
+        said += 1
+        outer(warning)
+
+    yielded = 0
+    for article in _read_articles(file, root, warn):
+        yielded += 1
+        yield article
+    if not yielded and not said:
+        warn(CorpusWarning(file.relpath, "no articles in this file (only blank lines or a header)"))
+
+
+def _read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]:
     name = file.relpath.lower()
     try:
         with _open_binary(file) as raw:
@@ -136,25 +184,50 @@ def read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]
                     warn(CorpusWarning(file.relpath, "empty file; skipped"))
                     return
                 head += rest
-            if b"\x00" in head:
+            encoding = _bom_encoding(head)
+            if encoding == "utf-8-sig" and b"\x00" in head:
                 warn(CorpusWarning(file.relpath, "binary file (NUL bytes); skipped"))
                 return
-            report = _DecodeReport()
-            handler = f"explorer-{id(report)}"
-            codecs.register_error(handler, report)
-            stream = io.TextIOWrapper(_Prefixed(head, raw), encoding="utf-8-sig", errors=handler, newline="")
-            yield from _parse(stream, file, root, name, warn)
+            source = _Prefixed(head, raw)
+            report = _DecodeReport(source)
+            stream = io.TextIOWrapper(source, encoding=encoding, errors=_ERROR_HANDLER, newline="")
+            articles = _parse(stream, file, root, name, warn)
+            while True:
+                # Decoding happens only inside next(), so the handler is pointed at this
+                # file's report just for that long: generators of several files may interleave.
+                previous = getattr(_DECODING, "report", None)
+                _DECODING.report = report
+                try:
+                    article = next(articles, None)
+                finally:
+                    _DECODING.report = previous
+                if article is None:
+                    break
+                yield article
             if report.first_bad is not None:
                 warn(
                     CorpusWarning(
                         file.relpath,
-                        f"not valid UTF-8 (first bad byte at offset {report.first_bad}); "
-                        "undecodable bytes replaced with U+FFFD",
+                        f"not valid {_ENCODING_NAMES[encoding]} (first bad byte at offset "
+                        f"{report.first_bad}); undecodable bytes replaced with U+FFFD",
                     )
                 )
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         reason = getattr(error, "strerror", None) or str(error)
         warn(CorpusWarning(file.relpath, f"cannot read file ({reason}); skipped the rest"))
+
+
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+
+
+def _bom_encoding(head: bytes) -> str:
+    """UTF-16 and UTF-32 files (Windows tools write them) are known by their byte-order
+    mark; anything else is read as UTF-8, with or without a BOM."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
 
 
 class _Prefixed(io.RawIOBase):
@@ -163,6 +236,7 @@ class _Prefixed(io.RawIOBase):
     def __init__(self, head: bytes, rest: io.BufferedIOBase) -> None:
         self._head = head
         self._rest = rest
+        self.delivered = 0  # bytes handed to the decoder so far: error offsets count from here
 
     def readable(self) -> bool:
         return True
@@ -172,9 +246,11 @@ class _Prefixed(io.RawIOBase):
             size = min(len(buffer), len(self._head))
             buffer[:size] = self._head[:size]
             self._head = self._head[size:]
+            self.delivered += size
             return size
         data = self._rest.read(len(buffer))
         buffer[: len(data)] = data
+        self.delivered += len(data)
         return len(data)
 
 
@@ -321,6 +397,21 @@ def derive_title(text: str, skip: tuple[int, int] | None = None) -> str:
     return cut + "…"
 
 
+def _skip_rest_of_line(stream: io.TextIOBase) -> None:
+    """Read to the end of an overlong line a megabyte at a time, holding none of it."""
+    while (rest := stream.readline(1 << 20)) and not rest.endswith(("\n", "\r")):
+        pass
+
+
+def _overlong(line: str) -> bool:
+    return len(line) > MAX_ARTICLE_CHARS and not line.endswith(("\n", "\r"))
+
+
+def _parse_int(digits: str) -> int | str:
+    """JSON integers as ints, except ones Python refuses to convert (kept as their digits)."""
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
+
+
 def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple[int, dict[str, Any]]]:
     number = 0
     while True:
@@ -328,41 +419,141 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
         if not line:
             return
         number += 1
-        if len(line) > MAX_ARTICLE_CHARS and not line.endswith("\n"):
-            while (rest := stream.readline(1 << 20)) and not rest.endswith("\n"):
-                pass  # skip the rest of the line without holding it
+        if _overlong(line):
+            _skip_rest_of_line(stream)
             warn(CorpusWarning(relpath, f"line longer than {MAX_ARTICLE_CHARS >> 20} MB; skipped", number))
             continue
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as error:
-            message = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+            row = json.loads(line, parse_int=_parse_int)
+        except RecursionError:
+            warn(CorpusWarning(relpath, "malformed JSON (nested too deeply); line skipped", number))
+            continue
+        except ValueError as error:  # JSONDecodeError, and anything else json refuses
+            message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)[:80]
             warn(CorpusWarning(relpath, f"malformed JSON ({message}); line skipped", number))
             continue
         if not isinstance(row, dict):
             warn(CorpusWarning(relpath, "not a JSON object; line skipped", number))
             continue
-        yield number, row
+        yield number, _clean_json_row(row, relpath, number, warn)
+
+
+def _nesting(value: Any) -> int:
+    """How deeply lists and objects nest in ``value``, counted without recursion and
+    given up on once past MAX_NESTING."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            if level > MAX_NESTING:
+                return level
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _scrub(value: Any, found: list[bool]) -> Any:
+    """``value`` with lone surrogates (JSON escapes such as \\ud800, which no UTF-8 text can
+    hold and which Whoosh cannot encode) replaced by U+FFFD; ``found`` records any."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            found.append(True)
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, found) for item in value]
+    if isinstance(value, dict):
+        return {_scrub(key, found): _scrub(item, found) for key, item in value.items()}
+    return value
+
+
+def _clean_json_row(row: dict[str, Any], relpath: str, line: int, warn: Warn) -> dict[str, Any]:
+    """A row made safe to index and print: fields nested too deeply are dropped and lone
+    surrogates replaced, each with a warning, so one odd row cannot stop a whole run."""
+    clean: dict[str, Any] = {}
+    found: list[bool] = []
+    for key, value in row.items():
+        if _nesting(value) > MAX_NESTING:
+            warn(
+                CorpusWarning(
+                    relpath,
+                    f"field {_scrub(key, [])[:40]!r} nested more than {MAX_NESTING} levels deep; "
+                    "field dropped",
+                    line,
+                )
+            )
+            continue
+        clean[_scrub(key, found)] = _scrub(value, found)
+    if found:
+        warn(CorpusWarning(relpath, "lone UTF-16 surrogate escapes replaced with U+FFFD", line))
+    return clean
+
+
+class _BoundedLines:
+    """The physical lines of a text stream for the csv module, none longer than
+    MAX_ARTICLE_CHARS: iterating the stream itself would read a line of any length whole.
+
+    At an overlong line the rest of it is skipped and iteration stops, with
+    ``overlong`` set, so the caller can drop the record it cut short and go on
+    with a fresh reader.
+    """
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self.stream = stream
+        self.number = 0
+        self.overlong = False
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.overlong:
+            raise StopIteration
+        line = self.stream.readline(MAX_ARTICLE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if _overlong(line):
+            _skip_rest_of_line(self.stream)
+            self.overlong = True
+            raise StopIteration
+        return line
 
 
 def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple[int, dict[str, Any]]]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(stream)
+    # A field may not outgrow one article: an unclosed quote would otherwise swallow the file.
+    csv.field_size_limit(MAX_ARTICLE_CHARS)
+    lines = _BoundedLines(stream)
+    too_long = f"line longer than {MAX_ARTICLE_CHARS >> 20} MB"
+    reader = csv.reader(lines)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except (StopIteration, csv.Error) as error:
-        warn(CorpusWarning(relpath, f"no readable CSV header ({error}); skipped"))
+        reason = too_long if lines.overlong else str(error) or "no lines"
+        warn(CorpusWarning(relpath, f"no readable CSV header ({reason}); skipped"))
+        return
+    if lines.overlong:
+        warn(CorpusWarning(relpath, f"no readable CSV header ({too_long}); skipped"))
         return
     while True:
         try:
             values = next(reader)
         except StopIteration:
-            return
+            if not lines.overlong:
+                return
+            values = None
         except csv.Error as error:
-            warn(CorpusWarning(relpath, f"malformed CSV ({error}); row skipped", reader.line_num))
+            warn(CorpusWarning(relpath, f"malformed CSV ({error}); row skipped", lines.number))
             continue
+        if lines.overlong:  # the record (if any) was cut short at an overlong line
+            warn(CorpusWarning(relpath, f"{too_long}; row skipped", lines.number))
+            lines.overlong = False
+            reader = csv.reader(lines)
+            continue
+        assert values is not None
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
@@ -370,11 +561,11 @@ def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple
                 CorpusWarning(
                     relpath,
                     f"expected {len(header)} fields, found {len(values)}; row skipped",
-                    reader.line_num,
+                    lines.number,
                 )
             )
             continue
-        yield reader.line_num, dict(zip(header, values, strict=True))
+        yield lines.number, dict(zip(header, values, strict=True))
 
 
 def _row_article(
@@ -387,5 +578,5 @@ def _row_article(
         warn(CorpusWarning(relpath, "row has neither text nor title; skipped", line))
         return None
     raw_id = row.get("id")
-    article_id = str(raw_id).strip() if raw_id not in (None, "") else fallback_id
+    article_id = ("" if raw_id is None else str(raw_id).strip()) or fallback_id
     return _build(row, text, article_id, source, relpath, relpath, line, warn)
