@@ -16,7 +16,6 @@ which in a corpus about his son means the son, and a father is not his son.
 
 from __future__ import annotations
 
-from ..entities.model import Entity
 from ..entities.names import name_key, name_tokens
 from ..entities.table import EntityTable
 from .names import Canonical
@@ -26,6 +25,11 @@ PERSON = "person"
 
 def entity_hook(entities: EntityTable) -> Canonical:
     """``canonical(name)``: the entity id, then the ids of the non-person entities its name contains."""
+    spelled: dict[str, str] = {}  # name key of a spelling -> id of the non-person entity spelled so
+    for entity in entities:
+        if entity.kind != PERSON:
+            for spelling in entity.spellings:
+                spelled.setdefault(name_key(spelling), entity.id)
 
     def canonical(name: str) -> str | tuple[str, ...] | None:
         found = entities.find(name)
@@ -33,21 +37,19 @@ def entity_hook(entities: EntityTable) -> Canonical:
             return None
         if found.kind == PERSON:
             return found.id
-        contained = [e.id for e in _contained(entities, name) if e.id != found.id and e.kind != PERSON]
+        contained = [i for i in _contained(spelled, name) if i != found.id]
         return (found.id, *contained) if contained else found.id
 
     return canonical
 
 
-def _contained(entities: EntityTable, name: str) -> list[Entity]:
-    """Entities spelled exactly as a shorter run of the name's words, longest runs first."""
+def _contained(spelled: dict[str, str], name: str) -> list[str]:
+    """Ids of entities spelled exactly as a shorter run of the name's words, longest runs first."""
     tokens = name_tokens(name)
-    found: list[Entity] = []
+    found: list[str] = []
     for size in range(len(tokens) - 1, 0, -1):
         for start in range(len(tokens) - size + 1):
-            run = " ".join(tokens[start : start + size])
-            key = name_key(run)
-            for entity in entities.lookup(run):
-                if entity not in found and any(name_key(s) == key for s in entity.spellings):
-                    found.append(entity)
+            entity_id = spelled.get(" ".join(tokens[start : start + size]))
+            if entity_id is not None and entity_id not in found:
+                found.append(entity_id)
     return found
