@@ -7,13 +7,20 @@ field; each such word is then rewritten:
   or any of its corpus spelling variants in ``exact`` (so `Dashty` finds
   `Dashti`), variants weighted a little lower;
 - with ``exact``, to the word as written (folded for case and accents only).
+
+Why the rewritten query is kept small: every clause is one more posting
+list Whoosh walks in Python, so a word without variants is searched in
+``body`` and ``title`` only (its ``exact`` form adds no document the stem
+does not find), and only words that can be names are looked up among the
+entities (`oil` is not widened to the acronym of `Saskatchewan Oil`).
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from whoosh import query as wq
 from whoosh.qparser import GtLtPlugin, PlusMinusPlugin, QueryParser
@@ -25,7 +32,7 @@ from .models import Expansion, MatchTerms
 from .variants import Vocabulary
 
 if TYPE_CHECKING:
-    from .entities import EntityTable
+    from .entities import EntityExpansion
 
 VARIANT_BOOST = 0.7
 MAX_PHRASE_COMBINATIONS = 16
@@ -33,6 +40,12 @@ MAX_PHRASE_COMBINATIONS = 16
 
 class QueryError(Exception):
     """A query we cannot read, explained in one line."""
+
+
+class EntityExpander(Protocol):
+    """What query rewriting needs of the entities: other spellings of a name (an EntityTable has it)."""
+
+    def expand(self, phrase: str) -> list[EntityExpansion]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +69,9 @@ def prepare(
     reader: IndexReader,
     *,
     exact: bool = False,
-    entities: EntityTable | None = None,
+    entities: EntityExpander | None = None,
 ) -> PreparedQuery:
+    """Parse ``text`` and widen its words; ``entities`` is asked only about words that can be names."""
     try:
         parsed = parser.parse(text)
     except Exception as error:  # Whoosh raises bare ValueErrors and friends
@@ -81,7 +95,7 @@ class _Rewriter:
         reader: IndexReader,
         exact: bool,
         typed: dict[str, str],
-        entities: EntityTable | None,
+        entities: EntityExpander | None,
     ) -> None:
         self.vocabulary = vocabulary
         self.entities = entities
@@ -137,12 +151,23 @@ class _Rewriter:
         options: list[wq.Query] = [
             wq.Term("body", word_stem, boost=boost),
             wq.Term("title", word_stem, boost=boost),
-            wq.Term("exact", word, boost=boost),
         ]
-        options += [wq.Term("exact", v, boost=boost * VARIANT_BOOST) for v in variants]
-        if not negated:
+        if variants:
+            # The spelling typed is also scored in ``exact`` so that it ranks above its variants;
+            # without variants that clause finds nothing the stem does not, and costs a posting list.
+            options.append(wq.Term("exact", word, boost=boost))
+            options += [wq.Term("exact", v, boost=boost * VARIANT_BOOST) for v in variants]
+        if not negated and self._may_name(word):
             options += self._entity_options(self.typed.get(word, word), (word, *variants), boost)
         return wq.Or(options)
+
+    def _may_name(self, word: str) -> bool:
+        """Whether ``word`` can be (part of) a name, so that asking the entities makes sense."""
+        if self.entities is None:
+            return False
+        if self.vocabulary is None:
+            return True
+        return self.vocabulary.may_be_name(word, self.typed.get(word, word))
 
     def _entity_options(self, phrase: str, covered: tuple[str, ...], boost: float) -> list[wq.Query]:
         """Other spellings of the entity ``phrase`` names (`Zara` -> `Zhor`), as query options.
@@ -180,13 +205,19 @@ class _Rewriter:
             for spellings in per_word:
                 self.words.update(spellings)
             self.stems.update(stem(w) for w in words)
+        stems = [stem(w) for w in words]
+        # The stems in ``body`` and ``title`` find every article the phrase as typed finds in
+        # ``exact``, so only the combinations holding at least one variant are added there.
         options: list[wq.Query] = [
-            wq.Phrase("body", [stem(w) for w in words], slop=node.slop, boost=node.boost)
+            wq.Phrase("body", stems, slop=node.slop, boost=node.boost),
+            wq.Phrase("title", stems, slop=node.slop, boost=node.boost),
         ]
-        for combination in itertools.islice(itertools.product(*per_word), MAX_PHRASE_COMBINATIONS):
-            boost = node.boost * (1.0 if list(combination) == words else VARIANT_BOOST)
-            options.append(wq.Phrase("exact", list(combination), slop=node.slop, boost=boost))
-        if not negated:
+        combinations = (c for c in itertools.product(*per_word) if list(c) != words)
+        for combination in itertools.islice(combinations, MAX_PHRASE_COMBINATIONS):
+            options.append(
+                wq.Phrase("exact", list(combination), slop=node.slop, boost=node.boost * VARIANT_BOOST)
+            )
+        if not negated and all(self._may_name(w) for w in words):
             typed = " ".join(self.typed.get(w, w) for w in words)
             options += self._entity_options(typed, (), node.boost)
         return wq.Or(options)
@@ -213,7 +244,12 @@ def filter_query(
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _bound(value: str | None, option: str, end_of_day: bool = False):  # type: ignore[no-untyped-def]
+def filter_bounds(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """--since and --until as the first and last moments allowed (None: unbounded)."""
+    return _bound(since, "--since"), _bound(until, "--until", end_of_day=True)
+
+
+def _bound(value: str | None, option: str, end_of_day: bool = False) -> datetime | None:
     if not value:
         return None
     parsed = parse_date(value)

@@ -92,6 +92,20 @@ class Vocabulary:
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
+    def may_be_name(self, word: str, typed: str = "") -> bool:
+        """Whether ``word`` (folded) can be a name, and so worth looking up among the entities.
+
+        True for words the corpus capitalises inside sentences, words it does not
+        contain (a misspelled name), and words typed in capitals (`NRF`: acronyms
+        are all capitals everywhere, so the corpus' casing says nothing about them).
+        Why: common words inside entity names (`oil` in Saskatchewan Oil) must not
+        widen a search to that entity's other spellings.
+        """
+        known = self.stats.get(word)
+        if known is None or known.is_name:
+            return True
+        return len(typed) > 1 and typed.isupper()
+
     def variants(self, word: str) -> tuple[str, ...]:
         """Other spellings of ``word`` (already folded) in the corpus, closest and commonest first."""
         edits = allowed_edits(len(word))

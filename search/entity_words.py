@@ -1,0 +1,191 @@
+"""Entity expansion for search, from a small word-keyed file that opens in milliseconds.
+
+Why: the saved expansion table holds every multi-spelling entity with its
+articles and sources (46 MB of JSON on 100,000 articles, 1.5 s or more to
+load), while a search only needs the few entities whose spellings contain
+the query's name words. So the first search that needs entities turns that
+table into a SQLite file in the index folder (name token -> entity numbers;
+entity number -> id, name, kind, spellings), tagged with the size and
+modification time of the table it came from; later searches, in this process
+or the next `explorer search`, read only the rows for their words. A table
+rewritten by re-indexing or a merge/split correction changes the tag, and the
+file is rebuilt on next use. When the folder is read-only the table is loaded
+and used as it is, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .entities import EntityExpansion, EntityIndex, EntityTable
+
+LOOKUP_FILE = "entity_words.sqlite"
+FORMAT = 1
+
+
+class EntityWords:
+    """``expand(phrase)`` as an EntityTable answers it, reading only the entities that can match."""
+
+    def __init__(self, index_dir: Path, entity_index: Callable[[], EntityIndex]) -> None:
+        self.path = Path(index_dir) / LOOKUP_FILE
+        self._entity_index = entity_index
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._db_stamp: str | None = None
+        self._fallback: EntityTable | None = None  # when the look-up file cannot be written
+        self._fallback_stamp: str | None = None
+
+    def expand(self, phrase: str) -> list[EntityExpansion]:
+        """Other spellings of the entities ``phrase`` names (see EntityTable.expand)."""
+        from .entities.names import name_tokens
+
+        tokens = name_tokens(phrase)
+        if not tokens:
+            return []
+        with self._lock:
+            table = self._table_for(tokens)
+        return table.expand(phrase) if table is not None else []
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+
+    # -- the look-up file ----------------------------------------------------------
+
+    def _source(self) -> tuple[Path, str] | None:
+        """The expansion table file and its tag (size and mtime), or None when there is none."""
+        index = self._entity_index()
+        for path in (index.expansions_path, index.table_path):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            return path, f"{FORMAT}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+        return None
+
+    def _table_for(self, tokens: tuple[str, ...]) -> EntityTable | None:
+        source = self._source()
+        if source is None:
+            return None
+        _path, stamp = source
+        if self._fallback is not None and self._fallback_stamp == stamp:
+            return self._fallback
+        db = self._open(stamp)
+        if db is None:
+            return self._fallback
+        return _mini_table(db, tokens)
+
+    def _open(self, stamp: str) -> sqlite3.Connection | None:
+        if self._db is not None and self._db_stamp == stamp:
+            return self._db
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        db = _connect(self.path, stamp)
+        if db is None:
+            table = self._entity_index().expansions()
+            if not self._build(table, stamp):
+                self._fallback, self._fallback_stamp = table, stamp
+                return None
+            db = _connect(self.path, stamp)
+            if db is None:  # rewritten by another process meanwhile: use what we loaded
+                self._fallback, self._fallback_stamp = table, stamp
+                return None
+        self._db, self._db_stamp = db, stamp
+        return db
+
+    def _build(self, table: EntityTable, stamp: str) -> bool:
+        """Write the look-up file atomically; False when the folder cannot be written."""
+        from .entities.names import name_tokens
+
+        tokens: dict[str, list[int]] = {}
+        rows = []
+        for number, entity in enumerate(table):
+            data = [entity.id, entity.name, entity.kind, list(entity.spellings.items())]
+            rows.append((number, json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+            seen: set[str] = set()
+            for spelling in entity.spellings:
+                for token in name_tokens(spelling):
+                    if token not in seen:
+                        seen.add(token)
+                        tokens.setdefault(token, []).append(number)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            with contextlib.closing(sqlite3.connect(tmp)) as db:
+                db.execute("PRAGMA journal_mode=OFF")
+                db.execute("PRAGMA synchronous=OFF")
+                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute("CREATE TABLE entities (number INTEGER PRIMARY KEY, data TEXT)")
+                db.execute("CREATE TABLE tokens (token TEXT PRIMARY KEY, numbers TEXT)")
+                db.executemany("INSERT INTO entities VALUES (?, ?)", rows)
+                db.executemany(
+                    "INSERT INTO tokens VALUES (?, ?)",
+                    ((t, ",".join(map(str, n))) for t, n in tokens.items()),
+                )
+                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
+                db.commit()
+            os.replace(tmp, self.path)
+            return True
+        except (OSError, sqlite3.Error):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            return False
+
+
+def _connect(path: Path, stamp: str) -> sqlite3.Connection | None:
+    """The look-up file, read-only, if it exists and was made from the table tagged ``stamp``."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or row[0] != stamp:
+        db.close()
+        return None
+    return db
+
+
+def _mini_table(db: sqlite3.Connection, tokens: tuple[str, ...]) -> EntityTable:
+    """An EntityTable of only the entities holding every token, in their original order."""
+    from .entities.model import Entity
+    from .entities.table import EntityTable
+
+    numbers: set[int] | None = None
+    for token in dict.fromkeys(tokens):
+        row = db.execute("SELECT numbers FROM tokens WHERE token = ?", (token,)).fetchone()
+        found = {int(n) for n in row[0].split(",")} if row and row[0] else set()
+        numbers = found if numbers is None else numbers & found
+        if not numbers:
+            return EntityTable.empty()
+    chosen = sorted(numbers or ())
+    entities = []
+    for start in range(0, len(chosen), 500):  # SQLite's limit on bound parameters
+        part = chosen[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for _number, data in db.execute(
+            f"SELECT number, data FROM entities WHERE number IN ({marks}) ORDER BY number", part
+        ):
+            entity_id, name, kind, spellings = json.loads(data)
+            entities.append(
+                Entity(
+                    id=entity_id,
+                    name=name,
+                    kind=kind,
+                    spellings=dict(spellings),
+                    sources={},
+                    articles=(),
+                )
+            )
+    return EntityTable(entities, [[] for _ in entities], {})
