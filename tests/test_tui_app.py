@@ -238,7 +238,7 @@ async def test_filtering_by_source(make_app) -> None:
     wanted = "002_026596cb75424136"
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        await pilot.press("escape", "s")
+        await pilot.press("escape", "f")
         await settle(pilot)
         assert isinstance(app.screen, SourcePicker)
         listing = app.screen.query_one(SourceList)
@@ -254,7 +254,7 @@ async def test_filtering_by_source(make_app) -> None:
         assert [hit.source for hit in screen.result.hits] == [wanted]
         assert f"sources: {wanted}" in rendered(screen.query_one(SummaryLine))
         # Opening the picker again shows the choice; escape keeps it.
-        await pilot.press("s")
+        await pilot.press("f")
         await settle(pilot)
         assert app.screen.query_one(SourceList).selected == [wanted]
         await pilot.press("escape")

@@ -170,7 +170,7 @@ async def test_stories_view_lists_stories_and_their_events(make_app) -> None:
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        await pilot.press("escape", "t")
+        await pilot.press("escape", "s")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, StoriesScreen)

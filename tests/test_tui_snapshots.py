@@ -53,7 +53,7 @@ def test_snapshot_help(snap_compare, make_app) -> None:
 
 
 def test_snapshot_source_picker(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(query="Dashty"), terminal_size=SIZE, run_before=keys("escape", "s"))
+    assert snap_compare(make_app(query="Dashty"), terminal_size=SIZE, run_before=keys("escape", "f"))
 
 
 def test_snapshot_wide_layout(snap_compare, make_app) -> None:

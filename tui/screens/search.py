@@ -69,8 +69,8 @@ class SearchScreen(Screen[None]):
             tooltip="The events this article takes part in",
             id="search.article-events",
         ),
-        Binding("t", "stories", "Stories", tooltip="Stories, most sources first", id="search.stories"),
-        Binding("s", "pick_sources", "Sources", id="search.sources"),
+        Binding("s", "stories", "Stories", tooltip="Stories, most sources first", id="search.stories"),
+        Binding("f", "pick_sources", "Sources", tooltip="Filter by source", id="search.sources"),
         Binding("d", "pick_dates", "Dates", id="search.dates"),
         Binding("r", "reindex", "Re-index", id="search.reindex"),
     ]
