@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.terminal_bytes
 	$(BIN)/python -m bench.variants_bench
+	$(BIN)/python -m bench.ssh_escape
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick $(ARGS)
