@@ -228,3 +228,16 @@ def test_isi_visit_keeps_geography_out(table: EventTable) -> None:
 def test_pakistani_drones_are_one_event(table: EventTable) -> None:
     drones = event_of(table, passage_key(table, A000, "Pakistani Air Force drones"))
     assert passage_key(table, A002, "Pakistani drones") in {p.key for p in drones.passages}
+
+
+def test_the_taliban_claim_and_the_nrf_denial_are_one_event(table: EventTable) -> None:
+    """The issue lists them as one happening: the claim, and the resistance denying it."""
+    claim = event_of(table, passage_key(table, A003, "Recent efforts to ensure complete security"))
+    keys = {p.key for p in claim.passages}
+    assert passage_key(table, A003, "denied Taliban claims") in keys
+    assert passage_key(table, A002, "NRF has denied the victory claims") in keys
+    assert passage_key(table, A002, "The last stronghold of enemy mercenaries") in keys
+    assert any(d.kind == "denial" for d in claim.differences)
+    # the casualty claims and the drone reports are other happenings
+    assert passage_key(table, A004, "About 600 Taliban") not in keys
+    assert passage_key(table, A000, "Pakistani Air Force drones") not in keys

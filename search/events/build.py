@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..analysis import fold
 from ..models import Article
-from .denials import denial_links
+from .denials import merge_denials
 from .differences import find_differences
 from .events import add_event, event_record
 from .features import Extract, extract
@@ -180,8 +180,9 @@ def _regroup(
     """Group ``passages`` (in key order) into new events; their numbers."""
     codes = [store.codes(p) for p in passages]
     articles = [store.p_slot[p] for p in passages]
-    extra = denial_links(store, passages, weighting)
-    clusters = group(codes, articles, _days(store, passages), weighting, extra, passages)
+    days = _days(store, passages)
+    clusters = group(codes, articles, days, weighting, numbers=passages)
+    clusters = merge_denials(clusters, store, passages, days, weighting, resolver)
     numbers = []
     for cluster in clusters:
         number = add_event(store, [passages[i] for i in cluster], weighting, resolver)

@@ -1,12 +1,140 @@
-"""A denial and the claim it answers (filled in below)."""
+"""A denial and the claim it answers are one event.
+
+"The NRF denied Taliban claims of capturing Panjshir" shares few words with
+"Panjshir province is completely captured, Mujahid said": passage
+similarity keeps them apart, and even a strong link between one denial and
+one claim passage could not join two clusters under average link. Yet the
+reader wants them side by side, the denial marked as a difference.
+
+So denials are joined after clustering, cluster to cluster. A denial names
+what it denies: the words after a denying verb ("denied Taliban claims of
+capturing Panjshir") or before a denying adjective ("Taliban's claim of
+occupying Panjshir is false"), within the clause. Those words' terms (its
+*object*) are looked up in the other clusters; the cluster that shares the
+most weight with the object, with at least two shared terms of which one
+is a rare word or an amount (a name alone is not what was claimed),
+published within ``max_days``, is the claim, and the two become one
+cluster. A cluster holding a passage told just before the denial in its
+article counts double: news writing puts a denial right after the claim
+it answers. Each denial cluster joins at most one claim cluster.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..analysis import WORD_PATTERN
+from .features import _word_info
 from .grouping import Weighting
+from .names import EntityResolver
 from .store import Store
+from .terms import SHIFT
+
+# Denials whose object comes before them ("... is false"); all others take the words after them.
+_OBJECT_BEFORE = re.compile(r"false|untrue|not true|baseless|unfounded|fake news|rubbish", re.I)
+# An object ends with its clause, or where the sentence goes on to something else
+# ("denied Taliban claims of capturing Panjshir and said the forces are present ...").
+_CLAUSE_END = re.compile(r"[.;:!?,\"“”]|\s(?:and|but|while|saying|adding)\s")
+_CLAUSE_START = re.compile(r"[.;!?\"“”][^.;!?\"“”]*$")
+OBJECT_CHARS = 100  # how far an object reaches from its denial
+PRECEDING_FACTOR = 2.0  # weight of a claim told just before its denial
+RARE_WORD, AMOUNT = 2, 3  # evidence classes (see grouping.Weighting)
 
 
-def denial_links(store: Store, passages: Sequence[int], weighting: Weighting) -> dict[tuple[int, int], float]:
-    return {}
+def merge_denials(
+    clusters: list[list[int]],
+    store: Store,
+    passages: Sequence[int],
+    days: Sequence[int | None],
+    weighting: Weighting,
+    resolver: EntityResolver,
+) -> list[list[int]]:
+    """``clusters`` (lists of indices into ``passages``) with each denial joined to the claim it names."""
+    terms_of = [{code >> SHIFT for code in store.codes(passage)} for passage in passages]
+    cluster_terms = [set().union(*(terms_of[i] for i in cluster)) for cluster in clusters]
+    holders: dict[int, list[int]] = {}
+    for number, terms in enumerate(cluster_terms):
+        for term in terms:
+            holders.setdefault(term, []).append(number)
+    parent = list(range(len(clusters)))
+
+    def find(number: int) -> int:
+        while parent[number] != number:
+            parent[number] = parent[parent[number]]
+            number = parent[number]
+        return number
+
+    cluster_of = {passages[i]: number for number, cluster in enumerate(clusters) for i in cluster}
+    max_days = weighting.settings.max_days
+    for number, cluster in enumerate(clusters):
+        denied: set[int] = set()
+        for index in cluster:
+            denied |= denial_object(store, passages[index], weighting, resolver)
+        if not denied:
+            continue
+        spans = [days[i] for i in cluster if days[i] is not None]
+        # News writing puts a denial right after the claim ("However, the NRF denied ..."):
+        # the clusters of the passages just before a denial in its article are likelier claims.
+        before = {
+            cluster_of.get(passages[i] - back)
+            for i in cluster
+            for back in (1, 2)
+            if passages[i] - back >= 0 and store.p_slot[passages[i] - back] == store.p_slot[passages[i]]
+        }
+        best, best_score = -1, 0.0
+        for other in {o for term in denied for o in holders.get(term, ()) if o != number}:
+            shared = denied & cluster_terms[other]
+            if len(shared) < 2 or not any(weighting.evidence[t] in (RARE_WORD, AMOUNT) for t in shared):
+                continue
+            theirs = [days[i] for i in clusters[other] if days[i] is not None]
+            if spans and theirs and min(abs(a - b) for a in spans for b in theirs) > max_days:  # type: ignore[operator]
+                continue
+            score = sum(weighting.weight(t) for t in shared) * (PRECEDING_FACTOR if other in before else 1.0)
+            if score > best_score or (score == best_score and other < best):
+                best, best_score = other, score
+        if best >= 0:
+            a, b = find(number), find(best)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    merged: dict[int, list[int]] = {}
+    for number, cluster in enumerate(clusters):
+        merged.setdefault(find(number), []).extend(cluster)
+    return sorted((sorted(members) for members in merged.values()), key=lambda members: members[0])
+
+
+def denial_object(store: Store, passage: int, weighting: Weighting, resolver: EntityResolver) -> set[int]:
+    """Terms of what the passage denies (empty when it denies nothing)."""
+    raw = store.raw(passage)
+    cues = [(start, end) for kind, start, end in raw.cues if kind == "denial"]
+    if not cues:
+        return set()
+    text = store.passage_text(passage)
+    vocabulary = store.vocabulary
+    factor = vocabulary.factor
+    found: set[int] = set()
+    for start, end in cues:
+        if _OBJECT_BEFORE.fullmatch(text[start:end]):
+            before = text[max(0, start - OBJECT_CHARS) : start]
+            clause = _CLAUSE_START.search(before)
+            low, high = (start - len(before) + (clause.start() + 1 if clause else 0)), start
+        else:
+            after = text[end : end + OBJECT_CHARS]
+            stop = _CLAUSE_END.search(after)
+            low, high = end, end + (stop.start() if stop else len(after))
+        for match in WORD_PATTERN.finditer(text, low, high):
+            info = _word_info(match.group())
+            term = vocabulary.word_ids.get(info[1]) if info else None
+            if term is not None and factor[term] == 1.0:  # generic words ("claims", "said") name nothing
+                found.add(term)
+        for m_start, m_end, tokens, _speaker in raw.mentions:
+            if low <= m_start and m_end <= high:
+                written = text[m_start:m_end] if resolver.canonical is not None else None
+                keys = resolver.keys_of(tokens, written)
+                for key in (
+                    keys[:1] if written in resolver._hooked else keys
+                ):  # the name, not what it contains
+                    term = vocabulary.ids.get(key)
+                    if term is not None:
+                        found.add(term)
+    return found

@@ -154,7 +154,7 @@ def _spellings(by_source: dict[str, list[Passage]], resolver: EntityResolver) ->
                     start = mention.start + offset
                     seen[key][source].setdefault(spelling, (passage, start, start + len(spelling)))
     differences = []
-    for key, per_source in seen.items():
+    for per_source in seen.values():
         if len(per_source) < 2:
             continue
         variant: set[tuple[str, str]] = set()  # (source, spelling) spelled differently from another source

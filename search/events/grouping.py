@@ -23,9 +23,10 @@ words that many passages of the corpus have are no evidence at all
 in a corpus about one war, "province" and "fighting" are everywhere).
 
 A denial names what it denies ("denied Taliban claims of capturing
-Panjshir", "Taliban's claim of occupying Panjshir is false"): it is linked
-to the claim it answers (see ``denials.py``), so a claim and its denial are
-one event with the denial marked as a difference.
+Panjshir", "Taliban's claim of occupying Panjshir is false"): after
+clustering, its cluster joins the cluster of the claim it answers (see
+``denials.py``), so a claim and its denial are one event with the denial
+marked as a difference.
 
 Clusters come from average-link agglomeration (see ``cluster.py``). Every
 non-boilerplate passage ends up in exactly one event; passages no other
@@ -61,7 +62,6 @@ class EventSettings:
     common_words: float = 0.25  # words in more passages than this share are no evidence
     common_floor: int = 3  # ...unless in at most this many passages
     min_evidence: int = 2  # kinds of shared evidence a link needs (see the module docstring)
-    denial_link: float = 0.3  # similarity given to a denial and the claim it names
 
     def multipliers(self) -> tuple[float, ...]:
         """Per term kind (entity, word, number, date, weekday)."""
@@ -152,22 +152,17 @@ def group(
     articles: Sequence[int],
     days: Sequence[int | None],
     weighting: Weighting,
-    extra: dict[tuple[int, int], float] | None = None,
     numbers: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """Clusters of 0..n-1 (every item in exactly one), items given by their coded terms.
 
     ``articles`` and ``days`` per item: passages of one article count for
     less, passages published more than ``max_days`` apart are not paired.
-    ``extra`` adds links found otherwise (a denial and its claim): the pair
-    gets at least that similarity. ``numbers``: the items' passage numbers
+    ``numbers``: the items' passage numbers
     (consecutive within an article), see ``score_edges``.
     """
     settings = weighting.settings
     edges = score_edges(codes, articles, days, weighting, numbers=numbers)
-    for pair, value in (extra or {}).items():
-        if value > edges.get(pair, 0.0):
-            edges[pair] = value
     return average_link_split(len(codes), edges, settings.threshold)
 
 
