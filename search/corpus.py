@@ -435,7 +435,7 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
         if not line.strip():
             continue
         try:
-            row = json.loads(line, parse_int=_parse_int)
+            row = _load_json(line)
         except RecursionError:
             warn(CorpusWarning(relpath, "malformed JSON (nested too deeply); line skipped", number))
             continue
@@ -446,7 +446,21 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
         if not isinstance(row, dict):
             warn(CorpusWarning(relpath, "not a JSON object; line skipped", number))
             continue
-        yield number, _clean_json_row(row, relpath, number, warn)
+        # Lone surrogates only come from \\uD8xx-\\uDFxx escapes, nesting only from list or
+        # object values: cheap checks spare the ordinary flat row a walk over its values.
+        if "\\ud" in line or "\\uD" in line or any(isinstance(v, dict | list) for v in row.values()):
+            row = _clean_json_row(row, relpath, number, warn)
+        yield number, row
+
+
+def _load_json(line: str) -> Any:
+    """``json.loads``, retried with huge integers kept as digits when Python refuses them."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return json.loads(line, parse_int=_parse_int)
 
 
 def _nesting(value: Any) -> int:
