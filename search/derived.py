@@ -11,7 +11,7 @@ stored in the index, so the tables always agree with the index.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,12 +24,20 @@ if TYPE_CHECKING:
 class DerivedUpdate(Protocol):
     def add(self, article: Article) -> None: ...
 
+    def add_prepared(self, payload: Any) -> None:
+        """Add an article from what the table's ``prepare`` made of it (in another process)."""
+        ...
+
     def remove(self, article_id: str) -> None: ...
 
     def commit(self, generation: int | None = None) -> Any: ...
 
 
 class DerivedTable(Protocol):
+    # The per-article work (a picklable function of one article), so that the index's writer
+    # processes can do it beside their own analysis and hand back only the result.
+    prepare: Callable[[Article], Any]
+
     def exists(self) -> bool: ...
 
     def stored_generation(self) -> int | None: ...

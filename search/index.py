@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -34,12 +34,17 @@ from .derived import derived_tables
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
 from .variants import Vocabulary
 
+if TYPE_CHECKING:
+    from .segments import FilePlan
+
 SCHEMA_VERSION = 2
 WHOOSH_DIR = "whoosh"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.json"
 WRITER_LOCK = "writer.lock"
-BIG_BATCH_BYTES = 8 << 20  # above this, let Whoosh analyse in two processes
+# From this many articles in one run, write them with search.segments (one process per core)
+# instead of Whoosh's writer: forking and re-reading cost little next to analysing them.
+PARALLEL_ARTICLES = 1000
 
 
 class IndexError_(Exception):
@@ -384,12 +389,12 @@ class IndexStore:
         warn: Warn,
         progress: ProgressCallback | None,
     ) -> tuple[int, int, int, int]:
-        big = sum(f.size for f, _ in to_read) > BIG_BATCH_BYTES and (os.cpu_count() or 1) > 1
+        from . import segments  # imported here: searching never needs it
+
         try:
             # Plain (not compound) segment files: Whoosh copies a compound file's parts into
             # memory when it opens them, which made every search start-up read the whole index.
-            options = {"limitmb": 128, "compound": False}
-            writer = ix.writer(procs=2, multisegment=True, **options) if big else ix.writer(**options)
+            writer = ix.writer(limitmb=128, compound=False)
         except LockError:
             raise IndexBusy(f"index {self.index_dir} is being updated by another process") from None
         added = updated = removed = 0
@@ -404,8 +409,14 @@ class IndexStore:
                     old_ids.update(manifest.files[file.relpath].ids)
                     writer.delete_by_term("file", file.relpath)
             taken = {i: path for path, record in new_files.items() for i in record.ids}
-            for done, (file, digest) in enumerate(to_read, start=1):
-                ids: list[str] = []
+            # Read every changed file once, here, for ids, duplicates and warnings. A small
+            # batch keeps its articles and goes through Whoosh's own writer (which also merges
+            # small segments); a large one is written by one process per core (search.segments),
+            # which read their slices again.
+            plan: list[FilePlan] = []
+            kept: list[tuple[Article, CorpusFile, str]] | None = []
+            for file, digest in to_read:
+                item = segments.FilePlan(file, digest)
                 for article in read_articles(file, self.corpus, warn):
                     if article.id in taken:
                         warn(
@@ -416,25 +427,55 @@ class IndexStore:
                         )
                         continue
                     taken[article.id] = file.relpath
-                    ids.append(article.id)
-                    writer.add_document(**_document(article, file, digest))
-                    for derived in updates:
-                        derived.add(article)
+                    item.ids.append(article.id)
+                    if kept is not None:
+                        kept.append((article, file, digest))
+                        if len(kept) >= PARALLEL_ARTICLES and segments.supported(ix):
+                            kept = None  # the workers read them again
                     if article.id in old_ids:
                         updated += 1
                         old_ids.discard(article.id)
                     else:
                         added += 1
-                new_files[file.relpath] = FileRecord(file.signature, digest, ids)
-                if progress:
-                    progress(done, len(to_read))
+                plan.append(item)
+                new_files[file.relpath] = FileRecord(file.signature, digest, item.ids)
+            if kept is not None:
+                done_files = 0
+                for position, (article, file, digest) in enumerate(kept):
+                    writer.add_document(**_document(article, file, digest))
+                    for derived in updates:
+                        derived.add(article)
+                    if progress and (position + 1 == len(kept) or kept[position + 1][1] is not file):
+                        done_files += 1
+                        progress(done_files, len(plan))
+                if progress and done_files < len(plan):
+                    progress(len(plan), len(plan))  # files that gave no article
+                finalsegments = None
+            else:
+                new_segments, prepared = segments.write_parallel(
+                    ix,
+                    plan,
+                    self.corpus,
+                    _document,
+                    [table.prepare for table in self.derived],
+                    procs=segments.cpu_count(),
+                    progress=progress,
+                )
+                for derived, payloads in zip(updates, prepared, strict=True):
+                    for payload in payloads:
+                        derived.add_prepared(payload)
+                finalsegments = new_segments
             removed = len(old_ids)
             for article_id in old_ids:
                 for derived in updates:
                     derived.remove(article_id)
-            writer.commit(optimize=False)
+            if finalsegments is None:
+                writer.commit(optimize=False)
+            else:
+                _commit_segments(writer, finalsegments)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
         manifest.files = new_files
         manifest.generation = ix.latest_generation()
@@ -446,6 +487,21 @@ class IndexStore:
             self.vocabulary(reader, manifest.generation)
         ix.close()
         return added, updated, removed, manifest.articles
+
+
+def _commit_segments(writer: Any, new_segments: list[Any]) -> None:
+    """Commit segments written by other processes alongside the writer's existing ones.
+
+    What ``MpWriter`` does at its end: the existing segments (with this run's
+    deletions) are kept as they are, the new ones appended in article order, and
+    one new table of contents renamed into place, so the commit stays atomic.
+    """
+    try:
+        existing = writer._merge_segments(None, False, False)
+        writer._close_segment()
+        writer._commit_toc(list(existing) + list(new_segments))
+    finally:
+        writer._finish()
 
 
 def _document(article: Article, file: CorpusFile, digest: str) -> dict[str, Any]:

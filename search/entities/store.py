@@ -147,6 +147,11 @@ class EntityUpdate:
         self.extract_seconds += time.perf_counter() - started
         self.extracted += 1
 
+    def add_prepared(self, record: ArticleMentions) -> None:
+        """Keep a record extracted elsewhere (by the index's writer processes) with ``extract``."""
+        self._store.records[record.id] = record
+        self.extracted += 1
+
     def remove(self, article_id: str) -> None:
         self._store.remove(article_id)
 
@@ -167,6 +172,8 @@ class EntityUpdate:
 
 class EntityIndex:
     """The entity files of one index folder."""
+
+    prepare = staticmethod(extract)  # the per-article work, run where the article is indexed
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)

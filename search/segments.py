@@ -1,0 +1,554 @@
+"""Writing whole Whoosh segments fast, in one process per core, for large batches of articles.
+
+Why not Whoosh's own writer: profiling a build showed most of the time spent
+in Whoosh's generic per-posting machinery, not in our analysis: a Token object
+per word and three filter generators, a tuple per posting pushed through an
+external sort, a length read back from disk for every posting, and a Python
+call per posting in the codec. None of it is needed when a fresh segment is
+written from articles held in hand, so this writer
+
+- analyses each text once with one regular-expression pass and one dictionary
+  look-up per surface word (``analysis.analyse``, the same tokens, folds and
+  stems the field analyzers give),
+- keeps postings in memory per field and term, already in document order,
+- writes each term's posting blocks itself, in exactly the bytes Whoosh's W3
+  codec writes (same block size, pickles, zlib level, term info), and leaves
+  stored fields, columns, the term table and the segment object to Whoosh's
+  own classes.
+
+The result is an ordinary Whoosh segment (tests compare it, term by term and
+posting by posting, with one written by Whoosh) that any Whoosh reader opens.
+
+Why processes: analysis is CPU-bound Python, so each core gets a contiguous
+slice of the articles and writes its own segments; the parent, which holds the
+index's write lock, commits them all in one table of contents, in article
+order, so document numbers (and so tie order in results) are the same as from
+a single writer. A worker asks the kernel to kill it when its parent dies, so
+a killed indexer leaves no process behind that could hold the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import traceback
+import zlib
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from multiprocessing.connection import Connection, wait
+from pickle import dumps
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+from .analysis import analyse
+from .corpus import CorpusFile, read_articles
+from .models import Article
+
+# Postings a worker keeps in memory before it writes them out as a segment: about
+# 35 bytes each, so this bounds a worker near 300 MB whatever the corpus size.
+FLUSH_POSTINGS = 9_000_000
+TOKEN_FIELDS = ("title", "body", "exact")  # analysed here; every other field goes through Whoosh
+
+_TERMINFO = W3TermInfo._struct
+# ``Positions.encode([p])`` by position p: most postings are a word seen once in a document.
+_SINGLE: list[bytes] = [pack_uint(1) + dumps([p], 2) for p in range(4096)]
+
+
+def _single(position: int) -> bytes:
+    if position < 4096:
+        return _SINGLE[position]
+    return pack_uint(1) + dumps([position], 2)
+
+
+def _encode(positions: list[int]) -> bytes:
+    """Exactly ``whoosh.formats.Positions.encode``: the count, then pickled position deltas."""
+    deltas = [positions[0]]
+    deltas.extend([b - a for a, b in pairwise(positions)])
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def supported(ix: whoosh_index.Index) -> bool:
+    """True when the index uses the codec settings this writer reproduces (Whoosh's defaults)."""
+    codec = W3Codec()
+    return (
+        codec._blocklimit == 128
+        and codec._compression == 3
+        and codec._inlinelimit == 1
+        and all(name in ix.schema for name in TOKEN_FIELDS)
+    )
+
+
+class FastSegmentWriter(SegmentWriter):
+    """A SegmentWriter for whole articles whose postings skip Whoosh's generic path (see module doc)."""
+
+    def __init__(self, ix: whoosh_index.Index, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        # field -> term -> flat [document number, frequency (or weight), encoded value, ...]:
+        # one list per term keeps a posting at three pointers and two appends.
+        self._terms: dict[str, dict[Any, list[Any]]] = {}
+        self._lengths: dict[str, array] = {name: array("I") for name in TOKEN_FIELDS}
+        self._indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
+        self.postings = 0
+
+    def add_article(self, doc: dict[str, Any]) -> None:
+        """Add one document given as ``index._document`` builds it (title/body/exact as text)."""
+        self._check_state()
+        perdoc = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        title_folded, title_stems = analyse(doc["title"])
+        body_folded, body_stems = analyse(doc["body"])
+        tokens = {"title": title_stems, "body": body_stems, "exact": title_folded + body_folded}
+        perdoc.start_doc(docnum)
+        for name in sorted(doc):
+            value = doc[name]
+            if value is None:
+                continue
+            fieldobj = schema[name]
+            length = 0
+            if name in tokens:
+                length = self._add_tokens(name, tokens[name], docnum)
+            elif fieldobj.indexed:
+                length = self._add_field(name, fieldobj, value, docnum)
+            perdoc.add_field(name, fieldobj, value if fieldobj.stored else None, length)
+            column = fieldobj.column_type
+            if column:
+                perdoc.add_column_value(name, column, fieldobj.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _add_field(self, name: str, fieldobj: Any, value: Any, docnum: int) -> int:
+        """Postings of a field Whoosh analyses itself (ids, dates, names); repeated values are
+        analysed once (a date field alone yields eight tiered terms per value)."""
+        if name == "names":
+            items = list(fieldobj.index(value))
+        else:
+            key = (name, value)
+            items = self._indexed.get(key)  # type: ignore[assignment]
+            if items is None:
+                items = self._indexed[key] = list(fieldobj.index(value))
+        terms = self._terms.get(name)
+        if terms is None:
+            terms = self._terms[name] = {}
+        length = 0
+        for tbytes, freq, weight, vbytes in items:
+            entry = terms.get(tbytes)
+            if entry is None:
+                terms[tbytes] = [docnum, weight, vbytes]
+            else:
+                entry += (docnum, weight, vbytes)
+            length += freq
+        self.postings += len(items)
+        return length if fieldobj.scorable else 0
+
+    def _add_tokens(self, name: str, words: list[str], docnum: int) -> int:
+        """Postings of one analysed field of one document; returns its length (tokens)."""
+        count = len(words)
+        self._lengths[name].append(byte_to_length(length_to_byte(count)) if count else 0)
+        if not count:
+            return 0
+        where: dict[str, Any] = {}
+        for position, word in enumerate(words):
+            found = where.get(word)
+            if found is None:
+                where[word] = position
+            elif found.__class__ is int:
+                where[word] = [found, position]
+            else:
+                found.append(position)
+        terms = self._terms.get(name)
+        if terms is None:
+            terms = self._terms[name] = {}
+        get = terms.get
+        single = _SINGLE
+        for word, positions in where.items():
+            if positions.__class__ is int:
+                posting: tuple[int, int, bytes] = (
+                    docnum,
+                    1,
+                    single[positions] if positions < 4096 else _single(positions),
+                )
+            else:
+                posting = (docnum, len(positions), _encode(positions))
+            entry = get(word)
+            if entry is None:
+                terms[word] = list(posting)
+            else:
+                entry += posting
+        self.postings += len(where)
+        return count
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        for name in sorted(self._terms):
+            terms = self._terms[name]
+            if not terms:
+                continue
+            fieldobj = self.schema[name]
+            writer.start_field(name, fieldobj)
+            _write_field(writer, fieldobj, terms, self._lengths.get(name), name in self._lengths)
+            writer.finish_field()
+        self._terms.clear()
+        writer.close()
+
+
+# A block's pickle shorter than this is stored uncompressed (its block header says so, and
+# Whoosh's reader decompresses per block): zlib cannot shrink a few dozen bytes, and setting
+# it up costs more than everything else done for a one-posting term.
+COMPRESS_FROM = 256
+
+
+def _compress(data: bytes) -> bytes:
+    """zlib at Whoosh's level 3 with a 1 KB window and small hash tables: a block is at most a
+    few KB, and setting up zlib's default 256 KB of state dominated writing small blocks.
+    Whoosh reads it with plain ``zlib.decompress``, which takes any window size."""
+    compressor = zlib.compressobj(3, zlib.DEFLATED, 10, 3)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _write_field(
+    writer: Any, fieldobj: Any, terms: dict[Any, list[Any]], lengths: Any, counted: bool
+) -> None:
+    """Every term of one field: posting blocks as ``W3PostingsWriter`` writes them, then its term info.
+
+    ``counted``: entries hold frequencies (weights are frequency times the field
+    boost, as ``Positions.word_values`` computes them); otherwise they hold the
+    weights Whoosh's field gave.
+    """
+    postfile = writer._postfile
+    add_term = writer._tindex.add
+    prefix = pack_ushort(writer._fieldid)
+    boost = fieldobj.format.field_boost
+    fixed = fieldobj.format.fixed_value_size()
+    encoded = isinstance(next(iter(terms)), str)
+    out = bytearray()  # this field's postings, written to the file in large pieces
+    base = postfile.tell()
+    write = out.extend
+    pack_terminfo = _TERMINFO.pack
+    header = WHOOSH3_HEADER_MAGIC
+    for term in sorted(terms):
+        entry = terms[term]
+        key = prefix + (term.encode("utf-8") if encoded else term)
+        if len(out) > 1 << 20:
+            postfile.write(bytes(out))
+            base += len(out)
+            out.clear()
+        start = base + len(out)
+        if len(entry) == 3:  # one posting: the common case, written without the general loop
+            docnum, count, value = entry
+            weight = float(count) * boost if counted else entry[1]
+            length = lengths[docnum] if lengths is not None else 0
+            if fixed is None or fixed < 0:
+                mini_values: Any = (value,) if value else ()
+            elif fixed == 0:
+                mini_values = None
+            else:
+                mini_values = value
+            data = dumps(((docnum,), None if weight == 1.0 else weight, mini_values), 2)
+            comp = 3 if len(data) >= COMPRESS_FROM else 0
+            if comp:
+                data = _compress(data)
+            lbyte = length_to_byte(length or None)
+            info = dumps((1, docnum, weight, comp, lbyte, length_to_byte(length)), 2)
+            write(header)
+            write(pack_int(-(len(info) + len(data))))
+            write(info)
+            write(data)
+            info_bytes = pack_terminfo(False, weight, 1, lbyte, lbyte, max(0, weight), docnum, docnum)
+            add_term(key, info_bytes + pack_long(start) + pack_int(base + len(out) - start))
+            continue
+        docnums = entry[0::3]
+        counts = entry[1::3]
+        values = entry[2::3]
+        write(header)
+        total = len(docnums)
+        weight_sum = 0.0
+        term_max_weight: float = 0
+        term_min_length = None
+        term_max_length = 0
+        for first in range(0, total, 128):
+            last = min(first + 128, total)
+            ids = docnums[first:last]
+            if counted:
+                weights = [c * boost for c in map(float, counts[first:last])]
+            else:
+                weights = counts[first:last]
+            block_max = 0
+            for weight in weights:
+                if weight > block_max:
+                    block_max = weight
+            if lengths is not None:
+                block_lengths = [lengths[d] for d in ids]
+                present = [n for n in block_lengths if n]
+                block_min = min(present) if present else None
+                block_max_length = max(block_lengths)
+            else:
+                block_min, block_max_length = None, 0
+            mini_ids = (ids[0], *[b - a for a, b in pairwise(ids)])
+            if all(w == 1.0 for w in weights):
+                mini_weights: Any = None
+            elif all(w == weights[0] for w in weights):
+                mini_weights = weights[0]
+            else:
+                mini_weights = tuple(weights)
+            block_values = [v for v in values[first:last] if v]
+            if fixed is None or fixed < 0:
+                mini_values = tuple(block_values)
+            elif fixed == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+            data = dumps((mini_ids, mini_weights, mini_values), 2)
+            comp = 3 if len(data) >= COMPRESS_FROM else 0
+            if comp:
+                data = _compress(data)
+            info = dumps(
+                (
+                    last - first,
+                    ids[-1],
+                    block_max,
+                    comp,
+                    length_to_byte(block_min),
+                    length_to_byte(block_max_length),
+                ),
+                2,
+            )
+            size = len(info) + len(data)
+            write(pack_int(-size if last == total else size))
+            write(info)
+            write(data)
+            # W3TermInfo.add_block, block by block
+            weight_sum += sum(weights)
+            if term_min_length is None:
+                term_min_length = block_min
+            elif block_min is not None:
+                term_min_length = min(term_min_length, block_min)
+            term_max_length = max(term_max_length, block_max_length)
+            term_max_weight = max(term_max_weight, block_max)
+        info_bytes = pack_terminfo(
+            False,
+            weight_sum,
+            total,
+            0 if term_min_length is None else length_to_byte(term_min_length),
+            length_to_byte(term_max_length),
+            term_max_weight,
+            docnums[0],
+            docnums[-1],
+        )
+        add_term(key, info_bytes + pack_long(start) + pack_int(base + len(out) - start))
+    postfile.write(bytes(out))
+
+
+# -- building with every core ---------------------------------------------------------------
+
+
+@dataclass
+class FilePlan:
+    """One corpus file to index and the ids the parent accepted from it, in order."""
+
+    file: CorpusFile
+    digest: str
+    ids: list[str] = field(default_factory=list)
+
+
+Prepare = Callable[[Article], Any]
+MakeDocument = Callable[[Article, CorpusFile, str], dict[str, Any]]
+
+
+@dataclass
+class SliceResult:
+    segments: list[Any]
+    ids: list[str]
+    prepared: list[list[Any]]  # per preparer, one payload per article
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (elsewhere, workers finish their slice)."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request above was made
+        os._exit(1)
+
+
+def _articles(plan: Sequence[FilePlan], root: Any, lo: int, hi: int) -> Iterator[tuple[FilePlan, Article]]:
+    """Accepted articles number ``lo`` to ``hi`` (exclusive) of the plan, read again from disk."""
+    seen = 0
+    for item in plan:
+        count = len(item.ids)
+        if seen + count <= lo:
+            seen += count
+            continue
+        if seen >= hi:
+            return
+        wanted = set(item.ids)
+        taken: set[str] = set()
+        for article in read_articles(item.file, root, lambda _w: None):
+            if article.id not in wanted or article.id in taken:
+                continue
+            taken.add(article.id)
+            if lo <= seen < hi:
+                yield item, article
+            seen += 1
+            if seen >= hi:
+                return
+
+
+def _worker(
+    conn: Connection,
+    index_path: str,
+    plan: Sequence[FilePlan],
+    root: Any,
+    lo: int,
+    hi: int,
+    make_document: MakeDocument,
+    preparers: Sequence[Prepare],
+    flush_postings: int,
+    parent: int,
+) -> None:
+    _die_with_parent(parent)
+    try:
+        ix = whoosh_index.open_dir(index_path)
+        segments = []
+        ids: list[str] = []
+        prepared: list[list[Any]] = [[] for _ in preparers]
+        writer = FastSegmentWriter(ix, _lk=False, compound=False)
+        done_files = 0
+        current = None
+        for item, article in _articles(plan, root, lo, hi):
+            if item is not current:
+                if current is not None:
+                    done_files += 1
+                    conn.send(("progress", done_files))
+                current = item
+            writer.add_article(make_document(article, item.file, item.digest))
+            ids.append(article.id)
+            for payloads, prepare in zip(prepared, preparers, strict=True):
+                payloads.append(prepare(article))
+            if writer.postings >= flush_postings:
+                segments.append(writer._finalize_segment())
+                writer = FastSegmentWriter(ix, _lk=False, compound=False)
+        # Never destroy the writers' temporary storage here: it is one folder shared with the
+        # parent's writer, which removes it when it finishes.
+        if writer.docnum:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        conn.send(("done", SliceResult(segments, ids, prepared)))
+    except BaseException:
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+class WorkerFailed(Exception):
+    pass
+
+
+def write_parallel(
+    ix: whoosh_index.Index,
+    plan: Sequence[FilePlan],
+    root: Any,
+    make_document: MakeDocument,
+    preparers: Sequence[Prepare] = (),
+    procs: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+    flush_postings: int | None = None,
+) -> tuple[list[Any], list[list[Any]]]:
+    """Write the plan's articles as new segments, ``procs`` contiguous slices at once.
+
+    Returns the segments in article order (to be committed by the caller, who
+    holds the write lock) and, per preparer, its payloads in article order.
+    The caller must hold the index's write lock for the whole call.
+    """
+    flush_postings = flush_postings or FLUSH_POSTINGS
+    total = sum(len(item.ids) for item in plan)
+    procs = max(1, min(procs, total // 500 or 1))
+    bounds = [total * k // procs for k in range(procs + 1)]
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for k in range(procs):
+        parent_end, child_end = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_worker,
+            args=(
+                child_end,
+                str(ix.storage.folder),
+                plan,
+                root,
+                bounds[k],
+                bounds[k + 1],
+                make_document,
+                preparers,
+                flush_postings,
+                os.getpid(),
+            ),
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        workers.append((process, parent_end))
+    results: list[SliceResult | None] = [None] * procs
+    files_done = [0] * procs
+    pending = {conn: k for k, (_, conn) in enumerate(workers)}
+    try:
+        while pending:
+            for conn in wait(list(pending)):
+                k = pending[conn]  # type: ignore[index]
+                try:
+                    kind, payload = conn.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    raise WorkerFailed(f"indexing process {k} ended without a result") from None
+                if kind == "progress":
+                    files_done[k] = payload
+                    if progress:
+                        progress(min(sum(files_done), len(plan)), len(plan))
+                elif kind == "error":
+                    raise WorkerFailed(f"indexing process {k} failed:\n{payload}")
+                else:
+                    results[k] = payload
+                    del pending[conn]  # type: ignore[arg-type]
+    except BaseException:
+        for process, _ in workers:
+            if process.is_alive():
+                process.kill()
+        raise
+    finally:
+        for process, conn in workers:
+            process.join(timeout=5)
+            conn.close()
+    segments: list[Any] = []
+    prepared: list[list[Any]] = [[] for _ in preparers]
+    expected = [i for item in plan for i in item.ids]
+    got: list[str] = []
+    for result in results:
+        assert result is not None
+        segments.extend(result.segments)
+        got.extend(result.ids)
+        for mine, theirs in zip(prepared, result.prepared, strict=True):
+            mine.extend(theirs)
+    if got != expected:
+        raise WorkerFailed("the corpus changed while it was being indexed; run the indexer again")
+    if progress:
+        progress(len(plan), len(plan))
+    return segments, prepared
+
+
+def cpu_count() -> int:
+    """Cores this process may use (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
