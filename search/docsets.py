@@ -15,6 +15,7 @@ import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,38 +24,44 @@ from whoosh import query as wq
 CACHED_SETS = 8
 
 
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """The documents a filter allows, as a set (for membership) and in order (to jump ahead)."""
+
+    members: set[int]  # shared with later searches: never change it
+    ordered: list[int]
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+
 class DocSets:
     """Allowed-document sets for one open searcher (a new searcher needs a new DocSets)."""
 
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self._dates: list[tuple[int, Sequence[int]]] | None = None
-        self._sets: OrderedDict[tuple[Any, ...], set[int]] = OrderedDict()  # never mutated
+        self._sets: OrderedDict[tuple[Any, ...], Allowed] = OrderedDict()
 
-    def allowed(
-        self, sources: Sequence[str], start: datetime | None, end: datetime | None
-    ) -> set[int] | None:
-        """Documents from one of ``sources`` dated within [start, end]; None when nothing is filtered.
-
-        The set may be shared with later calls: callers must not change it.
-        """
-        parts: list[set[int]] = []
+    def allowed(self, sources: Sequence[str], start: datetime | None, end: datetime | None) -> Allowed | None:
+        """Documents from one of ``sources`` dated within [start, end]; None when nothing is filtered."""
+        parts: list[Allowed] = []
         if sources:
             parts.append(self._cached(("source", *sorted({s.lower() for s in sources})), self._sources))
         if start is not None or end is not None:
             parts.append(self._cached(("date", start, end), self._dated))
         if not parts:
             return None
-        parts.sort(key=len)
-        allowed = parts[0]
-        for part in parts[1:]:
-            allowed = allowed & part
-        return allowed
+        if len(parts) == 1:
+            return parts[0]
+        both = parts[0].members & parts[1].members
+        return Allowed(both, sorted(both))
 
-    def _cached(self, key: tuple[Any, ...], compute: Any) -> set[int]:
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Allowed:
         found = self._sets.get(key)
         if found is None:
-            found = set(compute(key))
+            members = set(compute(key))
+            found = Allowed(members, sorted(members))
             self._sets[key] = found
             while len(self._sets) > CACHED_SETS:
                 self._sets.popitem(last=False)

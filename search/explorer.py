@@ -18,8 +18,9 @@ from whoosh.searching import Searcher
 
 from .config import resolve_corpus, resolve_index_dir
 from .corpus import Warn
-from .docsets import DocSets
+from .docsets import Allowed, DocSets
 from .entity_words import EntityWords
+from .firstpage import Unsupported, first_page
 from .highlight import find_matches, make_snippet, matched_words
 from .index import (
     IndexBusy,
@@ -164,10 +165,9 @@ class Explorer:
     ) -> SearchResult:
         """Ranked hits for ``text``; ``limit`` None or 0 returns every hit.
 
-        When more hits match than ``limit``, ``total`` is Whoosh's estimate (an upper
-        bound of the matching articles; with a source or date filter, that bound scaled
-        by the share of articles the filter allows) and ``total_is_estimate`` says so:
-        counting every hit exactly would cost more than finding the first page.
+        With a ``limit``, only the first page is searched for (search/firstpage.py): when
+        it is full, ``total`` is an estimate and ``total_is_estimate`` says so, because
+        counting every hit exactly costs more than finding the page.
         """
         started = time.perf_counter()
         with self._lock:
@@ -184,9 +184,19 @@ class Explorer:
             allowed = self._allowed(searcher, sources, since, until)
             hits: list[Hit] = []
             total, estimate = 0, False
-            if allowed is None or allowed:  # an empty set would mean "no filter" to Whoosh
-                results = searcher.search(prepared.query, limit=limit or None, filter=allowed, terms=False)
-                total, estimate = _count(results, limit, allowed, searcher.doc_count())
+            if allowed is not None and not allowed:
+                pass  # nothing passes the filter
+            elif limit:
+                page = self._first_page(searcher, prepared.query, limit, allowed)
+                total, estimate = len(page), False
+                if len(page) >= limit:
+                    total, estimate = _estimate(searcher, prepared.query, allowed, len(page))
+                for rank, (score, docnum) in enumerate(page, start=1):
+                    hits.append(_hit(rank, score, searcher.stored_fields(docnum), prepared.terms))
+            else:
+                members = None if allowed is None else allowed.members
+                results = searcher.search(prepared.query, limit=None, filter=members, terms=False)
+                total = results.scored_length()
                 for rank, hit in enumerate(results, start=1):
                     hits.append(_hit(rank, hit.score, hit.fields(), prepared.terms))
         return SearchResult(
@@ -200,9 +210,21 @@ class Explorer:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
+    @staticmethod
+    def _first_page(
+        searcher: Searcher, query: Any, limit: int, allowed: Allowed | None
+    ) -> list[tuple[float, int]]:
+        """The best ``limit`` (score, docnum) pairs, by our collector or, when it cannot, Whoosh's."""
+        try:
+            return first_page(searcher, query, limit, None if allowed is None else allowed.ordered)
+        except Unsupported:
+            members = None if allowed is None else allowed.members
+            results = searcher.search(query, limit=limit, filter=members, terms=False)
+            return [(hit.score, hit.docnum) for hit in results]
+
     def _allowed(
         self, searcher: Searcher, sources: tuple[str, ...] | list[str], since: str | None, until: str | None
-    ) -> set[int] | None:
+    ) -> Allowed | None:
         """Documents the filters allow (None: no filter), from sets cached for this searcher."""
         start, end = filter_bounds(since, until)
         if not sources and start is None and end is None:
@@ -238,10 +260,12 @@ class Explorer:
         """Events and stories, derived on first use and cached for the index generation.
 
         Derivation is lazy (not part of `explorer index`) because grouping passages costs
-        more than indexing on large corpora; the table is rebuilt only after the index
-        changed, reusing the features of unchanged articles.
+        more than indexing on large corpora. After the index changed, the cached table is
+        updated around the changed articles when the manifest shows few changed
+        (``event_updates``), else rebuilt, reusing the features of unchanged articles.
         """
         from .derived import EventStore
+        from .event_updates import basis_of, changes, load_basis, save_basis
         from .events import EventTable
         from .events.hook import entity_hook
 
@@ -251,11 +275,23 @@ class Explorer:
             cached = store.load(generation)
             if cached is not None:
                 return cached
+            manifest = self.store.load_manifest()
+            hook = entity_hook(self.entities())
+            basis = load_basis(self.index_dir)
+            if basis is not None and manifest.generation == generation:
+                previous = store.load(basis.generation)
+                found = changes(basis, manifest.files) if previous is not None else None
+                if previous is not None and found is not None:
+                    changed = [a for a in map(self.article, found.candidates) if a is not None]
+                    table = previous.update(changed, found.removed, canonical=hook)
+                    store.save(table, generation)
+                    save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
+                    return table
             articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
-            table = EventTable.build(
-                articles, canonical=entity_hook(self.entities()), previous=store.load_any()
-            )
+            table = EventTable.build(articles, canonical=hook, previous=store.load_any())
             store.save(table, generation)
+            if manifest.generation == generation:
+                save_basis(self.index_dir, basis_of(generation, manifest.files))
             return table
 
     def article(self, article_id: str) -> Article | None:
@@ -277,23 +313,17 @@ class Explorer:
         return counts.most_common()
 
 
-def _count(results: Any, limit: int | None, allowed: set[int] | None, articles: int) -> tuple[int, bool]:
-    """The number of hits, and whether it is an estimate.
+def _estimate(searcher: Searcher, query: Any, allowed: Allowed | None, found: int) -> tuple[int, bool]:
+    """About how many articles match, when the first page is full (the rest were never walked).
 
-    Fewer hits than ``limit`` were all collected, so their count is exact. Beyond
-    that, Whoosh's estimate of the query's matches, which is exact when it counted
-    them anyway (queries without block-quality skipping) and otherwise an upper
-    bound; with a filter, that bound times the share of articles the filter allows
-    (a filtered exact count walks every match in Python: 1.2 s at 100,000 articles).
+    Whoosh's estimate of the query's matches (the documents holding its words: an upper
+    bound); with a filter, that bound times the share of articles the filter allows.
     """
-    scored = results.scored_length()
-    if not limit or scored < limit:
-        return scored, False
-    if allowed is None:
-        return max(results.estimated_length(), scored), not results.has_exact_length()
-    bound = results.q.estimate_size(results.searcher.reader())
-    share = len(allowed) / max(1, articles)
-    return max(scored, min(len(allowed), round(bound * share))), True
+    bound = min(query.estimate_size(searcher.reader()), searcher.doc_count())
+    if allowed is not None:
+        share = len(allowed) / max(1, searcher.doc_count())
+        bound = min(len(allowed), round(bound * share))
+    return max(found, bound), True
 
 
 def _hit(rank: int, score: float, fields: dict[str, Any], terms: MatchTerms) -> Hit:

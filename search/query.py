@@ -158,7 +158,10 @@ class _Rewriter:
             options.append(wq.Term("exact", word, boost=boost))
             options += [wq.Term("exact", v, boost=boost * VARIANT_BOOST) for v in variants]
         if not negated and self._may_name(word):
-            options += self._entity_options(self.typed.get(word, word), (word, *variants), boost)
+            covered = (word, *variants)
+            options += self._entity_options(
+                self.typed.get(word, word), covered, boost, {(spelling,) for spelling in covered}
+            )
         return wq.Or(options)
 
     def _may_name(self, word: str) -> bool:
@@ -169,13 +172,24 @@ class _Rewriter:
             return True
         return self.vocabulary.may_be_name(word, self.typed.get(word, word))
 
-    def _entity_options(self, phrase: str, covered: tuple[str, ...], boost: float) -> list[wq.Query]:
+    def _entity_options(
+        self,
+        phrase: str,
+        covered: tuple[str, ...],
+        boost: float,
+        searched: set[tuple[str, ...]] | None = None,
+    ) -> list[wq.Query]:
         """Other spellings of the entity ``phrase`` names (`Zara` -> `Zhor`), as query options.
 
-        Spellings the word variants already cover are not repeated.
+        Single-word spellings the word variants already cover are not repeated, and a
+        spelling already searched (``searched``: word sequences, a variant combination
+        or another entity's spelling) adds no second clause: several entities often
+        share one (`Federal Reserve`, `Federal Reserve Board` both bring `Feedral
+        Reserve`), and each duplicate clause is one more walk through its postings.
         """
         if self.entities is None:
             return []
+        searched = set() if searched is None else searched
         options: list[wq.Query] = []
         for expansion in self.entities.expand(phrase):
             added: list[str] = []
@@ -185,6 +199,9 @@ class _Rewriter:
                     continue
                 self.words.update(words)
                 added.append(alternative)
+                if tuple(words) in searched:
+                    continue
+                searched.add(tuple(words))
                 if len(words) == 1:
                     options.append(wq.Term("exact", words[0], boost=boost * VARIANT_BOOST))
                 else:
@@ -212,14 +229,19 @@ class _Rewriter:
             wq.Phrase("body", stems, slop=node.slop, boost=node.boost),
             wq.Phrase("title", stems, slop=node.slop, boost=node.boost),
         ]
-        combinations = (c for c in itertools.product(*per_word) if list(c) != words)
-        for combination in itertools.islice(combinations, MAX_PHRASE_COMBINATIONS):
+        searched = {tuple(words)}
+        for combination in itertools.product(*per_word):
+            if len(searched) > MAX_PHRASE_COMBINATIONS:
+                break
+            if combination in searched:
+                continue
+            searched.add(combination)
             options.append(
                 wq.Phrase("exact", list(combination), slop=node.slop, boost=node.boost * VARIANT_BOOST)
             )
         if not negated and all(self._may_name(w) for w in words):
             typed = " ".join(self.typed.get(w, w) for w in words)
-            options += self._entity_options(typed, (), node.boost)
+            options += self._entity_options(typed, (), node.boost, searched)
         return wq.Or(options)
 
 

@@ -1,0 +1,434 @@
+"""The first page of hits, found without walking every match.
+
+Whoosh's own top-N collector skips posting blocks that cannot beat the
+current N-th score ("block quality"), but three things defeat it here:
+
+- phrases: Whoosh checks word positions for *every* document holding all the
+  words (40,000 for `"net loss"` at 100,000 articles) before it looks at
+  scores, and its phrase matcher cannot skip blocks at all. A phrase's score
+  is the sum of its words' scores, so this module searches the phrase's words
+  as an AND (which skips blocks like any term query), and checks positions
+  only for a document whose score could still enter the page;
+- filters: a document outside a --since/--source filter is stepped over one
+  posting at a time; here the matcher jumps to the next allowed document;
+- counting: a filtered Whoosh search counts every match exactly afterwards.
+
+The page is exactly what Whoosh's collector returns for the same query (same
+documents, scores and order, ties to the lower document number); a test
+compares the two. Only the total is not counted: callers estimate it.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.matching import (
+    AndMaybeMatcher,
+    AndNotMatcher,
+    IntersectionMatcher,
+    NullMatcher,
+    UnionMatcher,
+    WrappingMatcher,
+)
+from whoosh.query.spans import SpanNear2
+
+PRUNE_EVERY = 32  # documents between two prunings (and whenever the threshold rises)
+MARGIN = 1e-9  # scores within this of the threshold are never skipped (float sums differ in order)
+
+
+class _AndMaybe(AndMaybeMatcher):
+    """Whoosh's AND-MAYBE with ``skip_to`` fixed: the optional side follows where the required side landed.
+
+    Whoosh moves the optional side to the requested document, not to where the
+    required side stopped, so the optional side's score is then left out.
+    """
+
+    def skip_to(self, id: int) -> bool:
+        moved = self.a.skip_to(id)
+        if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+            moved = self.b.skip_to(self.a.id()) or moved
+        return bool(moved)
+
+
+class Unsupported(Exception):
+    """The query holds a phrase in a construct this module cannot check; use Whoosh's collector."""
+
+
+def first_page(
+    searcher: Any, query: wq.Query, limit: int, allowed: Sequence[int] | None = None
+) -> list[tuple[float, int]]:
+    """The ``limit`` best (score, document number) pairs, best first.
+
+    ``allowed``: sorted document numbers the page may hold (None: any). Raises
+    Unsupported for a query whose phrases it cannot check.
+    """
+    relaxed = relax(query)
+    verify = relaxed is not query
+    context = searcher.context()
+    heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest hit on top
+    for subsearcher, offset in searcher.leaf_searchers():
+        leaf_allowed = None
+        if allowed is not None:
+            end = offset + subsearcher.reader().doc_count_all()
+            leaf_allowed = allowed[bisect_left(allowed, offset) : bisect_left(allowed, end)]
+            if not leaf_allowed:
+                continue
+        matcher = relaxed.matcher(subsearcher, context)
+        checker = _Checker(query, subsearcher, context) if verify else None
+        _collect(matcher, checker, offset, leaf_allowed, heap, limit)
+    return [(score, -negated) for score, negated in sorted(heap, key=lambda item: (-item[0], -item[1]))]
+
+
+def relax(query: wq.Query, negated: bool = False) -> wq.Query:
+    """``query`` with every phrase outside a NOT turned into the AND of its words.
+
+    The AND matches every document the phrase matches, with the same score (a Whoosh
+    phrase scores as the sum of its words), so its scores bound the phrase's from above.
+    Returns ``query`` itself when it holds no phrase to relax.
+    """
+    if isinstance(query, wq.Phrase) and not negated:
+        if len(query.words) < 2:
+            return query
+        return wq.And([wq.Term(query.fieldname, w, boost=query.boost) for w in query.words])
+    if isinstance(query, wq.Not):
+        return query
+    if isinstance(query, wq.AndNot):
+        a = relax(query.a, negated)
+        return query if a is query.a else wq.AndNot(a, query.b)
+    if not query.is_leaf():
+        children = list(query.children())
+        relaxed = [relax(child, negated) for child in children]
+        if any(r is not c for r, c in zip(relaxed, children, strict=True)):
+            return query.apply(lambda child: relax(child, negated))
+    return query
+
+
+def _collect(
+    matcher: Any,
+    checker: _Checker | None,
+    offset: int,
+    allowed: Sequence[int] | None,
+    heap: list[tuple[float, int]],
+    limit: int,
+) -> None:
+    """Whoosh's TopCollector loop, with sound skipping, phrase checks and jumps over filtered-out documents.
+
+    Whoosh's collector prunes with ``matcher.replace()``, whose AND turns into one of
+    its sides when the other cannot reach the threshold (then matching documents
+    that lack a word); ``prune`` is the same without that fault.
+    """
+    minscore = heap[0][0] if len(heap) >= limit else 0.0
+    usequality = matcher.supports_block_quality()
+    checkquality = True
+    countdown = 0
+    position = 0  # into ``allowed``
+    while matcher.is_active():
+        threshold_rose = len(heap) >= limit and heap[0][0] != minscore
+        if threshold_rose:
+            minscore = heap[0][0]
+            checkquality = True
+        if usequality and minscore and (threshold_rose or countdown <= 0):
+            matcher = prune(matcher, minscore - MARGIN)
+            countdown = PRUNE_EVERY
+            if not matcher.is_active():
+                break
+        countdown -= 1
+        if usequality and checkquality and minscore:
+            skip_below(matcher, minscore - MARGIN)
+            if not matcher.is_active():
+                break
+        docnum = matcher.id()
+        if allowed is not None:
+            position = bisect_left(allowed, offset + docnum, position)
+            if position >= len(allowed):
+                break
+            wanted = allowed[position] - offset
+            if wanted != docnum:
+                matcher.skip_to(wanted)
+                checkquality = True
+                continue
+        full = len(heap) >= limit
+        score = matcher.score()
+        if not full or score > minscore:
+            if checker is not None:
+                score = checker.score(docnum)
+            if score is not None:
+                if not full:
+                    heapq.heappush(heap, (score, -(offset + docnum)))
+                elif score > heap[0][0]:
+                    heapq.heapreplace(heap, (score, -(offset + docnum)))
+        checkquality = matcher.next()
+
+
+_PAIRS = (UnionMatcher, IntersectionMatcher, AndMaybeMatcher, _AndMaybe, AndNotMatcher)
+
+
+def prune(matcher: Any, minscore: float) -> Any:
+    """A simpler matcher for the documents of ``matcher`` that can still score above ``minscore``.
+
+    As Whoosh's ``replace()``: a branch whose best possible score cannot reach the
+    threshold goes; an OR whose side cannot reach it alone keeps that side only as
+    an optional extra (the big win: once the page is good, `oil` in the text alone
+    cannot compete and only articles with `oil` in the title are visited). Unlike
+    Whoosh, an AND with a side gone matches nothing.
+    """
+    if not matcher.is_active():
+        return NullMatcher()
+    kind = type(matcher)
+    if kind is UnionMatcher:
+        a, b = matcher.a, matcher.b
+        if not a.is_active():
+            return prune(b, minscore)
+        if not b.is_active():
+            return prune(a, minscore)
+        a_max, b_max = a.max_quality(), b.max_quality()
+        if a_max + b_max <= minscore:
+            return NullMatcher()
+        if a_max <= minscore and b_max <= minscore:
+            return prune(IntersectionMatcher(a, b), minscore)
+        if a_max <= minscore:
+            return prune(_AndMaybe(b, a), minscore)
+        if b_max <= minscore:
+            return prune(_AndMaybe(a, b), minscore)
+        new_a, new_b = prune(a, minscore - b_max), prune(b, minscore - a_max)
+        if new_a is a and new_b is b:
+            return matcher
+        return UnionMatcher(new_a, new_b)
+    if kind is IntersectionMatcher or kind is AndMaybeMatcher or kind is _AndMaybe:
+        a, b = matcher.a, matcher.b
+        required = kind is IntersectionMatcher
+        if not b.is_active():
+            return NullMatcher() if required else prune(a, minscore)
+        a_max, b_max = a.max_quality(), b.max_quality()
+        if a_max + b_max <= minscore:
+            return NullMatcher()
+        if not required and a_max <= minscore:
+            return prune(IntersectionMatcher(a, b), minscore)
+        new_a, new_b = prune(a, minscore - b_max), prune(b, minscore - a_max)
+        if not new_a.is_active():
+            return NullMatcher()
+        if not new_b.is_active():
+            return NullMatcher() if required else new_a
+        if new_a is a and new_b is b and kind is not AndMaybeMatcher:
+            return matcher
+        return IntersectionMatcher(new_a, new_b) if required else _AndMaybe(new_a, new_b)
+    if kind is AndNotMatcher:
+        new_a = prune(matcher.a, minscore)
+        if not new_a.is_active():
+            return NullMatcher()
+        return matcher if new_a is matcher.a else AndNotMatcher(new_a, matcher.b)
+    if kind is WrappingMatcher and matcher.boost > 0:
+        child = prune(matcher.child, minscore / matcher.boost)
+        if not child.is_active():
+            return NullMatcher()
+        return matcher if child is matcher.child else WrappingMatcher(child, matcher.boost)
+    if _leaf(matcher) and matcher.max_quality() <= minscore:
+        return NullMatcher()
+    return matcher
+
+
+def skip_below(matcher: Any, minscore: float) -> None:
+    """Move past ranges of documents that cannot score above ``minscore``, without missing one that can.
+
+    Why not Whoosh's ``skip_to_quality``: for AND and OR it adds the *current block*
+    qualities of both sides, although their blocks cover different documents, and
+    skips one side's blocks accordingly; the skipped documents may meet the other
+    side's later, better blocks. On the Reuters index that loses real top hits
+    (`oil prices` misses its best article). Here the range considered ends where the
+    first of the current posting blocks ends, so every block quality added really
+    bounds every document of the range; a range whose bound is too low is skipped.
+    """
+    while matcher.is_active():
+        end = _range_end(matcher)
+        if end is None:
+            return
+        bound = _bound(matcher, end)
+        if bound is not None and bound > minscore:
+            return
+        matcher.skip_to(end + 1)
+
+
+def _range_end(matcher: Any) -> int | None:
+    """The last document up to which every current block bound holds; None when unknown."""
+    kind = type(matcher)
+    if kind in _PAIRS:
+        ends = [_range_end(side) for side in (matcher.a, matcher.b) if side.is_active()]
+        if not ends or None in ends:
+            return None
+        return min(ends)  # type: ignore[type-var]
+    if kind is WrappingMatcher:
+        return _range_end(matcher.child)
+    if _leaf(matcher):
+        return matcher.block_max_id()
+    return None
+
+
+def _bound(matcher: Any, end: int) -> float | None:
+    """The best score ``matcher`` can give a document from its position to ``end``; None: it has none."""
+    if not matcher.is_active() or matcher.id() > end:
+        return None
+    kind = type(matcher)
+    if kind is UnionMatcher:
+        bounds = [b for b in (_bound(matcher.a, end), _bound(matcher.b, end)) if b is not None]
+        return sum(bounds) if bounds else None
+    if kind is IntersectionMatcher or kind is AndMaybeMatcher or kind is _AndMaybe:
+        a = _bound(matcher.a, end)
+        b = _bound(matcher.b, end)
+        if a is None or (b is None and kind is IntersectionMatcher):
+            return None
+        return a + (b or 0.0)
+    if kind is AndNotMatcher:
+        return _bound(matcher.a, end)
+    if kind is WrappingMatcher:
+        child = _bound(matcher.child, end)
+        return None if child is None else child * matcher.boost
+    if matcher.block_max_id() >= end:
+        return matcher.block_quality()
+    return matcher.max_quality()
+
+
+def _leaf(matcher: Any) -> bool:
+    """A term's posting list, whose blocks know their best possible score."""
+    return hasattr(matcher, "block_max_id") and matcher.is_active() and matcher.supports_block_quality()
+
+
+class _Checker:
+    """The exact score of the original query for one document at a time, or None when it does not match.
+
+    Documents come in increasing order, so every matcher only moves forward.
+    """
+
+    def __init__(self, query: wq.Query, searcher: Any, context: Any) -> None:
+        self.searcher = searcher
+        self.context = context
+        self.root = self._node(query)
+
+    def score(self, docnum: int) -> float | None:
+        return self.root(docnum)
+
+    def _node(self, query: wq.Query) -> Any:
+        if relax(query) is query:  # no phrase inside: Whoosh's matcher answers
+            return _At(query.matcher(self.searcher, self.context))
+        if isinstance(query, wq.Phrase):
+            return _Phrase(query, self.searcher, self.context)
+        if isinstance(query, wq.AndNot):
+            return _AndNot(self._node(query.a), _At(query.b.matcher(self.searcher, self.context)))
+        if type(query) is wq.And or (type(query) is wq.Or and not query.scale):
+            children = [self._node(q) for q in query.subqueries]
+            if len(children) == 1:  # Whoosh ignores the boost of a one-child compound
+                return children[0]
+            return _Sum(children, required=isinstance(query, wq.And), boost=query.boost)
+        if isinstance(query, wq.AndMaybe):
+            return _Sum([self._node(query.a), self._node(query.b)], required=False, first=True)
+        if isinstance(query, wq.Require):
+            return _Require(self._node(query.a), self._node(query.b))
+        raise Unsupported(type(query).__name__)
+
+
+class _At:
+    """A Whoosh matcher asked about one document at a time."""
+
+    def __init__(self, matcher: Any) -> None:
+        self.matcher = matcher
+
+    def __call__(self, docnum: int) -> float | None:
+        matcher = self.matcher
+        if not matcher.is_active():
+            return None
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                return None
+        return matcher.score() if matcher.id() == docnum else None
+
+
+class _Sum:
+    """AND (every child), OR (any child) or AND-MAYBE (the first child), scores added."""
+
+    def __init__(self, children: list[Any], required: bool, boost: float = 1.0, first: bool = False) -> None:
+        self.children = children
+        self.required = required
+        self.boost = boost
+        self.first = first
+
+    def __call__(self, docnum: int) -> float | None:
+        total = 0.0
+        matched = False
+        for number, child in enumerate(self.children):
+            score = child(docnum)
+            if score is None:
+                if self.required or (self.first and number == 0):
+                    return None
+                continue
+            total += score
+            matched = True
+        return total * self.boost if matched else None
+
+
+class _AndNot:
+    def __init__(self, positive: Any, negative: Any) -> None:
+        self.positive, self.negative = positive, negative
+
+    def __call__(self, docnum: int) -> float | None:
+        score = self.positive(docnum)
+        if score is None or self.negative(docnum) is not None:
+            return None
+        return score
+
+
+class _Require:
+    def __init__(self, scored: Any, required: Any) -> None:
+        self.scored, self.required = scored, required
+
+    def __call__(self, docnum: int) -> float | None:
+        score = self.scored(docnum)
+        if score is None or self.required(docnum) is None:
+            return None
+        return score
+
+
+class _Phrase:
+    """A phrase checked the way Whoosh's SpanNear2 checks it, scored as Whoosh scores it."""
+
+    def __init__(self, phrase: wq.Phrase, searcher: Any, context: Any) -> None:
+        reader = searcher.reader()
+        try:
+            field = searcher.schema[phrase.fieldname]
+        except KeyError:
+            field = None
+        self.boost = phrase.boost
+        self.ms: list[Any] | None = []
+        for word in phrase.words:
+            try:
+                present = field is not None and (phrase.fieldname, field.to_bytes(word)) in reader
+            except ValueError:
+                present = False
+            if not present:
+                self.ms = None  # a word the field lacks: Whoosh matches nothing
+                break
+            self.ms.append(wq.Term(phrase.fieldname, word).matcher(searcher, context))
+        # The attributes SpanNear2Matcher._get_spans reads, so its own code checks positions.
+        self.slop, self.ordered, self.mindist = phrase.slop, True, 1
+
+    def __call__(self, docnum: int) -> float | None:
+        if self.ms is None:
+            return None
+        total = 0.0
+        for matcher in self.ms:
+            if not matcher.is_active():
+                return None
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    return None
+            if matcher.id() != docnum:
+                return None
+        if not SpanNear2.SpanNear2Matcher._get_spans(self):  # type: ignore[arg-type]
+            return None
+        for matcher in self.ms:
+            total += matcher.score()
+        return total * self.boost
