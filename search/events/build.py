@@ -31,7 +31,7 @@ from .events import add_event, event_record
 from .features import Extract, extract
 from .grouping import EventSettings, Weighting, group, score_edges
 from .names import Canonical, EntityResolver, build_aliases
-from .store import BOILERPLATE, DEAD, NONE, TITLE, Store, ints
+from .store import BOILERPLATE, DEAD, DENIES, NONE, TITLE, Store, ints
 from .stories import StorySettings, StoryWeights, add_story, article_terms, cluster_articles
 from .terms import SHIFT, passage_codes
 from .timex import publication_day
@@ -97,7 +97,9 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
             store.p_start.append(span.start)
             store.p_end.append(span.end)
             store.p_flags.append(
-                (TITLE if span.field == "title" else 0) | (BOILERPLATE if span.boilerplate else 0)
+                (TITLE if span.field == "title" else 0)
+                | (BOILERPLATE if span.boilerplate else 0)
+                | (DENIES if any(cue[0] == "denial" for cue in raw.cues) else 0)
             )
             store.p_event.append(NONE)
             codes: list[int] = []

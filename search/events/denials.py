@@ -28,7 +28,7 @@ from ..analysis import WORD_PATTERN
 from .features import _word_info
 from .grouping import Weighting
 from .names import EntityResolver
-from .store import Store
+from .store import DENIES, Store
 from .terms import SHIFT
 
 # Denials whose object comes before them ("... is false"); all others take the words after them.
@@ -105,6 +105,8 @@ def merge_denials(
 
 def denial_object(store: Store, passage: int, weighting: Weighting, resolver: EntityResolver) -> set[int]:
     """Terms of what the passage denies (empty when it denies nothing)."""
+    if not store.p_flags[passage] & DENIES:  # known without decoding the passage's features
+        return set()
     raw = store.raw(passage)
     cues = [(start, end) for kind, start, end in raw.cues if kind == "denial"]
     if not cues:

@@ -221,7 +221,9 @@ def _cues(by_source: dict[str, list[Passage]], kind: str, verb: str) -> list[Dif
     differences = []
     for source, cues in having.items():
         for passage, cue in cues:
-            says = "attributes it" if cue.kind == "attribution" else verb  # "tweeted" names a source, hedges nothing
+            says = (
+                "attributes it" if cue.kind == "attribution" else verb
+            )  # "tweeted" names a source, hedges nothing
             explanation = f"{source} {says} ('{cue.text}'); {', '.join(without)} do{'es' if len(without) == 1 else ''} not"
             differences.append(
                 _difference(kind, source, passage, cue.start, cue.end, cue.text.lower(), explanation)

@@ -32,8 +32,8 @@ from typing import Any
 from .features import EMPTY, Extract, PassageSpan, RawFeatures
 from .terms import Vocabulary
 
-CHUNK = 128  # articles per compressed chunk
-TITLE, BOILERPLATE = 1, 2  # passage flags
+CHUNK = 16  # articles per compressed chunk: an update decodes only the chunks of the articles it regroups
+TITLE, BOILERPLATE, DENIES = 1, 2, 4  # passage flags (DENIES: has a denial cue, see denials.py)
 DEAD = -2  # p_event of a passage whose article was removed or replaced
 NONE = -1  # p_event of a boilerplate passage (in no event)
 

@@ -1,0 +1,73 @@
+"""After a re-index, the event table is updated around the changed articles, not rebuilt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.event_updates import MAX_UPDATES, load_basis
+from search.explorer import Explorer
+
+A003 = "003_7705c138f889e53e"
+A004 = "004_fa9e966636171c75"
+
+
+def passages_of(explorer: Explorer, article_id: str) -> list[str]:
+    return [
+        p.text for e in explorer.events_table().events() for p in e.passages if p.article_id == article_id
+    ]
+
+
+def test_an_edit_and_a_removal_update_the_table_in_place(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    before = explorer.events_table()
+    basis = load_basis(index_dir)
+    assert basis is not None and basis.updates == 0
+    death = before.find_event("Dashty killed")
+    assert death is not None
+
+    edited = seed_corpus / f"{A003}.txt"
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nA Velbrook ferry captain said the river crossing reopened.\n",
+        encoding="utf-8",
+    )
+    (seed_corpus / f"{A004}.txt").unlink()
+    explorer.ensure_index()
+    after = explorer.events_table()
+
+    basis = load_basis(index_dir)
+    assert basis is not None and basis.updates == 1  # updated, not rebuilt
+    assert any("Velbrook ferry" in text for text in passages_of(explorer, A003))
+    assert passages_of(explorer, A004) == []
+    assert A004 not in after.records
+    # untouched reports keep their event and its id
+    assert after.event(death.id) is not None or after.find_event("Dashty killed") is not None
+
+
+def test_many_updates_in_a_row_end_in_a_rebuild(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    explorer.events_table()
+    edited = seed_corpus / f"{A003}.txt"
+    for round_ in range(MAX_UPDATES + 1):
+        edited.write_text(
+            edited.read_text(encoding="utf-8") + f"\nLine {round_} of a running story.\n", "utf-8"
+        )
+        explorer.ensure_index()
+        explorer.events_table()
+    basis = load_basis(index_dir)
+    assert basis is not None and basis.updates == 0
+
+
+def test_a_table_without_a_basis_is_rebuilt_and_gets_one(seed_corpus: Path, index_dir: Path) -> None:
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    explorer.events_table()
+    (index_dir / "events.basis.json").unlink()
+    edited = seed_corpus / f"{A003}.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    explorer.ensure_index()
+    table = explorer.events_table()
+    assert table.events()
+    basis = load_basis(index_dir)
+    assert basis is not None and basis.updates == 0
