@@ -18,13 +18,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlite3 is imported when first needed: most searches never ask the entities
+    import sqlite3
+
     from .entities import EntityExpansion, EntityIndex, EntityTable
 
 LOOKUP_FILE = "entity_words.sqlite"
@@ -106,6 +107,8 @@ class EntityWords:
 
     def _build(self, table: EntityTable, stamp: str) -> bool:
         """Write the look-up file atomically; False when the folder cannot be written."""
+        import sqlite3
+
         from .entities.names import name_tokens
 
         tokens: dict[str, list[int]] = {}
@@ -144,6 +147,8 @@ class EntityWords:
 
 def _connect(path: Path, stamp: str) -> sqlite3.Connection | None:
     """The look-up file, read-only, if it exists and was made from the table tagged ``stamp``."""
+    import sqlite3
+
     if not path.exists():
         return None
     try:

@@ -6,22 +6,89 @@ highlighted is always what the search matched (variants included).
 
 from __future__ import annotations
 
-from .analysis import fold, iter_words, stem
+import re
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+
+from .analysis import WORD_PATTERN, fold, stem
 from .models import MatchTerms, Segment, Span
 
 SNIPPET_CHARS = 220
 
 
 def find_matches(text: str, terms: MatchTerms) -> list[Span]:
-    """Spans of every word in ``text`` that the search matched."""
+    """Spans of every word in ``text`` that the search matched.
+
+    Why in two passes: deciding word by word in Python was most of the cost of a page
+    of snippets. So the distinct words are listed by the regex engine first, each
+    decided once (and remembered for the next hits of the same search), and only the
+    matching ones are looked for again, by a pattern of exactly those words.
+    """
     if not terms.words and not terms.stems:
         return []
+    known = _verdicts(terms)
+    words, stems = terms.words, terms.stems
+    matched = []
+    for word in set(WORD_PATTERN.findall(text)):
+        hit = known.get(word)
+        if hit is None:
+            folded = fold(word)
+            hit = folded in words or (bool(stems) and stem(folded) in stems)
+            known[word] = hit
+        if hit:
+            matched.append(word)
+    if not matched:
+        return []
     spans = []
-    for word, start, end in iter_words(text):
-        folded = fold(word)
-        if folded in terms.words or (terms.stems and stem(folded) in terms.stems):
+    for found in _pattern(frozenset(matched)).finditer(text):
+        start, end = found.span()
+        token = WORD_PATTERN.match(text, start)
+        if token is not None and token.end() == end and _starts_word(text, start):
             spans.append(Span(start, end))
     return spans
+
+
+@lru_cache(maxsize=256)
+def _pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """One regex for these exact words, longest first (so `Bankers` is not found as `Bank`)."""
+    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)))
+
+
+def _starts_word(text: str, start: int) -> bool:
+    """Whether WORD_PATTERN's scan would start a word at ``start`` (not inside `U.S` or `O'Brien`)."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    if _WORD_CHAR.match(before):
+        return False
+    return not (before in "'’." and start >= 2 and _WORD_CHAR.match(text[start - 2]))
+
+
+_WORD_CHAR = re.compile(r"\w", re.UNICODE)
+
+
+_VERDICTS: OrderedDict[MatchTerms, dict[str, bool]] = OrderedDict()
+_VERDICTS_KEPT = 8
+_VERDICTS_LOCK = threading.Lock()
+_VERDICT_WORDS = 50_000
+
+
+def _verdicts(terms: MatchTerms) -> dict[str, bool]:
+    """Surface word -> matched, remembered per search terms.
+
+    Why: a page of hits repeats most of its words (`the`, `said`, the query's own), and
+    folding plus stemming each occurrence again was most of the cost of 50 snippets.
+    """
+    with _VERDICTS_LOCK:  # the TUI highlights an article while a worker searches
+        known = _VERDICTS.get(terms)
+        if known is None or len(known) > _VERDICT_WORDS:
+            known = _VERDICTS[terms] = {}
+            while len(_VERDICTS) > _VERDICTS_KEPT:
+                _VERDICTS.popitem(last=False)
+        else:
+            _VERDICTS.move_to_end(terms)
+        return known
 
 
 def matched_words(text: str, spans: list[Span]) -> tuple[str, ...]:

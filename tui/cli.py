@@ -16,7 +16,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from search.entities.corrections import CorrectionsError
 from search.explorer import Explorer, IndexError_, QueryError
 from search.models import CorpusWarning
 
@@ -585,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     command = COMMANDS[args.command or "tui"]
     try:
         return command(args)
-    except (IndexError_, QueryError, UsageError, CorrectionsError) as error:
+    except (IndexError_, QueryError, UsageError) as error:
         stderr_line(f"error: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -597,12 +596,26 @@ def main(argv: list[str] | None = None) -> int:
         stderr_line(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return EXIT_ERROR
     except Exception as error:
+        if _corrections_error(error):
+            stderr_line(f"error: {error}")
+            return EXIT_ERROR
         if os.environ.get("EXPLORER_DEBUG"):
             raise
         stderr_line(
             f"error: unexpected {type(error).__name__}: {error} (EXPLORER_DEBUG=1 shows the traceback)"
         )
         return EXIT_ERROR
+
+
+def _corrections_error(error: Exception) -> bool:
+    """A bad entity_corrections.json, told in one line like the other expected errors.
+
+    Checked by name of the loaded module rather than imported up front: importing the
+    entities package costs `explorer search` a tenth of a second, and an error of that
+    class can only exist once its module was loaded.
+    """
+    module = sys.modules.get("search.entities.corrections")
+    return module is not None and isinstance(error, module.CorrectionsError)
 
 
 def _silence_stdout() -> None:
