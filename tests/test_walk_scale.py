@@ -228,26 +228,32 @@ def test_a_file_vanishing_between_listing_and_reading_gives_one_warning(tmp_path
 
 
 def test_a_file_vanishing_while_the_indexer_runs(tmp_path: Path) -> None:
+    """The indexer lists and hashes every file, then reads them in order; the warning about
+    b.jsonl's bad line (a public callback, so a fixed moment) deletes c.txt before it is read."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name in ("a", "b", "c"):
-        (corpus / f"{name}.txt").write_text(f"Article {name} about Kabul.")
+    (corpus / "a.txt").write_text("Article a about Kabul.")
+    (corpus / "b.jsonl").write_text('{"id": "b", "text": "Article b about Kabul."}\n{broken\n')
+    (corpus / "c.txt").write_text("Article c about Kabul.")
     explorer = Explorer.open(corpus, tmp_path / "index")
     warnings: list[CorpusWarning] = []
 
-    def progress(done: int, _total: int) -> None:
-        if done == 1:
-            (corpus / "c.txt").unlink()  # hashed already, not yet read
+    def warn(warning: CorpusWarning) -> None:
+        warnings.append(warning)
+        if warning.path == "b.jsonl":
+            (corpus / "c.txt").unlink(missing_ok=True)
 
-    summary = explorer.update(warnings.append, progress)
+    summary = explorer.update(warn)
     assert summary.articles == 2
     assert [str(w) for w in warnings] == [
-        "c.txt: cannot read file (No such file or directory); skipped the rest"
+        "b.jsonl:2: malformed JSON (Expecting property name enclosed in double quotes); line skipped",
+        "c.txt: cannot read file (No such file or directory); skipped the rest",
     ]
     assert {hit.id for hit in explorer.search("Kabul").hits} == {"a", "b"}
     again: list[CorpusWarning] = []
     explorer.update(again.append)
-    assert again == [] and explorer.status().articles == 2
+    assert again == []  # b.jsonl unchanged is not read again; c.txt's absence is no news
+    assert explorer.status().articles == 2
     explorer.close()
 
 
