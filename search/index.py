@@ -32,7 +32,7 @@ from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
 from .derived import derived_tables
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
-from .variants import Vocabulary
+from .variants import Vocabulary, WordStats
 
 if TYPE_CHECKING:
     from .segments import FilePlan
@@ -41,6 +41,9 @@ SCHEMA_VERSION = 2
 WHOOSH_DIR = "whoosh"
 MANIFEST = "manifest.json"
 VOCABULARY = "vocabulary.json"
+# Word counts per Whoosh segment: segments never change once written (deletions only mark
+# documents), so after an update only the new segment's words are read, not the lexicon.
+SEGMENT_VOCABULARIES = "vocabulary.segments"  # one JSON file per segment id
 WRITER_LOCK = "writer.lock"
 # From this many articles in one run, write them with search.segments (one process per core)
 # instead of Whoosh's writer: forking and re-reading cost little next to analysing them.
@@ -124,13 +127,18 @@ class Manifest:
         return cls(data.get("generation", -1), data.get("built_at"), data.get("corpus", ""), files)
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that readers see the old file or the new one, never a torn one."""
+def write_json_atomic(path: Path, data: Any, durable: bool = True) -> None:
+    """Write JSON so that readers see the old file or the new one, never a torn one.
+
+    ``durable=False`` skips the fsync, for caches that are rebuilt when lost.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 
@@ -220,10 +228,55 @@ class IndexStore:
         cached = Vocabulary.load(path, generation)
         if cached is not None:
             return cached
-        vocabulary = Vocabulary.from_reader(reader)
+        vocabulary = self._vocabulary_by_segment(reader)
         with contextlib.suppress(OSError):
             vocabulary.save(path, generation)
         return vocabulary
+
+    def _vocabulary_by_segment(
+        self, reader: Any, fresh: dict[str, dict[str, list[int]]] | None = None
+    ) -> Vocabulary:
+        """The vocabulary as ``Vocabulary.from_reader`` reads it (Whoosh sums a word's document
+        counts over segments), from per-segment counts kept beside the index.
+
+        ``fresh``: counts of segments just written, known without reading them.
+        """
+        folder = self.index_dir / SEGMENT_VOCABULARIES
+        current: list[dict[str, list[int]]] = []
+        present: set[str] = set()
+        for leaf, _offset in reader.leaf_readers():
+            segment_id = leaf.segment().segment_id()
+            present.add(f"{segment_id}.json")
+            path = folder / f"{segment_id}.json"
+            counts = (fresh or {}).get(segment_id)
+            if counts is None:
+                try:
+                    counts = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    counts = None
+                if not isinstance(counts, dict):
+                    counts = _segment_vocabulary(leaf)
+                    fresh = {**(fresh or {}), segment_id: counts}
+            current.append(counts)
+        with contextlib.suppress(OSError):
+            for segment_id, counts in (fresh or {}).items():
+                if f"{segment_id}.json" in present:
+                    write_json_atomic(folder / f"{segment_id}.json", counts, durable=False)
+            for old in folder.glob("*.json"):
+                if old.name not in present:
+                    old.unlink()
+        if len(current) == 1:
+            return Vocabulary({word: WordStats(a, c) for word, (a, c) in current[0].items()})
+        totals: dict[str, list[int]] = {}
+        for counts in current:
+            for word, (articles, capitalised) in counts.items():
+                total = totals.get(word)
+                if total is None:
+                    totals[word] = [articles, capitalised]
+                else:
+                    total[0] += articles
+                    total[1] += capitalised
+        return Vocabulary({word: WordStats(*totals[word]) for word in sorted(totals)})
 
     def load_manifest(self) -> Manifest:
         path = self.index_dir / MANIFEST
@@ -398,6 +451,7 @@ class IndexStore:
         except LockError:
             raise IndexBusy(f"index {self.index_dir} is being updated by another process") from None
         added = updated = removed = 0
+        fresh_vocabularies: dict[str, dict[str, list[int]]] = {}
         try:
             updates = [table.begin() for table in self.derived]
             old_ids: set[str] = set()
@@ -452,7 +506,7 @@ class IndexStore:
                     progress(len(plan), len(plan))  # files that gave no article
                 finalsegments = None
             else:
-                new_segments, prepared = segments.write_parallel(
+                new_segments, prepared, fresh_vocabularies = segments.write_parallel(
                     ix,
                     plan,
                     self.corpus,
@@ -484,7 +538,9 @@ class IndexStore:
         for derived in updates:
             derived.commit(manifest.generation)
         with ix.reader() as reader:
-            self.vocabulary(reader, manifest.generation)
+            vocabulary = self._vocabulary_by_segment(reader, fresh_vocabularies)
+            with contextlib.suppress(OSError):
+                vocabulary.save(self.index_dir / VOCABULARY, manifest.generation)
         ix.close()
         return added, updated, removed, manifest.articles
 
@@ -502,6 +558,15 @@ def _commit_segments(writer: Any, new_segments: list[Any]) -> None:
         writer._commit_toc(list(existing) + list(new_segments))
     finally:
         writer._finish()
+
+
+def _segment_vocabulary(reader: Any) -> dict[str, list[int]]:
+    """Word -> [articles, articles capitalising it] of one segment, read from its term table."""
+    names = {term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field("names")}
+    return {
+        term.decode("utf-8"): [info.doc_frequency(), names.get(term.decode("utf-8"), 0)]
+        for term, info in reader.iter_field("exact")
+    }
 
 
 def _document(article: Article, file: CorpusFile, digest: str) -> dict[str, Any]:

@@ -189,6 +189,17 @@ class FastSegmentWriter(SegmentWriter):
         self.postings += len(where)
         return count
 
+    def vocabulary(self) -> dict[str, list[int]]:
+        """Word -> [articles, articles writing it capitalised] of this segment, from the postings in
+        hand: what the vocabulary would otherwise read back from the term table."""
+        names = {
+            term.decode("utf-8"): len(entry) // 3 for term, entry in self._terms.get("names", {}).items()
+        }
+        return {
+            word: [len(entry) // 3, names.get(word, 0)]
+            for word, entry in sorted(self._terms.get("exact", {}).items())
+        }
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         writer = self.fieldwriter
@@ -372,6 +383,7 @@ class SliceResult:
     segments: list[Any]
     ids: list[str]
     prepared: list[list[Any]]  # per preparer, one payload per article
+    vocabularies: dict[str, dict[str, list[int]]]  # segment id -> FastSegmentWriter.vocabulary()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -422,6 +434,7 @@ def _worker(
     try:
         ix = whoosh_index.open_dir(index_path)
         segments = []
+        vocabularies: dict[str, dict[str, list[int]]] = {}
         ids: list[str] = []
         prepared: list[list[Any]] = [[] for _ in preparers]
         writer = FastSegmentWriter(ix, _lk=False, compound=False)
@@ -438,15 +451,17 @@ def _worker(
             for payloads, prepare in zip(prepared, preparers, strict=True):
                 payloads.append(prepare(article))
             if writer.postings >= flush_postings:
+                vocabularies[writer.newsegment.segment_id()] = writer.vocabulary()
                 segments.append(writer._finalize_segment())
                 writer = FastSegmentWriter(ix, _lk=False, compound=False)
         # Never destroy the writers' temporary storage here: it is one folder shared with the
         # parent's writer, which removes it when it finishes.
         if writer.docnum:
+            vocabularies[writer.newsegment.segment_id()] = writer.vocabulary()
             segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-        conn.send(("done", SliceResult(segments, ids, prepared)))
+        conn.send(("done", SliceResult(segments, ids, prepared, vocabularies)))
     except BaseException:
         conn.send(("error", traceback.format_exc()))
     finally:
@@ -466,11 +481,12 @@ def write_parallel(
     procs: int = 2,
     progress: Callable[[int, int], None] | None = None,
     flush_postings: int | None = None,
-) -> tuple[list[Any], list[list[Any]]]:
+) -> tuple[list[Any], list[list[Any]], dict[str, dict[str, list[int]]]]:
     """Write the plan's articles as new segments, ``procs`` contiguous slices at once.
 
     Returns the segments in article order (to be committed by the caller, who
-    holds the write lock) and, per preparer, its payloads in article order.
+    holds the write lock), per preparer its payloads in article order, and each
+    new segment's vocabulary.
     The caller must hold the index's write lock for the whole call.
     """
     flush_postings = flush_postings or FLUSH_POSTINGS
@@ -530,12 +546,14 @@ def write_parallel(
             process.join(timeout=5)
             conn.close()
     segments: list[Any] = []
+    vocabularies: dict[str, dict[str, list[int]]] = {}
     prepared: list[list[Any]] = [[] for _ in preparers]
     expected = [i for item in plan for i in item.ids]
     got: list[str] = []
     for result in results:
         assert result is not None
         segments.extend(result.segments)
+        vocabularies.update(result.vocabularies)
         got.extend(result.ids)
         for mine, theirs in zip(prepared, result.prepared, strict=True):
             mine.extend(theirs)
@@ -543,7 +561,7 @@ def write_parallel(
         raise WorkerFailed("the corpus changed while it was being indexed; run the indexer again")
     if progress:
         progress(len(plan), len(plan))
-    return segments, prepared
+    return segments, prepared, vocabularies
 
 
 def cpu_count() -> int:

@@ -19,6 +19,7 @@ from search import index as index_module
 from search.analysis import analyse, exact_analyzer, stemming_analyzer
 from search.explorer import Explorer
 from search.index import WHOOSH_DIR
+from search.variants import Vocabulary
 
 from .conftest import SEEDS
 
@@ -99,3 +100,8 @@ def test_writer_processes_write_what_whoosh_writes(
     (corpus / "more.txt").write_text("A new article about Zebulon in Kabul.", encoding="utf-8")
     assert explorer.update().added == 1
     assert len(explorer.search("Zebulon").hits) == 1
+    # the vocabulary kept per segment is the one Whoosh's reader gives
+    ix = whoosh_index.open_dir(str(tmp_path / "fast" / WHOOSH_DIR))
+    with ix.reader() as reader:
+        assert len(list(reader.leaf_readers())) > 1
+        assert explorer.vocabulary().stats == Vocabulary.from_reader(reader).stats

@@ -34,12 +34,17 @@ def no_gc() -> Iterator[None]:
 
 def write_json_atomic(path: Path, data: Any, compress: bool = False) -> None:
     """Write ``data`` as JSON (gzip when ``compress``) via a temporary file, fsync and rename."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if compress:
+        payload = gzip.compress(payload, compresslevel=3, mtime=0)
+    write_bytes_atomic(path, payload)
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` via a temporary file, fsync and rename: readers see the old file or the new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if compress:
-            payload = gzip.compress(payload, compresslevel=3, mtime=0)
         with tmp.open("wb") as handle:
             handle.write(payload)
             handle.flush()

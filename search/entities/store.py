@@ -1,7 +1,7 @@
 """Entities in the index folder: stored mentions, the entity table, the user's corrections.
 
 Why three files: mentions are extracted once per article and kept
-(``entity_mentions.json.gz``), so re-indexing ten changed articles
+(``entity_mentions.pickle``), so re-indexing ten changed articles
 re-extracts those ten; the table (``entities.json``) is what readers load;
 corrections (``entity_corrections.json``) are the user's and are never
 rebuilt. Every file is written atomically, mentions first and the table
@@ -19,6 +19,7 @@ How the index update uses it::
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,16 +29,19 @@ from ..models import Article
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, Mention, extract
 from .pipeline import build_entities
-from .storage import no_gc, read_json, write_json_atomic
+from .storage import no_gc, write_bytes_atomic, write_json_atomic
 from .table import EntityTable, EntityTableError
 
-MENTIONS_FILE = "entity_mentions.json.gz"
+# A pickle of plain tuples: every update loads and saves all records, and this loads about
+# ten times faster than the gzipped JSON it replaced (2 s -> 0.2 s on Reuters-21578). It is
+# the index's own file, read only by this code, as Whoosh's stored fields are pickles too.
+MENTIONS_FILE = "entity_mentions.pickle"
 TABLE_FILE = "entities.json"
 EXPANSIONS_FILE = "entity_expansions.json"
 GENERATION_FILE = "entities.generation.json"  # written last: a cheap crash check
 CORRECTIONS_FILE = "entity_corrections.json"
 MENTIONS_FORMAT = "explorer-mentions"
-MENTIONS_VERSION = 1
+MENTIONS_VERSION = 2
 
 
 def mention_to_row(mention: Mention) -> list[Any]:
@@ -62,6 +66,36 @@ def mention_from_row(row: list[Any]) -> Mention:
         start, end, text, title, tuple(roles.split("|")) if roles else (), affiliation, acronym, cues,
         bool(initial), sentence, lead,
     )  # fmt: skip
+
+
+def record_to_row(record: ArticleMentions) -> tuple[Any, ...]:
+    return (
+        record.id,
+        record.source,
+        record.date,
+        tuple(record.lower),
+        tuple(
+            (
+                m.start,
+                m.end,
+                m.text,
+                m.title,
+                m.roles,
+                m.affiliation,
+                m.acronym,
+                m.cues,
+                m.initial,
+                m.sentence,
+                m.lead,
+            )
+            for m in record.mentions
+        ),
+    )
+
+
+def record_from_row(row: tuple[Any, ...]) -> ArticleMentions:
+    article_id, source, date, lower, mentions = row
+    return ArticleMentions(article_id, source, date, tuple(Mention(*m) for m in mentions), frozenset(lower))
 
 
 def record_to_json(record: ArticleMentions) -> dict[str, Any]:
@@ -98,8 +132,8 @@ class MentionStore:
         """The stored records; an empty store when the file is missing or unreadable (it is rebuilt)."""
         try:
             with no_gc():
-                data = read_json(Path(path))
-        except (OSError, ValueError, EOFError):
+                data = pickle.loads(Path(path).read_bytes())
+        except Exception:  # a damaged pickle can raise almost anything; the store is rebuilt
             return cls()
         if not isinstance(data, dict) or data.get("format") != MENTIONS_FORMAT:
             return cls()
@@ -107,20 +141,20 @@ class MentionStore:
             return cls()
         try:
             with no_gc():
-                records = {row["id"]: record_from_json(row) for row in data.get("articles", ())}
-        except (KeyError, TypeError, ValueError):
+                records = {row[0]: record_from_row(row) for row in data.get("articles", ())}
+        except (IndexError, KeyError, TypeError, ValueError):
             return cls()
         return cls(records, data.get("generation"))
 
     def save(self, path: Path) -> None:
-        data = {
-            "format": MENTIONS_FORMAT,
-            "version": MENTIONS_VERSION,
-            "generation": self.generation,
-            "articles": [record_to_json(self.records[key]) for key in sorted(self.records)],
-        }
         with no_gc():
-            write_json_atomic(Path(path), data, compress=True)
+            data = {
+                "format": MENTIONS_FORMAT,
+                "version": MENTIONS_VERSION,
+                "generation": self.generation,
+                "articles": [record_to_row(self.records[key]) for key in sorted(self.records)],
+            }
+            write_bytes_atomic(Path(path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
     def add(self, article: Article) -> ArticleMentions:
         record = extract(article)
@@ -165,7 +199,9 @@ class EntityUpdate:
         self._store.save(self._index.mentions_path)
         table.expansion_table().save(self._index.expansions_path)
         table.save(self._index.table_path)
-        write_json_atomic(self._index.generation_path, {"generation": generation})
+        write_json_atomic(
+            self._index.generation_path, {"generation": generation, "mentions": MENTIONS_VERSION}
+        )
         self._index._forget()
         return table
 
@@ -200,7 +236,9 @@ class EntityIndex:
             tag = json.loads(self.generation_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return tag.get("generation") if isinstance(tag, dict) else None
+        if not isinstance(tag, dict) or tag.get("mentions") != MENTIONS_VERSION:
+            return None  # written beside mentions of another format: rebuilt from the index
+        return tag.get("generation")
 
     def begin(self) -> EntityUpdate:
         return EntityUpdate(self, MentionStore.load(self.mentions_path))
