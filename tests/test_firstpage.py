@@ -1,0 +1,93 @@
+"""The first-page collector returns exactly the best hits an exhaustive search ranks first.
+
+The corpus (2,500 articles of very different lengths, a few common words and
+many rare ones) is large enough for posting lists of many blocks (Whoosh writes
+128 postings a block), so block skipping, pruning, phrase checks and filter
+jumps all run; the reference is Whoosh scoring every match (``limit=0``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from search.explorer import Explorer
+
+WORDS = "oil bank rate price trade gold wheat dollar market share loss profit net federal reserve".split()
+FILLER = "the a of in said was for on with by it as at from".split()
+
+
+@pytest.fixture(scope="module")
+def explorer(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
+    root = tmp_path_factory.mktemp("firstpage")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    rng = random.Random(7)
+    weights = [1 / (rank + 1) for rank in range(len(WORDS))]  # a few common words, many rare ones
+    with (corpus / "articles.jsonl").open("w") as out:
+        for number in range(2500):
+            length = int(rng.paretovariate(1.2) * 6)  # mostly short, some long: lengths drive BM25
+            words = [
+                rng.choices(WORDS, weights)[0] if rng.random() < 0.35 else rng.choice(FILLER)
+                for _ in range(min(length, 400))
+            ]
+            if rng.random() < 0.3:
+                at = rng.randrange(len(words) + 1)
+                words[at:at] = rng.choice([["net", "loss"], ["federal", "reserve"], ["oil", "price"]])
+            title = " ".join(rng.choices(WORDS, weights)[0] for _ in range(rng.randint(1, 6)))
+            article = {
+                "id": f"a{number:04d}",
+                "source": rng.choice(["wire-a", "wire-b", "wire-c"]),
+                "date": f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "title": title,
+                "text": " ".join(words) + ".",
+            }
+            out.write(json.dumps(article) + "\n")
+    opened = Explorer.open(corpus, root / "index")
+    opened.update()
+    return opened
+
+
+def ranked(result) -> list[tuple[float, str]]:  # type: ignore[no-untyped-def]
+    return [(round(hit.score, 3), hit.id) for hit in result.hits]
+
+
+QUERIES = [
+    "oil",
+    "the",
+    "oil bank",
+    "oil OR gold",
+    '"net loss"',
+    '"federal reserve" OR wheat',
+    'price -"oil price"',
+    "bank NOT rate",
+    'trade AND "net loss"',
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_first_page_equals_the_exhaustive_ranking(explorer: Explorer, query: str, limit: int) -> None:
+    everything = explorer.search(query, limit=0)
+    expected = sorted(ranked(everything), key=lambda item: (-item[0], item[1]))[:limit]
+    page = explorer.search(query, limit=limit)
+    assert sorted(ranked(page), key=lambda item: (-item[0], item[1])) == expected
+    assert page.total >= len(page.hits)
+    assert page.total_is_estimate == (len(everything.hits) >= limit)
+
+
+@pytest.mark.parametrize("query", ["oil", '"net loss"', "bank NOT rate"])
+def test_filtered_first_page_equals_the_exhaustive_ranking(explorer: Explorer, query: str) -> None:
+    options = {"since": "2020-03-01", "until": "2020-05-31", "sources": ["wire-b"]}
+    everything = explorer.search(query, limit=0, **options)  # type: ignore[arg-type]
+    assert everything.hits and all("2020-03" <= (hit.date or "") <= "2020-05-31" for hit in everything.hits)
+    expected = sorted(ranked(everything), key=lambda item: (-item[0], item[1]))[:5]
+    page = explorer.search(query, limit=5, **options)  # type: ignore[arg-type]
+    assert sorted(ranked(page), key=lambda item: (-item[0], item[1])) == expected
+    assert all(hit.source == "wire-b" for hit in page.hits)
+
+
+def test_a_filter_nothing_passes_finds_nothing(explorer: Explorer) -> None:
+    assert explorer.search("oil", since="2031-01-01").hits == ()
