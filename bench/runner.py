@@ -40,6 +40,7 @@ class Options:
     tui_runs: int
     updates: bool
     events_limit: float  # seconds allowed for timing event clustering without a hook
+    keep_indexes: bool = False  # search cached indexes even if the engine changed since their build
 
 
 def log(message: str) -> None:
@@ -84,6 +85,9 @@ def ensure_indexes(spec: CorpusSpec, corpus: Path, options: Options) -> tuple[di
         figures = json.loads(saved.read_text())
         if figures.get("key") == key and (root / "ours").is_dir() and (root / "stock").is_dir():
             return figures, False
+        if options.keep_indexes and (root / "ours").is_dir() and (root / "stock").is_dir():
+            log(f"keeping the cached indexes of {spec.name} built {figures.get('measured')} (--keep-indexes)")
+            return {**figures, "kept": True}, False
     return _build_both(corpus, root, key), True
 
 
@@ -203,7 +207,9 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
 
     for measure, value in clustering_rows(corpus, ours_index, options.events_limit):
         add(measure, table.seconds(value) if isinstance(value, float) else str(value))
-    if not built["key"].startswith(engine_fingerprint()):
+    if built.get("kept"):
+        add("NOTE", f"indexes built {built['measured']} by earlier engine code, kept (--keep-indexes)")
+    elif not built["key"].startswith(engine_fingerprint()):
         # search/ changed while we measured (others commit as we run): say so rather than mix versions
         add("WARNING", "the engine's code changed during this run; figures mix versions, run again")
     return rows, raw
