@@ -60,6 +60,15 @@ _CONTINUERS = re.compile(
     re.I,
 )
 _PERSONAL = re.compile(r"^[\"“‘']?(?:he|she|they|his|her|their)\b", re.I)
+# "The information was shared through ...", "The claim could not be verified": a definite noun
+# for what was just reported, then its verb, goes on with the sentence before (even across a
+# paragraph break: news sites give every sentence a paragraph of its own).
+_ANAPHORIC = re.compile(
+    r"^[\"“‘']?the\s+(?:information|claims?|statements?|reports?|news|announcement|allegations?|"
+    r"remarks|comments|tweets?|posts?|message|video|footage|footages|accounts?|figures?|numbers?)\s+"
+    r"(?:was|were|is|are|has|have|had|could|can|cannot|can't|could not|came|comes|did|does|remains?)\b",
+    re.I,
+)
 # 'quote,' he said / quoted him as saying: a quote attributed by pronoun only
 _PRONOUN_ATTRIBUTION = re.compile(
     r"[\"”’']\s*,?\s*(?:he|she|they|it|him|her|them)\b|"
@@ -217,6 +226,7 @@ def group_sentences(text: str, sentences: list[Sentence]) -> list[PassageSpan]:
                     join = bool(_CONTINUERS.match(chunk))
                 else:  # a new paragraph goes on only with a personal pronoun
                     join = bool(_PERSONAL.match(chunk))
+                join = join or bool(_ANAPHORIC.match(chunk))
                 head = chunk if chunk[:1] in _OPENERS else chunk[:80]
                 join = join or bool(_PRONOUN_ATTRIBUTION.search(head))
         if join and previous is not None:
