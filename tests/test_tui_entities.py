@@ -458,7 +458,7 @@ def test_details_make_corpus_text_harmless(seed_explorer: Explorer) -> None:
 
     entity = seed_explorer.entity("Dashty")
     hostile = replace(entity, spellings={"[bold]Evil\x1b[2J": 2, **entity.spellings}, sources={})
-    lines = entity_details(hostile).wrapped(80)
+    lines = entity_details(hostile).lines(80)
     joined = "\n".join(line.plain for line in lines)
     assert "[bold]Evil\\x1b[2J" in joined and "\x1b" not in joined
 
@@ -468,8 +468,8 @@ def test_details_say_when_spellings_were_joined_without_merge_evidence(seed_expl
 
     entity = seed_explorer.entity("Faiz Hameed")
     assert entity is not None and len(entity.spellings) == 2
-    text = "\n".join(line.plain for line in entity_details(replace(entity, evidence=())).wrapped(80))
+    text = "\n".join(line.plain for line in entity_details(replace(entity, evidence=())).lines(80))
     assert "No merge evidence recorded for these spellings" in text
     single = replace(entity, spellings={"Faiz Hameed": 3}, evidence=())
-    text = "\n".join(line.plain for line in entity_details(single).wrapped(80))
+    text = "\n".join(line.plain for line in entity_details(single).lines(80))
     assert "One spelling: nothing was merged" in text

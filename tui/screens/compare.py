@@ -23,17 +23,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.css.styles import RulesMap
 from textual.screen import Screen
-from textual.strip import Strip
-from textual.style import Style
-from textual.visual import RenderOptions, Visual
 from textual.widgets import Footer
 
 from ..messages import ComparisonLoaded
 from ..textsafe import safe_line
 from ..widgets.quiet import QuietStatic
 from ..widgets.status import StatusLine
+from ..widgets.visuals import LinesVisual
 from .keys import KeySection
 
 if TYPE_CHECKING:
@@ -67,18 +64,15 @@ def passage_content(passage: Any, differences: Sequence[Any]) -> Content:
     return content
 
 
-class CompareGrid(Visual):
+class CompareGrid(LinesVisual):
     """The rows of a comparison, the columns ``first``..``first+count`` side by side."""
 
     def __init__(self, comparison: Any, first: int, count: int) -> None:
         self.comparison = comparison
         self.first = first
         self.count = count
-        self._cache: tuple[int, list[Content]] | None = None
 
-    def lines(self, width: int) -> list[Content]:
-        if self._cache is not None and self._cache[0] == width:
-            return self._cache[1]
+    def layout(self, width: int) -> list[Content]:
         comparison = self.comparison
         columns = range(self.first, min(self.first + self.count, len(comparison.columns)))
         cell = max(8, (width - len(GAP) * (len(columns) - 1)) // max(1, len(columns)))
@@ -107,22 +101,7 @@ class CompareGrid(Visual):
                     for lines in wrapped
                 ]
                 out.append(Content(GAP).join(parts))
-        self._cache = (width, out)
         return out
-
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        strips: list[Strip] = []
-        for line in self.lines(width):
-            strips.extend(line.render_strips(width, 1, style, options))
-        return strips[:height] if height is not None else strips
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return container_width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.lines(width))
 
 
 def differences_content(comparison: Any) -> Content:

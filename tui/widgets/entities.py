@@ -29,6 +29,7 @@ from .pager import PagerScroll
 from .quiet import QuietStatic
 from .rich_text import one_line
 from .typeahead import TypeAhead
+from .visuals import LinesVisual
 
 if TYPE_CHECKING:
     from search.entities.model import Entity
@@ -288,18 +289,15 @@ class EntityDetailsScroll(PagerScroll):
     }
 
 
-class Hanging(Visual):
+class Hanging(LinesVisual):
     """Lines that wrap with a hanging indent: continuation lines start under the text, not at 0."""
 
     def __init__(self, lines: Sequence[tuple[int, Content]]) -> None:
-        self.lines = list(lines)  # (indent, content)
-        self._cache: tuple[int, list[Content]] | None = None
+        self.paragraphs = list(lines)  # (indent, content)
 
-    def wrapped(self, width: int) -> list[Content]:
-        if self._cache is not None and self._cache[0] == width:
-            return self._cache[1]
+    def layout(self, width: int) -> list[Content]:
         out: list[Content] = []
-        for indent, content in self.lines:
+        for indent, content in self.paragraphs:
             if not content.plain:
                 out.append(Content(""))
                 continue
@@ -309,22 +307,7 @@ class Hanging(Visual):
             if rest:
                 tail = Content(" ").join(line.rstrip() for line in rest)
                 out.extend(Content(" " * hang) + line.rstrip() for line in tail.wrap(max(1, width - hang)))
-        self._cache = (width, out)
         return out
-
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        strips: list[Strip] = []
-        for line in self.wrapped(width):
-            strips.extend(line.render_strips(width, 1, style, options))
-        return strips[:height] if height is not None else strips
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return container_width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.wrapped(width))
 
 
 def spelling_sources(entity: Entity, spelling: str) -> list[tuple[str, int]]:

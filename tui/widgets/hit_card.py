@@ -9,15 +9,14 @@ is a Textual ``Visual`` because only at render time is the width known.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from textual.content import Content
-from textual.css.styles import RulesMap
-from textual.strip import Strip
-from textual.style import Style
-from textual.visual import RenderOptions, Visual
 
 from search.models import Hit
 
 from .rich_text import plain, segments_content
+from .visuals import LinesVisual
 
 DATE_CELLS = 10  # YYYY-MM-DD; times are left to the article pane
 RANK_CELLS = 4  # cursor mark, rank, space: "> 12 "
@@ -38,7 +37,7 @@ def source_cells(width: int) -> int:
     return max(6, min(20, (width - RANK_CELLS - DATE_CELLS - 3) // 4))
 
 
-class HitCard(Visual):
+class HitCard(LinesVisual):
     """Rank, date, source and title on one line, then the snippet on up to two."""
 
     def __init__(self, hit: Hit, snippet_lines: int = SNIPPET_LINES) -> None:
@@ -48,7 +47,6 @@ class HitCard(Visual):
         self._source = plain(hit.source)
         self._snippet = segments_content(hit.snippet, ".results--match")
         self.selected = False  # under the list's cursor: drawn with CURSOR_MARK
-        self._cache: tuple[int, bool, list[Content]] | None = None
 
     def header(self, width: int) -> Content:
         """``> 1 2021-09-06 source        Title…`` cut to ``width`` cells."""
@@ -81,21 +79,8 @@ class HitCard(Visual):
             lines = [*keep, rest.truncate(inner, ellipsis=True)]
         return [Content(" " * indent) + line.rstrip() for line in lines]
 
-    def lines(self, width: int) -> list[Content]:
-        if self._cache is None or self._cache[:2] != (width, self.selected):
-            self._cache = (width, self.selected, [self.header(width), *self.snippet(width)])
-        return self._cache[2]
+    def layout(self, width: int) -> list[Content]:
+        return [self.header(width), *self.snippet(width)]
 
-    def render_strips(
-        self, width: int, height: int | None, style: Style, options: RenderOptions
-    ) -> list[Strip]:
-        strips: list[Strip] = []
-        for line in self.lines(width):
-            strips.extend(line.render_strips(width, 1, style, options))
-        return strips[:height] if height is not None else strips
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return container_width
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.lines(width))
+    def cache_key(self, width: int) -> Hashable:
+        return (width, self.selected)  # the cursor mark and the header's colours follow the cursor
