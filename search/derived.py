@@ -30,6 +30,11 @@ class DerivedUpdate(Protocol):
 
     def remove(self, article_id: str) -> None: ...
 
+    def precompute(self) -> None:
+        """Do the corpus-wide work now (while the index is still being written); ``commit``
+        then only saves, unless articles were added or removed since."""
+        ...
+
     def commit(self, generation: int | None = None) -> Any: ...
 
 

@@ -506,24 +506,33 @@ class IndexStore:
                     progress(len(plan), len(plan))  # files that gave no article
                 finalsegments = None
             else:
-                new_segments, prepared, fresh_vocabularies = segments.write_parallel(
+
+                def derive(prepared: list[list[Any]]) -> None:
+                    """Runs while the writer processes are still writing: the derived tables
+                    take the per-article results and do their corpus-wide work meanwhile."""
+                    for derived, payloads in zip(updates, prepared, strict=True):
+                        for payload in payloads:
+                            derived.add_prepared(payload)
+                        for article_id in old_ids:
+                            derived.remove(article_id)
+                        derived.precompute()
+
+                new_segments, fresh_vocabularies = segments.write_parallel(
                     ix,
                     plan,
                     self.corpus,
                     _document,
                     [table.prepare for table in self.derived],
+                    derive,
                     procs=segments.cpu_count(),
                     progress=progress,
                 )
-                for derived, payloads in zip(updates, prepared, strict=True):
-                    for payload in payloads:
-                        derived.add_prepared(payload)
                 finalsegments = new_segments
             removed = len(old_ids)
-            for article_id in old_ids:
-                for derived in updates:
-                    derived.remove(article_id)
             if finalsegments is None:
+                for article_id in old_ids:
+                    for derived in updates:
+                        derived.remove(article_id)
                 writer.commit(optimize=False)
             else:
                 _commit_segments(writer, finalsegments)

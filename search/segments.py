@@ -382,7 +382,6 @@ MakeDocument = Callable[[Article, CorpusFile, str], dict[str, Any]]
 class SliceResult:
     segments: list[Any]
     ids: list[str]
-    prepared: list[list[Any]]  # per preparer, one payload per article
     vocabularies: dict[str, dict[str, list[int]]]  # segment id -> FastSegmentWriter.vocabulary()
 
 
@@ -437,10 +436,16 @@ def _worker(
         vocabularies: dict[str, dict[str, list[int]]] = {}
         ids: list[str] = []
         prepared: list[list[Any]] = [[] for _ in preparers]
+        # First the per-article work of the derived tables, sent as soon as it is done so that
+        # the parent can build its tables while this process writes the index.
+        articles = list(_articles(plan, root, lo, hi))
+        for payloads, prepare in zip(prepared, preparers, strict=True):
+            payloads.extend(prepare(article) for _item, article in articles)
+        conn.send(("prepared", prepared))
         writer = FastSegmentWriter(ix, _lk=False, compound=False)
         done_files = 0
         current = None
-        for item, article in _articles(plan, root, lo, hi):
+        for item, article in articles:
             if item is not current:
                 if current is not None:
                     done_files += 1
@@ -448,8 +453,6 @@ def _worker(
                 current = item
             writer.add_article(make_document(article, item.file, item.digest))
             ids.append(article.id)
-            for payloads, prepare in zip(prepared, preparers, strict=True):
-                payloads.append(prepare(article))
             if writer.postings >= flush_postings:
                 vocabularies[writer.newsegment.segment_id()] = writer.vocabulary()
                 segments.append(writer._finalize_segment())
@@ -461,7 +464,7 @@ def _worker(
             segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-        conn.send(("done", SliceResult(segments, ids, prepared, vocabularies)))
+        conn.send(("done", SliceResult(segments, ids, vocabularies)))
     except BaseException:
         conn.send(("error", traceback.format_exc()))
     finally:
@@ -478,15 +481,18 @@ def write_parallel(
     root: Any,
     make_document: MakeDocument,
     preparers: Sequence[Prepare] = (),
+    on_prepared: Callable[[list[list[Any]]], None] | None = None,
     procs: int = 2,
     progress: Callable[[int, int], None] | None = None,
     flush_postings: int | None = None,
-) -> tuple[list[Any], list[list[Any]], dict[str, dict[str, list[int]]]]:
+) -> tuple[list[Any], dict[str, dict[str, list[int]]]]:
     """Write the plan's articles as new segments, ``procs`` contiguous slices at once.
 
+    Each process first runs the ``preparers`` over its articles and sends the
+    results; once all have, ``on_prepared`` gets them (per preparer, in article
+    order) and runs here while the processes go on writing the index.
     Returns the segments in article order (to be committed by the caller, who
-    holds the write lock), per preparer its payloads in article order, and each
-    new segment's vocabulary.
+    holds the write lock) and each new segment's vocabulary.
     The caller must hold the index's write lock for the whole call.
     """
     flush_postings = flush_postings or FLUSH_POSTINGS
@@ -517,6 +523,7 @@ def write_parallel(
         child_end.close()
         workers.append((process, parent_end))
     results: list[SliceResult | None] = [None] * procs
+    prepared_parts: list[list[list[Any]] | None] = [None] * procs
     files_done = [0] * procs
     pending = {conn: k for k, (_, conn) in enumerate(workers)}
     try:
@@ -533,6 +540,14 @@ def write_parallel(
                         progress(min(sum(files_done), len(plan)), len(plan))
                 elif kind == "error":
                     raise WorkerFailed(f"indexing process {k} failed:\n{payload}")
+                elif kind == "prepared":
+                    prepared_parts[k] = payload
+                    if all(part is not None for part in prepared_parts) and on_prepared:
+                        joined: list[list[Any]] = [[] for _ in preparers]
+                        for part in prepared_parts:
+                            for mine, theirs in zip(joined, part or (), strict=True):
+                                mine.extend(theirs)
+                        on_prepared(joined)
                 else:
                     results[k] = payload
                     del pending[conn]  # type: ignore[arg-type]
@@ -547,7 +562,6 @@ def write_parallel(
             conn.close()
     segments: list[Any] = []
     vocabularies: dict[str, dict[str, list[int]]] = {}
-    prepared: list[list[Any]] = [[] for _ in preparers]
     expected = [i for item in plan for i in item.ids]
     got: list[str] = []
     for result in results:
@@ -555,13 +569,11 @@ def write_parallel(
         segments.extend(result.segments)
         vocabularies.update(result.vocabularies)
         got.extend(result.ids)
-        for mine, theirs in zip(prepared, result.prepared, strict=True):
-            mine.extend(theirs)
     if got != expected:
         raise WorkerFailed("the corpus changed while it was being indexed; run the indexer again")
     if progress:
         progress(len(plan), len(plan))
-    return segments, prepared, vocabularies
+    return segments, vocabularies
 
 
 def cpu_count() -> int:

@@ -173,6 +173,7 @@ class EntityUpdate:
         self._store = store
         self.extracted = 0
         self.extract_seconds = 0.0
+        self._table: EntityTable | None = None  # from ``precompute``, until the records change
 
     def add(self, article: Article) -> None:
         """Extract the mentions of a new or changed article (replacing any earlier record)."""
@@ -180,19 +181,28 @@ class EntityUpdate:
         self._store.add(article)
         self.extract_seconds += time.perf_counter() - started
         self.extracted += 1
+        self._table = None
 
     def add_prepared(self, record: ArticleMentions) -> None:
         """Keep a record extracted elsewhere (by the index's writer processes) with ``extract``."""
         self._store.records[record.id] = record
         self.extracted += 1
+        self._table = None
 
     def remove(self, article_id: str) -> None:
-        self._store.remove(article_id)
+        if article_id in self._store.records:
+            self._store.remove(article_id)
+            self._table = None
+
+    def precompute(self) -> None:
+        """Cluster now: the index's writer processes are still busy, and ``commit`` only saves."""
+        self._table = build_entities(self._store.records.values(), self._index.corrections())
 
     def commit(self, generation: int | None = None) -> EntityTable:
         """Cluster all stored mentions, then save the mentions and the table."""
         self._store.generation = generation
-        table = build_entities(self._store.records.values(), self._index.corrections())
+        table = self._table or build_entities(self._store.records.values(), self._index.corrections())
+        self._table = None
         table.stats["extracted"] = self.extracted
         table.stats["extract_seconds"] = round(self.extract_seconds, 3)
         table.stats["generation"] = generation
