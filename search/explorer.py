@@ -20,7 +20,7 @@ from .config import resolve_corpus, resolve_index_dir
 from .corpus import Warn
 from .docsets import Allowed, DocSets
 from .entity_words import EntityWords
-from .firstpage import Unsupported, first_page
+from .firstpage import FastBM25F, Unsupported, first_page
 from .highlight import find_matches, make_snippet, matched_words
 from .index import (
     IndexBusy,
@@ -129,7 +129,7 @@ class Explorer:
                 self._ix = self.store.open()
                 self._parser = make_parser(self._ix.schema)
             if self._searcher is None:
-                self._searcher = self._ix.searcher()
+                self._searcher = self._ix.searcher(weighting=FastBM25F())
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
                 self._vocabulary = None
