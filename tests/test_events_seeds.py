@@ -241,3 +241,9 @@ def test_the_taliban_claim_and_the_nrf_denial_are_one_event(table: EventTable) -
     # the casualty claims and the drone reports are other happenings
     assert passage_key(table, A004, "About 600 Taliban") not in keys
     assert passage_key(table, A000, "Pakistani Air Force drones") not in keys
+
+
+def test_a_story_is_dated_by_what_its_articles_report_not_by_background(table: EventTable) -> None:
+    """Background ("after the fall of Kabul on August 15") is dated too; it must not date the story."""
+    story = table.story_of(A000)
+    assert story is not None and story.date == "2021-09-05"

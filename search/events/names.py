@@ -108,7 +108,7 @@ class EntityResolver:
                 return cached
             found = None
             try:
-                found = self.canonical(written)
+                found = self.canonical(written_name(written, tokens)[1])  # without titles ("General")
             except Exception:  # a failing hook must not break grouping; fall back
                 found = None
             if found:

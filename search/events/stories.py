@@ -187,7 +187,14 @@ def add_story(store: Store, slots: Sequence[int]) -> int:
     else:
         label = " ".join((store.titles[members[0]] or ids[0]).split())
         label = label if len(label) <= 80 else label[:79] + "…"
-    dates = [store.e_date[e] for e in shared if store.e_date[e]]
+    # The story's date is the day most of its shared reporting is about (weighted by how many of
+    # its articles report each event), not the earliest: background ("after the fall of Kabul on
+    # August 15") is dated too, and would otherwise date a story weeks early.
+    days: Counter[str] = Counter()
+    for event in shared:
+        if store.e_date[event]:
+            days[store.e_date[event]] += overlap[event]
+    dates = [min(days, key=lambda day: (-days[day], day))] if days else []
     published = [store.dates[s][:10] for s in members if store.dates[s]]  # type: ignore[index]
     number = len(store.s_id)
     store.s_id.append("st-" + digest)
