@@ -163,8 +163,8 @@ codecs.register_error(_ERROR_HANDLER, _replace_and_report)
 
 def _open_binary(file: CorpusFile) -> io.BufferedIOBase:
     if file.relpath.lower().endswith(".gz"):
-        return gzip.open(file.path, "rb")  # type: ignore[return-value]
-    return file.path.open("rb")
+        return gzip.open(file.location, "rb")  # type: ignore[return-value]
+    return open(file.location, "rb")  # closed by the caller's with
 
 
 def read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]:
