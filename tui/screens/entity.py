@@ -394,12 +394,9 @@ class SpellingPicker(Dialog[str]):
         listing.focus()
 
     def action_pick(self) -> None:
-        listing = self.query_one(SpellingList)
-        if listing.highlighted is None:
-            return
-        spelling = listing.get_option_at_index(listing.highlighted).id
-        if spelling is not None:
-            self.dismiss(spelling)
+        row = self.query_one(SpellingList).current_row
+        if isinstance(row, SpellingRow):
+            self.dismiss(row.spelling)
 
     def key_sections(self) -> list[KeySection]:
         return [KeySection("Split", self), KeySection("Spellings", self.query_one(SpellingList))]

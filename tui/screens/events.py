@@ -66,9 +66,8 @@ class EventList(RowList):
 
     @property
     def current_index(self) -> int | None:
-        if self.highlighted is None or not 0 <= self.highlighted < self.option_count:
-            return None
-        return self.highlighted
+        """Where the cursor is in the list (and in the view's ``shown``); None when it is empty."""
+        return None if self.current_row is None else self.highlighted
 
 
 class EventFilter(EntityFilter):

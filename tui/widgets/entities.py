@@ -190,6 +190,14 @@ class RowList(TypeAhead, OptionList):
             self.add_options([Option(row, id=option_id) for row, option_id in rows])
             self.highlighted = 0
 
+    @property
+    def current_row(self) -> Row | None:
+        """The row under the cursor; None when the list is empty (or the cursor is off it)."""
+        if self.highlighted is None or not 0 <= self.highlighted < self.option_count:
+            return None
+        prompt = self.get_option_at_index(self.highlighted).prompt
+        return prompt if isinstance(prompt, Row) else None
+
 
 class EntityList(RowList):
     """The entities view's list; ``enter`` opens the highlighted entity's page."""
@@ -210,10 +218,8 @@ class EntityList(RowList):
 
     @property
     def current_entity(self) -> Entity | None:
-        if self.highlighted is None or not 0 <= self.highlighted < self.option_count:
-            return None
-        prompt = self.get_option_at_index(self.highlighted).prompt
-        return prompt.entity if isinstance(prompt, EntityRow) else None
+        row = self.current_row
+        return row.entity if isinstance(row, EntityRow) else None
 
 
 class EntityArticles(RowList):
@@ -242,10 +248,8 @@ class EntityArticles(RowList):
     @property
     def current_article(self) -> EntityArticle | None:
         """The highlighted article; None on the search line."""
-        if self.highlighted is None or not 0 <= self.highlighted < self.option_count:
-            return None
-        prompt = self.get_option_at_index(self.highlighted).prompt
-        return prompt.article if isinstance(prompt, ArticleRow) else None
+        row = self.current_row
+        return row.article if isinstance(row, ArticleRow) else None
 
 
 class EntityFilter(TypeAhead, Input):
