@@ -160,6 +160,14 @@ def test_readers_keep_searching_while_another_process_reindexes(
             tuis[0].wait_for("another process is indexing")
             assert indexer.poll() is None  # all of that happened while it was frozen
 
+        # Running again: one explorer in this process keeps searching (its searcher refreshed
+        # when a commit lands) for as long as the indexer runs; every answer is whole.
+        reader = Explorer.open(seed_corpus, index_dir)
+        searches = 0
+        while indexer.poll() is None or searches == 0:
+            assert len(reader.search("Dashty").hits) == 5
+            searches += 1
+        reader.close()
         out, err = indexer.communicate(timeout=300)
         assert indexer.returncode == 0, err
         assert f"indexed {5 + NEW_FILES} articles" in out
@@ -196,5 +204,7 @@ def test_a_killed_indexers_lock_is_not_a_lock(
     )
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
-    assert f"{5 + NEW_FILES} articles" in out  # indexed now, or up to date if it had committed before the kill
+    assert (
+        f"{5 + NEW_FILES} articles" in out
+    )  # indexed now, or up to date if it had committed before the kill
     assert (index_dir / WRITER_LOCK).read_text().strip() == str(again.pid)
