@@ -446,7 +446,8 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
         if not line.strip():
             continue
         try:
-            row = _load_json(line)
+            # A byte-order mark inside the file: files joined with `cat` each bring theirs.
+            row = _load_json(line.lstrip("\ufeff") if line.startswith("\ufeff") else line)
         except RecursionError:
             warn(CorpusWarning(relpath, "malformed JSON (nested too deeply); line skipped", number))
             continue

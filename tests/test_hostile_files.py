@@ -113,6 +113,8 @@ def jsonl_row(draw: st.DrawFn, row_id: str) -> tuple[bytes, str, str | None]:
         line = json.dumps(row, ensure_ascii=ascii_only)
         if kind == "bigint":  # Python refuses int() of more than 4,300 digits
             line = line[:-1] + ', "m_big": ' + "9" * draw(st.integers(4_301, 6_000)) + "}"
+        if draw(st.integers(0, 7)) == 0:  # a BOM mid-file, as `cat a.jsonl b.jsonl` leaves one
+            line = "\ufeff" + line
         return line.encode(), "good", text
     if kind == "surrogate":
         return f'{{"id": "{row_id}", "text": "Kabul \\ud800 news"}}'.encode(), "maybe", None
