@@ -11,6 +11,13 @@ from pathlib import Path
 
 import pytest
 
+# The TUI tests' fixtures (make_app, seed_explorer, built_seed_index), offered to every test module.
+from .tui_fixtures import (  # noqa: F401  (fixtures)
+    built_seed_index_fixture,
+    make_app_fixture,
+    seed_explorer_fixture,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -22,24 +22,17 @@ from tui.widgets.search_box import SearchBox
 from tui.widgets.summary import ExpansionLine, SummaryLine
 
 from .tui_fixtures import (
+    NARROW,
     SEEDS,
-    built_seed_index_fixture,  # noqa: F401  (fixture)
-    make_app_fixture,  # noqa: F401  (fixture)
+    WIDE,
+    open_first_hit,
+    open_view,
+    rendered,
     screen_text,
     search_screen,
-    seed_explorer_fixture,  # noqa: F401  (fixture)
     settle,
     type_text,
 )
-
-NARROW = (80, 24)
-WIDE = (160, 40)
-
-
-def rendered(widget) -> str:  # type: ignore[no-untyped-def]
-    """The plain text a Static-like widget shows."""
-    return str(widget.render())
-
 
 # -- searching ------------------------------------------------------------------
 
@@ -181,10 +174,7 @@ async def test_opening_an_article_and_jumping_between_matches(make_app) -> None:
 async def test_article_scrolls_by_pager_keys(make_app) -> None:
     app = make_app(query="Panjshir")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        scroller = search_screen(app).query_one(ArticleScroll)
+        scroller = (await open_first_hit(pilot)).query_one(ArticleScroll)
         assert scroller.max_scroll_y > 0
         await pilot.press("j")
         assert scroller.scroll_y == 1
@@ -201,10 +191,8 @@ async def test_article_scrolls_by_pager_keys(make_app) -> None:
 async def test_escape_goes_back_step_by_step(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+        await open_first_hit(pilot)
         screen = search_screen(app)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
         assert isinstance(app.focused, ArticleScroll)
         await pilot.press("escape")  # article -> hits
         assert isinstance(app.focused, ResultsList)
@@ -237,11 +225,8 @@ async def test_filtering_by_source(make_app) -> None:
     app = make_app(query="Dashty")
     wanted = "002_026596cb75424136"
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("escape", "f")
-        await settle(pilot)
-        assert isinstance(app.screen, SourcePicker)
-        listing = app.screen.query_one(SourceList)
+        picker = await open_view(pilot, "f", SourcePicker)
+        listing = picker.query_one(SourceList)
         values = [listing.get_option_at_index(i).value for i in range(listing.option_count)]
         assert sorted(values) == sorted(name for name, _count in app.explorer.sources())
         for _ in range(values.index(wanted)):

@@ -29,45 +29,21 @@ from tui.widgets.search_box import SearchBox
 from tui.widgets.summary import ExpansionLine
 
 from .tui_fixtures import (
-    SETTLE_ROUNDS,
-    built_seed_index_fixture,  # noqa: F401  (fixture)
-    make_app_fixture,  # noqa: F401  (fixture)
+    NARROW,
+    open_first_hit,
+    open_view,
+    press_to,
+    rendered,
     screen_text,
     search_screen,
-    seed_explorer_fixture,  # noqa: F401  (fixture)
+    settle,
     type_text,
 )
-
-NARROW = (80, 24)
-WIDE = (160, 40)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until no timer is pending on the current screen and no worker runs."""
-    app = pilot.app
-    for _round in range(SETTLE_ROUNDS):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if getattr(app.screen, "pending", False):
-            await pilot.pause(0.05)
-            continue
-        if not any(worker.is_running for worker in app.workers):
-            break
-    await pilot.pause()
-
-
-def rendered(widget) -> str:  # type: ignore[no-untyped-def]
-    return str(widget.render())
 
 
 async def open_entities(pilot: Pilot) -> EntitiesScreen:
     """From the search box: leave it, press e, wait for the list."""
-    await settle(pilot)
-    await pilot.press("escape", "e")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EntitiesScreen)
-    return screen
+    return await open_view(pilot, "e", EntitiesScreen)
 
 
 async def open_dashti(pilot: Pilot) -> EntityScreen:
@@ -75,10 +51,7 @@ async def open_dashti(pilot: Pilot) -> EntityScreen:
     await open_entities(pilot)
     await type_text(pilot, "dash")
     await settle(pilot)
-    await pilot.press("enter", "enter")
-    await settle(pilot)
-    page = pilot.app.screen
-    assert isinstance(page, EntityScreen)
+    page = await press_to(pilot, "enter", "enter", expect=EntityScreen)
     assert page.entity is not None and page.entity.name == "Fahim Dashti"
     return page
 
@@ -343,11 +316,8 @@ async def test_a_merge_refreshes_the_entities_view_underneath(make_app) -> None:
 async def test_entity_names_are_marked_in_the_article_and_open_their_page(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        pane = await open_first_hit(pilot)
         screen = search_screen(app)
-        pane = screen.query_one(ArticlePane)
         mentions = app.explorer.entities().article_mentions(pane.article.id)
         assert pane.name_count == len(mentions) > 0
         text = pane.query_one("#article-text").render()
@@ -380,10 +350,7 @@ async def test_entity_names_are_marked_in_the_article_and_open_their_page(make_a
 async def test_a_selected_name_far_down_is_scrolled_into_view(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        pane = search_screen(app).query_one(ArticlePane)
+        pane = await open_first_hit(pilot)
         await pilot.press("left_square_bracket")  # wraps round to the last name
         await settle(pilot)
         assert pane.current_name == pane.name_count - 1

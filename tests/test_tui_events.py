@@ -9,36 +9,20 @@ from tui.screens.events import EventList, EventsScreen
 from tui.screens.search import SearchScreen
 
 from .tui_fixtures import (
-    SETTLE_ROUNDS,
-    built_seed_index_fixture,  # noqa: F401  (fixture)
-    make_app_fixture,  # noqa: F401  (fixture)
+    NARROW,
+    WIDE,
+    open_first_hit,
+    open_view,
+    press_to,
     screen_text,
-    seed_explorer_fixture,  # noqa: F401  (fixture)
+    settle,
     type_text,
 )
 
-NARROW = (80, 24)
-WIDE = (160, 40)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until no worker runs, then let the screen catch up."""
-    app = pilot.app
-    for _round in range(SETTLE_ROUNDS):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
-            break
-    await pilot.pause()
-
 
 async def open_events(pilot: Pilot) -> EventsScreen:
-    await settle(pilot)
-    await pilot.press("escape", "v")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EventsScreen)
-    return screen
+    """From the search box: leave it, press v, wait for the list."""
+    return await open_view(pilot, "v", EventsScreen)
 
 
 def dashti_index(screen: EventsScreen) -> int:
@@ -53,11 +37,7 @@ async def open_dashti_compare(pilot: Pilot) -> CompareScreen:
     index = dashti_index(screen)
     await pilot.press("down")
     screen.query_one(EventList).highlighted = index
-    await pilot.press("enter")
-    await settle(pilot)
-    compare = pilot.app.screen
-    assert isinstance(compare, CompareScreen)
-    return compare
+    return await press_to(pilot, "enter", expect=CompareScreen)
 
 
 async def test_v_lists_events_most_sources_first(make_app) -> None:
@@ -145,9 +125,7 @@ async def test_wide_terminal_shows_every_source(make_app) -> None:
 async def test_article_events_key(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await open_first_hit(pilot)
         await pilot.press("E")
         await settle(pilot)
         screen = app.screen
@@ -169,11 +147,7 @@ async def test_stories_view_lists_stories_and_their_events(make_app) -> None:
 
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("escape", "s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, StoriesScreen)
+        screen = await open_view(pilot, "s", StoriesScreen)
         assert screen.shown
         counts = [len(story.sources) for story in screen.shown]
         assert counts == sorted(counts, reverse=True)

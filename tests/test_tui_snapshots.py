@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from .tui_fixtures import (
-    built_seed_index_fixture,  # noqa: F401  (fixture)
-    make_app_fixture,  # noqa: F401  (fixture)
-    seed_explorer_fixture,  # noqa: F401  (fixture)
-    settle,
-)
-
-SIZE = (80, 24)
+from .tui_fixtures import NARROW, settle
 
 
 def keys(*presses: str):  # type: ignore[no-untyped-def]
@@ -33,27 +26,27 @@ def keys(*presses: str):  # type: ignore[no-untyped-def]
 
 
 def test_snapshot_search_with_results(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(query="Dashty"), terminal_size=SIZE, run_before=keys())
+    assert snap_compare(make_app(query="Dashty"), terminal_size=NARROW, run_before=keys())
 
 
 def test_snapshot_hits_focused(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(query="Dashty"), terminal_size=SIZE, run_before=keys("enter", "j"))
+    assert snap_compare(make_app(query="Dashty"), terminal_size=NARROW, run_before=keys("enter", "j"))
 
 
 def test_snapshot_article_open_on_a_match(snap_compare, make_app) -> None:
     assert snap_compare(
-        make_app(query="Dashty"), terminal_size=SIZE, run_before=keys("enter", "enter", "n", "n")
+        make_app(query="Dashty"), terminal_size=NARROW, run_before=keys("enter", "enter", "n", "n")
     )
 
 
 def test_snapshot_help(snap_compare, make_app) -> None:
     assert snap_compare(
-        make_app(query="Dashty"), terminal_size=SIZE, run_before=keys("escape", "question_mark")
+        make_app(query="Dashty"), terminal_size=NARROW, run_before=keys("escape", "question_mark")
     )
 
 
 def test_snapshot_source_picker(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(query="Dashty"), terminal_size=SIZE, run_before=keys("escape", "f"))
+    assert snap_compare(make_app(query="Dashty"), terminal_size=NARROW, run_before=keys("escape", "f"))
 
 
 def test_snapshot_wide_layout(snap_compare, make_app) -> None:
@@ -62,46 +55,25 @@ def test_snapshot_wide_layout(snap_compare, make_app) -> None:
     )
 
 
-async def settle_any(pilot: Pilot) -> None:
-    """``settle``, and also wait out the debounce of whichever view is on top (the entities filter)."""
-    for _round in range(50):
-        await settle(pilot)
-        if not getattr(pilot.app.screen, "pending", False):
-            return
-        await pilot.pause(0.05)
-
-
-def steps(*presses: str):  # type: ignore[no-untyped-def]
-    """Like ``keys``, waiting out any view's debounce after each key."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await settle_any(pilot)
-        for key in presses:
-            await pilot.press(key)
-            await settle_any(pilot)
-
-    return run_before
-
-
 def test_snapshot_entities_view(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps("escape", "e", "down", "j", "j"))
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=keys("escape", "e", "down", "j", "j"))
 
 
 def test_snapshot_entity_page(snap_compare, make_app) -> None:
     assert snap_compare(
-        make_app(), terminal_size=SIZE, run_before=steps("escape", "e", "d", "a", "s", "h", "enter", "enter")
+        make_app(), terminal_size=NARROW, run_before=keys("escape", "e", "d", "a", "s", "h", "enter", "enter")
     )
 
 
 def test_snapshot_article_with_a_name_selected(snap_compare, make_app) -> None:
     assert snap_compare(
         make_app(query="Dashty"),
-        terminal_size=SIZE,
-        run_before=steps("enter", "enter", "n", "right_square_bracket", "right_square_bracket"),
+        terminal_size=NARROW,
+        run_before=keys("enter", "enter", "n", "right_square_bracket", "right_square_bracket"),
     )
 
 
 def test_snapshot_compare_view(snap_compare, make_app) -> None:
     """The event of the spokesman's death, found by the filter (list order may change), sources 1-2 of 4."""
-    found = steps("escape", "v", *"Dashty", "space", *"killed", "enter", "enter")
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=found)
+    found = keys("escape", "v", *"Dashty", "space", *"killed", "enter", "enter")
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=found)

@@ -1,7 +1,8 @@
 """Fixtures and helpers for the TUI tests: a real index of the seeds, the real app.
 
-Test modules import the ``*_fixture`` functions; pytest registers them under
-their ``name`` (``make_app``, ``seed_explorer``, ``built_seed_index``).
+``tests/conftest.py`` imports the ``*_fixture`` functions, so pytest offers
+them to every test under their ``name`` (``make_app``, ``seed_explorer``,
+``built_seed_index``); test modules import only the helpers.
 
 The seed index is built once per session and copied for each test (a copy
 takes milliseconds, a build does not), so a test may re-index or break its
@@ -15,18 +16,25 @@ import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from search.explorer import Explorer
 from tui.app import ExplorerApp
 from tui.screens.search import SearchScreen
+from tui.widgets.article import ArticlePane
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SETTLE_ROUNDS = 50  # upper bound on wait rounds; each is a worker wait plus a short pause
+NARROW = (80, 24)  # the smallest terminal the app is made for: one pane at a time
+WIDE = (160, 40)  # wide enough for hits and article side by side, and every compare column
+
+ScreenT = TypeVar("ScreenT", bound=Screen)
 
 
 @pytest.fixture(scope="session", name="built_seed_index")
@@ -58,19 +66,36 @@ def make_app_fixture(seed_explorer: Explorer) -> Callable[..., ExplorerApp]:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until no search or preview is pending and no worker runs, then let the screen catch up."""
+    """Wait until the view on top has nothing pending and no worker runs, then let the screen catch up.
+
+    A view with a debounce (the search box, the entities filter) says so by its ``pending``
+    property; until its timer fires there is nothing for the workers to do yet.
+    """
     app = pilot.app
     for _round in range(SETTLE_ROUNDS):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        screen = app.screen
-        pending = isinstance(screen, SearchScreen) and screen.pending
-        if pending:
+        if getattr(app.screen, "pending", False):
             await pilot.pause(0.05)
             continue
         if not any(worker.is_running for worker in app.workers):
             break
     await pilot.pause()
+
+
+async def press_to(pilot: Pilot, *keys: str, expect: type[ScreenT]) -> ScreenT:
+    """Press ``keys``, wait, and check that ``expect`` is the screen that came up; that screen."""
+    await pilot.press(*keys)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, expect)
+    return screen
+
+
+async def open_view(pilot: Pilot, key: str, screen_type: type[ScreenT]) -> ScreenT:
+    """From the search box: leave it, press ``key``, wait, and check that ``screen_type`` came up."""
+    await settle(pilot)
+    return await press_to(pilot, "escape", key, expect=screen_type)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
@@ -80,6 +105,19 @@ async def type_text(pilot: Pilot, text: str) -> None:
 
 def _key(char: str) -> str:
     return {" ": "space", "?": "question_mark", "/": "slash", '"': "quotation_mark"}.get(char, char)
+
+
+async def open_first_hit(pilot: Pilot) -> ArticlePane:
+    """With a query run: enter (to the hits), enter (open the first), wait; the article pane."""
+    await settle(pilot)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    return search_screen(pilot.app).query_one(ArticlePane)
+
+
+def rendered(widget) -> str:  # type: ignore[no-untyped-def]
+    """The plain text a Static-like widget shows."""
+    return str(widget.render())
 
 
 def search_screen(app: ExplorerApp) -> SearchScreen:
