@@ -56,6 +56,17 @@ def display_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Span]:
     return shown
 
 
+def ring_step(current: int | None, direction: int, count: int) -> int:
+    """``direction`` steps on from ``current`` among ``count`` marks, round from the last to the first.
+
+    With none selected yet, a step forward selects the first and a step back the last, so ``n``
+    and ``N`` (matches) and ``]`` and ``[`` (names) behave alike. ``count`` must be positive.
+    """
+    if current is None:
+        return 0 if direction > 0 else count - 1
+    return (current + direction) % count
+
+
 class ArticleScroll(TypeAhead, PagerScroll):
     """The scrolling body of the article pane."""
 
@@ -237,10 +248,7 @@ class ArticlePane(Vertical):
         if not self._shown:
             self.app.bell()
             return
-        if self.current is None:
-            self.current = 0 if direction > 0 else len(self._shown) - 1
-        else:
-            self.current = (self.current + direction) % len(self._shown)
+        self.current = ring_step(self.current, direction, len(self._shown))
         self._last_moved = "match"
         self._render_text()
         self.call_after_refresh(self.scroll_to_current)
@@ -257,10 +265,7 @@ class ArticlePane(Vertical):
         if self._awaiting or not self._names:
             self.app.bell()
             return
-        if self.current_name is None:
-            self.current_name = 0 if direction > 0 else len(self._names) - 1
-        else:
-            self.current_name = (self.current_name + direction) % len(self._names)
+        self.current_name = ring_step(self.current_name, direction, len(self._names))
         self._last_moved = "name"
         self._render_text()
         self.call_after_refresh(self.scroll_to_name)
