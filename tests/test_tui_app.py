@@ -250,9 +250,7 @@ async def test_filtering_by_source(make_app) -> None:
 async def test_filtering_by_date_range(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("escape", "d")
-        assert isinstance(app.screen, DateDialog)
+        await open_view(pilot, "d", DateDialog)
         await type_text(pilot, "someday")
         await pilot.press("enter")
         assert isinstance(app.screen, DateDialog)  # refused, with the reason
@@ -274,10 +272,8 @@ async def test_filtering_by_date_range(make_app) -> None:
 async def test_help_lists_every_key(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("escape", "question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        help_text = rendered(app.screen.query_one("#help-text"))
+        help_screen = await open_view(pilot, "question_mark", HelpScreen)
+        help_text = rendered(help_screen.query_one("#help-text"))
         for cls in (SearchScreen, ResultsList, ArticlePane, ArticleScroll, ExplorerApp):
             for binding in class_bindings(cls):
                 if binding.description and not binding.system:
