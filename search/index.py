@@ -30,7 +30,7 @@ from whoosh.index import LockError
 from .analysis import exact_analyzer, name_words, stemming_analyzer
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
-from .derived import derived_tables
+from .derived import DerivedUpdate, derived_tables
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
 from .variants import Vocabulary, WordStats
 
@@ -245,7 +245,10 @@ class IndexStore:
         current: list[dict[str, list[int]]] = []
         present: set[str] = set()
         for leaf, _offset in reader.leaf_readers():
-            segment_id = leaf.segment().segment_id()
+            segment = leaf.segment()
+            if segment is None:  # an index without segments: no article gave any text
+                continue
+            segment_id = segment.segment_id()
             present.add(f"{segment_id}.json")
             path = folder / f"{segment_id}.json"
             counts = (fresh or {}).get(segment_id)
@@ -365,7 +368,35 @@ class IndexStore:
                     seconds=time.perf_counter() - started,
                     articles=manifest.articles,
                 )
-            summary = self._write(ix, manifest, new_files, to_read, removed_files, counting_warn, progress)
+            said: set[tuple[str, str, int | None]] = set()
+
+            def first_warn(warning: CorpusWarning) -> None:
+                said.add((warning.path, warning.message, warning.line))
+                counting_warn(warning)
+
+            def retry_warn(warning: CorpusWarning) -> None:
+                if (warning.path, warning.message, warning.line) not in said:
+                    counting_warn(warning)
+
+            from .segments import CorpusChanged
+
+            try:
+                summary = self._write(
+                    ix, manifest, dict(new_files), to_read, removed_files, first_warn, progress
+                )
+            except CorpusChanged:
+                # A file changed or vanished between this process's read and the writer
+                # processes' read; nothing was committed. Read and write it all here instead.
+                summary = self._write(
+                    ix,
+                    manifest,
+                    dict(new_files),
+                    to_read,
+                    removed_files,
+                    retry_warn,
+                    progress,
+                    parallel=False,
+                )
             return IndexSummary(
                 added=summary[0],
                 updated=summary[1],
@@ -441,7 +472,10 @@ class IndexStore:
         removed_files: list[str],
         warn: Warn,
         progress: ProgressCallback | None,
+        parallel: bool = True,
     ) -> tuple[int, int, int, int]:
+        """Write one run; ``parallel=False`` keeps every article in this process (the retry
+        after the corpus changed under the writer processes)."""
         from . import segments  # imported here: searching never needs it
 
         try:
@@ -453,7 +487,10 @@ class IndexStore:
         added = updated = removed = 0
         fresh_vocabularies: dict[str, dict[str, list[int]]] = {}
         try:
-            updates = [table.begin() for table in self.derived]
+            # The derived tables load their stored state (all entity mentions) only once the
+            # writer processes have been forked, so that they do not inherit (and, as Python
+            # touches every object, copy) it.
+            updates: list[DerivedUpdate] = []
             old_ids: set[str] = set()
             for path in removed_files:
                 old_ids.update(manifest.files[path].ids)
@@ -484,7 +521,7 @@ class IndexStore:
                     item.ids.append(article.id)
                     if kept is not None:
                         kept.append((article, file, digest))
-                        if len(kept) >= PARALLEL_ARTICLES and segments.supported(ix):
+                        if parallel and len(kept) >= PARALLEL_ARTICLES and segments.supported(ix):
                             kept = None  # the workers read them again
                     if article.id in old_ids:
                         updated += 1
@@ -494,6 +531,7 @@ class IndexStore:
                 plan.append(item)
                 new_files[file.relpath] = FileRecord(file.signature, digest, item.ids)
             if kept is not None:
+                updates = [table.begin() for table in self.derived]
                 done_files = 0
                 for position, (article, file, digest) in enumerate(kept):
                     writer.add_document(**_document(article, file, digest))
@@ -510,6 +548,7 @@ class IndexStore:
                 def derive(prepared: list[list[Any]]) -> None:
                     """Runs while the writer processes are still writing: the derived tables
                     take the per-article results and do their corpus-wide work meanwhile."""
+                    updates.extend(table.begin() for table in self.derived)
                     for derived, payloads in zip(updates, prepared, strict=True):
                         for payload in payloads:
                             derived.add_prepared(payload)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -57,6 +58,7 @@ from .models import Article
 # Postings a worker keeps in memory before it writes them out as a segment: about
 # 35 bytes each, so this bounds a worker near 300 MB whatever the corpus size.
 FLUSH_POSTINGS = 9_000_000
+PREPARED_CHUNK = 2000  # articles whose derived-table results a worker sends at once
 TOKEN_FIELDS = ("title", "body", "exact")  # analysed here; every other field goes through Whoosh
 
 _TERMINFO = W3TermInfo._struct
@@ -430,18 +432,21 @@ def _worker(
     parent: int,
 ) -> None:
     _die_with_parent(parent)
+    # Objects inherited from the parent are shared copy-on-write; a collection pass would
+    # touch (and so copy) every one of them. Freeze them out of this process's collections.
+    gc.freeze()
     try:
         ix = whoosh_index.open_dir(index_path)
         segments = []
         vocabularies: dict[str, dict[str, list[int]]] = {}
         ids: list[str] = []
-        prepared: list[list[Any]] = [[] for _ in preparers]
         # First the per-article work of the derived tables, sent as soon as it is done so that
         # the parent can build its tables while this process writes the index.
         articles = list(_articles(plan, root, lo, hi))
-        for payloads, prepare in zip(prepared, preparers, strict=True):
-            payloads.extend(prepare(article) for _item, article in articles)
-        conn.send(("prepared", prepared))
+        for start in range(0, len(articles), PREPARED_CHUNK):  # in pieces: bounded memory here
+            chunk = articles[start : start + PREPARED_CHUNK]
+            conn.send(("prepared", [[prepare(article) for _item, article in chunk] for prepare in preparers]))
+        conn.send(("prepared", None))
         writer = FastSegmentWriter(ix, _lk=False, compound=False)
         done_files = 0
         current = None
@@ -473,6 +478,10 @@ def _worker(
 
 class WorkerFailed(Exception):
     pass
+
+
+class CorpusChanged(WorkerFailed):
+    """The writer processes read other articles than the plan: a file changed or vanished."""
 
 
 def write_parallel(
@@ -523,7 +532,8 @@ def write_parallel(
         child_end.close()
         workers.append((process, parent_end))
     results: list[SliceResult | None] = [None] * procs
-    prepared_parts: list[list[list[Any]] | None] = [None] * procs
+    prepared_parts: list[list[list[Any]]] = [[[] for _ in preparers] for _ in range(procs)]
+    prepared_done = [False] * procs
     files_done = [0] * procs
     pending = {conn: k for k, (_, conn) in enumerate(workers)}
     try:
@@ -541,12 +551,17 @@ def write_parallel(
                 elif kind == "error":
                     raise WorkerFailed(f"indexing process {k} failed:\n{payload}")
                 elif kind == "prepared":
-                    prepared_parts[k] = payload
-                    if all(part is not None for part in prepared_parts) and on_prepared:
+                    if payload is not None:
+                        for mine, theirs in zip(prepared_parts[k], payload, strict=True):
+                            mine.extend(theirs)
+                        continue
+                    prepared_done[k] = True
+                    if all(prepared_done) and on_prepared:
                         joined: list[list[Any]] = [[] for _ in preparers]
                         for part in prepared_parts:
-                            for mine, theirs in zip(joined, part or (), strict=True):
+                            for mine, theirs in zip(joined, part, strict=True):
                                 mine.extend(theirs)
+                        prepared_parts = []
                         on_prepared(joined)
                 else:
                     results[k] = payload
@@ -570,7 +585,7 @@ def write_parallel(
         vocabularies.update(result.vocabularies)
         got.extend(result.ids)
     if got != expected:
-        raise WorkerFailed("the corpus changed while it was being indexed; run the indexer again")
+        raise CorpusChanged("the corpus changed while it was being indexed")
     if progress:
         progress(len(plan), len(plan))
     return segments, vocabularies
