@@ -16,14 +16,13 @@ and the bar says which are shown ("sources 1-2 of 4").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from ..messages import ComparisonLoaded
@@ -31,10 +30,8 @@ from ..textsafe import safe_line
 from ..widgets.quiet import QuietStatic
 from ..widgets.status import StatusLine
 from ..widgets.visuals import LinesVisual
+from .base import ExplorerScreen
 from .keys import KeySection
-
-if TYPE_CHECKING:
-    from ..app import ExplorerApp
 
 COLUMN_CELLS = 36  # narrowest column worth reading; fewer columns are shown below this
 GAP = " │ "
@@ -136,7 +133,7 @@ class CompareScroll(VerticalScroll):
     ]
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(ExplorerScreen):
     """One event's sources side by side; ``[``/``]`` step through the events it was opened from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -153,10 +150,6 @@ class CompareScreen(Screen[None]):
         self.first = 0  # the leftmost source shown
         self.comparison: Any = None
         self.generation = 0
-
-    @property
-    def explorer_app(self) -> ExplorerApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield QuietStatic(id="compare-bar", fixed_height=True)

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from search.explorer import Explorer
@@ -38,13 +37,13 @@ from ..widgets.entities import (
 from ..widgets.quiet import QuietStatic
 from ..widgets.rich_text import one_line
 from ..widgets.status import IndexState
+from .base import ExplorerScreen
 from .dialog import Dialog
 from .keys import KeySection
 
 if TYPE_CHECKING:
     from search.entities.model import Entity
 
-    from ..app import ExplorerApp
 
 ARTICLE_LIMIT = 300  # articles listed on a page; the search for all spellings finds every one
 
@@ -60,7 +59,7 @@ def load_articles(explorer: Explorer, entity: Entity, limit: int = ARTICLE_LIMIT
     return dated + [a for a in found if not a.date]
 
 
-class EntityScreen(Screen[None]):
+class EntityScreen(ExplorerScreen):
     """One entity; ``/`` (or ``enter`` on the first line) searches for all its spellings."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -78,10 +77,6 @@ class EntityScreen(Screen[None]):
         self.generation = 0
         self.correcting = False
         self._index_version = -1
-
-    @property
-    def explorer_app(self) -> ExplorerApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield EntityBar(id="entity-bar")

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
@@ -38,10 +37,8 @@ from ..widgets.entities import EntityFilter, RowList, fold_text, matches_filter
 from ..widgets.quiet import QuietStatic
 from ..widgets.rich_text import one_line
 from ..widgets.status import IndexState, StatusLine
+from .base import ExplorerScreen
 from .keys import KeySection
-
-if TYPE_CHECKING:
-    from ..app import ExplorerApp
 
 LIST_LIMIT = 500  # items listed at most; typing narrows the rest down
 
@@ -52,7 +49,7 @@ class ShowsItems(Protocol):
     def show(self, items: Sequence[Any]) -> None: ...
 
 
-class ListingScreen(Screen[None]):
+class ListingScreen(ExplorerScreen):
     """A filter box over a list read from the index; subclasses say what is listed and how."""
 
     PREFIX: ClassVar[str]  # "entities": the view's ids, worker groups, help title, error and notes
@@ -76,10 +73,6 @@ class ListingScreen(Screen[None]):
         self._index_version = -1
         self._to_list_on_arrival = False
         self._error: str | None = None
-
-    @property
-    def explorer_app(self) -> ExplorerApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def pending(self) -> bool:

@@ -16,14 +16,13 @@ the article and ``escape`` coming back.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 
@@ -36,19 +35,17 @@ from ..widgets.results import ResultsList
 from ..widgets.search_box import SearchBox
 from ..widgets.status import IndexState, StatusLine
 from ..widgets.summary import ExpansionLine, SummaryLine
+from .base import ExplorerScreen
 from .dates import DateDialog, DateRange
 from .keys import KeySection
 from .sources import SourcePicker
-
-if TYPE_CHECKING:
-    from ..app import ExplorerApp
 
 DEBOUNCE_SECONDS = 0.2  # quiet time after the last key before a search runs
 PREVIEW_SECONDS = 0.15  # the cursor rests this long on a hit before its article is shown (wide)
 WIDE_COLUMNS = 120  # from here on, hits and article side by side
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(ExplorerScreen):
     """The main view of the explorer."""
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
@@ -99,10 +96,6 @@ class SearchScreen(Screen[None]):
     def pending(self) -> bool:
         """A search or an article preview is waiting for its timer."""
         return self._debounce is not None or self._preview is not None
-
-    @property
-    def explorer_app(self) -> ExplorerApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-row"):
