@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cli-runs", type=int, help="CLI start-up runs, median taken (default 5, quick 2)")
     parser.add_argument("--no-updates", action="store_true", help="skip the incremental-update rows")
     parser.add_argument(
+        "--no-clustering", action="store_true", help="skip the entity and event clustering rows"
+    )
+    parser.add_argument(
         "--keep-indexes",
         action="store_true",
         help="search the cached indexes even when search/ changed since they were built "
@@ -110,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         tui_runs=1 if args.quick else 3,
         updates=not args.no_updates,
         keep_indexes=args.keep_indexes,
+        clustering=not args.no_clustering,
         events_limit=args.clustering_limit or (60 if args.quick else 900),
     )
     rows: list[Row] = []

@@ -41,6 +41,7 @@ class Options:
     updates: bool
     events_limit: float  # seconds allowed for timing event clustering without a hook
     keep_indexes: bool = False  # search cached indexes even if the engine changed since their build
+    clustering: bool = True  # time entity and event clustering (long on big corpora)
 
 
 def log(message: str) -> None:
@@ -205,8 +206,9 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
     else:
         add("TUI to focused search box", "n/a (tui/app.py not built yet)")
 
-    for measure, value in clustering_rows(corpus, ours_index, options.events_limit):
-        add(measure, table.seconds(value) if isinstance(value, float) else str(value))
+    if options.clustering:
+        for measure, value in clustering_rows(corpus, ours_index, options.events_limit):
+            add(measure, table.seconds(value) if isinstance(value, float) else str(value))
     if built.get("kept"):
         add("NOTE", f"indexes built {built['measured']} by earlier engine code, kept (--keep-indexes)")
     elif not built["key"].startswith(engine_fingerprint()):
