@@ -171,9 +171,6 @@ class StoriesScreen(EventsScreen):
         super().on_mount()
         self.query_one("#events-prompt", Static).update(Content("Stories"))
         self.query_one(EventFilter).placeholder = "Filter: words of the story (enter: to the list, esc: back)"
-        # Said again after the index watch has run, as this view always has: while the index is
-        # being built this replaces the "being built" note the events view keeps showing.
-        self._summary("loading stories…")
 
     def read(self, table: Any) -> list[Any]:
         return table.stories()
