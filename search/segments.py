@@ -433,8 +433,11 @@ def _worker(
 ) -> None:
     _die_with_parent(parent)
     # Objects inherited from the parent are shared copy-on-write; a collection pass would
-    # touch (and so copy) every one of them. Freeze them out of this process's collections.
+    # touch (and so copy) every one of them. Freeze them out of this process's collections,
+    # and collect nothing while writing: the postings are millions of lists without cycles,
+    # which full collections would traverse again and again, and this process ends soon.
     gc.freeze()
+    gc.disable()
     try:
         ix = whoosh_index.open_dir(index_path)
         segments = []
