@@ -208,3 +208,8 @@ def test_a_killed_indexers_lock_is_not_a_lock(
         f"{5 + NEW_FILES} articles" in out
     )  # indexed now, or up to date if it had committed before the kill
     assert (index_dir / WRITER_LOCK).read_text().strip() == str(again.pid)
+    # Whoosh's own writer lock (also an flock) is free too: a run that must write succeeds.
+    (seed_corpus / "one_more.txt").write_text("One more article about Kabul.")
+    more = subprocess.run([EXPLORER, "index"], env=env, capture_output=True, text=True, timeout=300)
+    assert more.returncode == 0, more.stderr
+    assert f"indexed {6 + NEW_FILES} articles: 1 added" in more.stdout
