@@ -40,6 +40,8 @@ MAX_NESTING = 32
 # Python refuses to turn longer digit strings into ints; such numbers are kept as text.
 MAX_INT_DIGITS = 4300
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how a surrogate is written in JSON
+_NESTED = (dict, list)
 
 Warn = Callable[[CorpusWarning], None]
 
@@ -460,7 +462,7 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
             continue
         # Lone surrogates only come from \\uD8xx-\\uDFxx escapes, nesting only from list or
         # object values: cheap checks spare the ordinary flat row a walk over its values.
-        if "\\ud" in line or "\\uD" in line or any(isinstance(v, dict | list) for v in row.values()):
+        if _SURROGATE_ESCAPE.search(line) or any(isinstance(v, _NESTED) for v in row.values()):
             row = _clean_json_row(row, relpath, number, warn)
         yield number, row
 
