@@ -9,6 +9,7 @@ the indexer's progress callback), so those tests are deterministic.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -132,6 +133,24 @@ def test_a_1gb_text_file_is_one_oversized_article_skipped_with_a_message(tmp_pat
         "(split it, or make it a JSONL file with one article per line)"
     ]
     assert found["rss_mb"] < 400
+
+
+def test_a_gzip_bomb_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """300 KB of .jsonl.gz that inflates to a 300 MB line, between two good rows: the line is
+    skipped with a warning, the rows are read, and memory stays far below the inflated size."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with gzip.open(corpus / "bomb.jsonl.gz", "wb", compresslevel=9) as handle:
+        handle.write(b'{"id": "before", "text": "Kabul before."}\n{"id": "bomb", "text": "')
+        chunk = b"a" * (1 << 20)
+        for _ in range(300):
+            handle.write(chunk)
+        handle.write(b'"}\n{"id": "after", "text": "Kabul after."}\n')
+    assert (corpus / "bomb.jsonl.gz").stat().st_size < 1 << 20
+    found = read_in_subprocess(corpus)
+    assert found["ids"] == ["before", "after"]
+    assert found["warnings"] == [f"bomb.jsonl.gz:2: line longer than {MAX_ARTICLE_CHARS >> 20} MB; skipped"]
+    assert found["rss_mb"] < 200, f"peak RSS {found['rss_mb']:.0f} MB"
 
 
 # -- many tiny files -----------------------------------------------------------------------------
