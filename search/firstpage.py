@@ -33,6 +33,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.matching import (
     AndMaybeMatcher,
     AndNotMatcher,
+    FilterMatcher,
     IntersectionMatcher,
     NullMatcher,
     UnionMatcher,
@@ -77,6 +78,8 @@ def first_page(
     context = searcher.context()
     heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest hit on top
     for subsearcher, offset in searcher.leaf_searchers():
+        if subsearcher.reader().doc_count() == 0:
+            continue  # every document deleted (a segment an update replaced): nothing to walk
         leaf_allowed = None
         if allowed is not None:
             end = offset + subsearcher.reader().doc_count_all()
@@ -129,6 +132,8 @@ def _collect(
     """
     minscore = heap[0][0] if len(heap) >= limit else 0.0
     usequality = matcher.supports_block_quality()
+    # Whoosh's deleted-documents filter does not say when its list entered a new block.
+    every_document = _has_filter(matcher)
     checkquality = True
     countdown = 0
     position = 0  # into ``allowed``
@@ -167,7 +172,7 @@ def _collect(
                     heapq.heappush(heap, (score, -(offset + docnum)))
                 elif score > heap[0][0]:
                     heapq.heapreplace(heap, (score, -(offset + docnum)))
-        checkquality = matcher.next()
+        checkquality = matcher.next() or every_document
 
 
 _PAIRS = (UnionMatcher, IntersectionMatcher, AndMaybeMatcher, _AndMaybe, AndNotMatcher)
@@ -227,6 +232,11 @@ def prune(matcher: Any, minscore: float) -> Any:
         if not new_a.is_active():
             return NullMatcher()
         return matcher if new_a is matcher.a else AndNotMatcher(new_a, matcher.b)
+    if kind is FilterMatcher and matcher.boost == 1.0:  # a segment's deleted documents left out
+        child = prune(matcher.child, minscore)
+        if not child.is_active():
+            return NullMatcher()
+        return matcher if child is matcher.child else matcher._replacement(child)
     if kind is WrappingMatcher and matcher.boost > 0:
         child = prune(matcher.child, minscore / matcher.boost)
         if not child.is_active():
@@ -266,7 +276,7 @@ def _range_end(matcher: Any) -> int | None:
         if not ends or None in ends:
             return None
         return min(ends)  # type: ignore[type-var]
-    if kind is WrappingMatcher:
+    if kind is WrappingMatcher or kind is FilterMatcher:
         return _range_end(matcher.child)
     if _leaf(matcher):
         return matcher.block_max_id()
@@ -289,12 +299,22 @@ def _bound(matcher: Any, end: int) -> float | None:
         return a + (b or 0.0)
     if kind is AndNotMatcher:
         return _bound(matcher.a, end)
-    if kind is WrappingMatcher:
+    if kind is WrappingMatcher or kind is FilterMatcher:  # deleted documents only lower the bound
         child = _bound(matcher.child, end)
         return None if child is None else child * matcher.boost
     if matcher.block_max_id() >= end:
         return matcher.block_quality()
     return matcher.max_quality()
+
+
+def _has_filter(matcher: Any) -> bool:
+    if type(matcher) is FilterMatcher:
+        return True
+    return any(
+        _has_filter(child)
+        for child in (getattr(matcher, name, None) for name in ("a", "b", "child"))
+        if child
+    )
 
 
 def _leaf(matcher: Any) -> bool:
