@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
+from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
 from .config import resolve_corpus, resolve_index_dir
@@ -131,7 +132,13 @@ class Explorer:
             if self._searcher is None:
                 self._searcher = self._ix.searcher(weighting=FastBM25F())
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                old = self._searcher
+                if isinstance(old.reader(), EmptyReader):
+                    # an index without segments (no article yet): Whoosh cannot refresh its reader
+                    old.close()
+                    self._searcher = self._ix.searcher(weighting=FastBM25F())
+                else:
+                    self._searcher = old.refresh()
                 self._vocabulary = None
             return self._searcher
 
