@@ -147,6 +147,21 @@ def test_explorer_over_ssh(ssh_server: dict[str, str], tmp_path: Path, term: str
         tmux.wait_for("Keys", "Search view")
         tmux.send("Escape")
         tmux.wait_for("match 1/4")
+        # The article's events, then the compare view of the first (most sources): two columns
+        # at 80x24, all four once the window is wide, two again after shrinking it.
+        tmux.send("E")
+        tmux.wait_for("events of", "4 src")
+        tmux.send("Enter")  # filter -> list
+        tmux.send("Enter")  # open the event
+        tmux.wait_for("sources 1-2 of 4", "Differences", "Fahim Dashti")
+        tmux.tmux("resize-window", "-t", tmux.session, "-x", "160", "-y", "40")
+        tmux.wait_for("· 4 sources ·", "Fahim Dashty was")
+        tmux.tmux("resize-window", "-t", tmux.session, "-x", "80", "-y", "24")
+        tmux.wait_for("sources 1-2 of 4")
+        tmux.send("Escape")
+        tmux.wait_for("events of")
+        tmux.send("Escape")
+        tmux.wait_for("match 1/4")
         # Wide: hits and article side by side; then back to 80x24, still usable.
         tmux.tmux("resize-window", "-t", tmux.session, "-x", "160", "-y", "40")
         wide = tmux.wait_for("5 hits", "Afghanistan Conflict: Heavy fighting")
