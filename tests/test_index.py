@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -110,6 +111,10 @@ def _write_many(corpus: Path, count: int) -> None:
 def test_killing_the_indexer_leaves_a_working_index(seed_corpus: Path, index_dir: Path, run_cli) -> None:
     env = {"EXPLORER_CORPUS": str(seed_corpus), "EXPLORER_INDEX": str(index_dir)}
     assert run_cli("index", env=env).code == 0
+    # A user's correction, and an event table derived from this state: neither may be lost or
+    # disagree with the index after a crash.
+    assert run_cli("entities", "split", "Abdul Wudod Zara", "Abdul Wadood Zhor", env=env).code == 0
+    assert run_cli("events", "--no-update", "--format", "jsonl", env=env).code == 0
     _write_many(seed_corpus, 3000)
     full_env = {**os.environ, **env}
     for delay in (0.3, 0.8, 1.5):
@@ -132,6 +137,15 @@ def test_killing_the_indexer_leaves_a_working_index(seed_corpus: Path, index_dir
         opened = Explorer.open(seed_corpus, index_dir)
         generation = opened.store.generation()
         assert all(t.stored_generation() == generation for t in opened.store.derived)
+        zara = run_cli("entity", "Abdul Wudod Zara", "--format", "json", "--no-update", env=env)
+        assert zara.code == 0, zara.err
+        assert "Abdul Wadood Zhor" not in json.loads(zara.out)["spellings"]  # the split holds
+        events = run_cli("events", "--no-update", "--format", "jsonl", env=env)
+        assert events.code == 0 and events.err == "", events.err
+        in_index = {i for record in opened.store.load_manifest().files.values() for i in record.ids}
+        dashty = {hit.id for hit in opened.search("Dashty", limit=0).hits}
+        reported = {a for line in events.out.splitlines() for a in json.loads(line)["articles"]}
+        assert reported <= in_index and dashty <= reported  # events describe the index as it is
     finished = run_cli("index", env=env)
     assert finished.code == 0, finished.err
     assert "3005 articles" in finished.out
