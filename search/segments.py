@@ -11,13 +11,17 @@ written from articles held in hand, so this writer
   look-up per surface word (``analysis.analyse``, the same tokens, folds and
   stems the field analyzers give),
 - keeps postings in memory per field and term, already in document order,
-- writes each term's posting blocks itself, in exactly the bytes Whoosh's W3
-  codec writes (same block size, pickles, zlib level, term info), and leaves
-  stored fields, columns, the term table and the segment object to Whoosh's
-  own classes.
+- writes each term's posting blocks itself, in Whoosh's W3 block format (same
+  block size, pickled tuples, block headers and term info), and leaves stored
+  fields, columns, the term table and the segment object to Whoosh's own
+  classes. Two deliberate differences: a block whose pickle is under 256 bytes
+  is stored uncompressed (its header says so; Whoosh decides per block when
+  reading) and larger ones use zlib with a small window, because setting up
+  zlib's default state cost more than the rest of a one-posting term.
 
 The result is an ordinary Whoosh segment (tests compare it, term by term and
-posting by posting, with one written by Whoosh) that any Whoosh reader opens.
+posting by posting, positions included, with one written by Whoosh) that any
+Whoosh reader opens.
 
 Why processes: analysis is CPU-bound Python, so each core gets a contiguous
 slice of the articles and writes its own segments; the parent, which holds the
