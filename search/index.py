@@ -500,6 +500,11 @@ class IndexStore:
                     old_ids.update(manifest.files[file.relpath].ids)
                     writer.delete_by_term("file", file.relpath)
             taken = {i: path for path, record in new_files.items() for i in record.ids}
+            # Writer processes add segments without merging any; Whoosh's writer merges small
+            # ones. So a run that is small next to the index it joins (one edited file of
+            # 1,000 articles in 100,000) goes through Whoosh's writer and keeps the index
+            # in few segments; a first build or a large addition uses every core.
+            threshold = max(PARALLEL_ARTICLES, len(taken) // 2)
             # Read every changed file once, here, for ids, duplicates and warnings. A small
             # batch keeps its articles and goes through Whoosh's own writer (which also merges
             # small segments); a large one is written by one process per core (search.segments),
@@ -521,7 +526,7 @@ class IndexStore:
                     item.ids.append(article.id)
                     if kept is not None:
                         kept.append((article, file, digest))
-                        if parallel and len(kept) >= PARALLEL_ARTICLES and segments.supported(ix):
+                        if parallel and len(kept) >= threshold and segments.supported(ix):
                             kept = None  # the workers read them again
                     if article.id in old_ids:
                         updated += 1
