@@ -362,14 +362,7 @@ class _At:
         self.matcher = matcher
 
     def __call__(self, docnum: int) -> float | None:
-        matcher = self.matcher
-        if not matcher.is_active():
-            return None
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                return None
-        return matcher.score() if matcher.id() == docnum else None
+        return self.matcher.score() if _on(self.matcher, docnum) else None
 
 
 class _Sum:
@@ -445,13 +438,7 @@ class _Phrase:
             return None
         total = 0.0
         for matcher in self.ms:
-            if not matcher.is_active():
-                return None
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    return None
-            if matcher.id() != docnum:
+            if not _on(matcher, docnum):
                 return None
         if not SpanNear2.SpanNear2Matcher._get_spans(self):  # type: ignore[arg-type]
             return None
@@ -505,3 +492,17 @@ def _field_lengths(reader: Any, fieldname: str) -> array[int] | None:
     lengths = array("I", [table[value] for value in raw])
     lengths.extend([1] * (reader.doc_count_all() - len(lengths)))
     return lengths
+
+
+def _on(matcher: Any, docnum: int) -> bool:
+    """Move ``matcher`` forward to ``docnum`` if it is behind; whether it now stands on it.
+
+    Matchers only move forward: one already past ``docnum`` stays where it is.
+    """
+    if not matcher.is_active():
+        return False
+    if matcher.id() < docnum:
+        matcher.skip_to(docnum)
+        if not matcher.is_active():
+            return False
+    return matcher.id() == docnum
