@@ -189,40 +189,6 @@ def timing(limit: int | None) -> None:
     print(f"  event ids identical after re-indexing the unchanged corpus: {stable}")
 
 
-def measure(corpus: Path, index_dir: Path) -> list[tuple[str, float | str]]:
-    """Hook for ``make bench`` (bench/extras.py): build and 10-article update on the bench corpus."""
-    from search.corpus import list_files, read_articles
-
-    def quiet(_warning: object) -> None:
-        return None
-
-    articles = [
-        Article(id=a.id, source=a.source, title=a.title, text=a.text, date=a.date)
-        for file in list_files(corpus, quiet)
-        for a in read_articles(file, corpus, quiet)
-    ]
-    began = time.perf_counter()
-    table = EventTable.build(articles)
-    build = time.perf_counter() - began
-    changed = [
-        Article(a.id, a.source, a.title, a.text + "\nCorrection appended.", a.date) for a in articles[:10]
-    ]
-    began = time.perf_counter()
-    table.update(changed)
-    update = time.perf_counter() - began
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "events.table"
-        table.save(path)
-        began = time.perf_counter()
-        EventTable.load(path)
-        load = time.perf_counter() - began
-    return [
-        (f"event clustering: EventTable.build, {len(articles):,} articles", build),
-        ("event clustering: update 10 changed articles", update),
-        ("event table: load", load),
-    ]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

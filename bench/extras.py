@@ -16,6 +16,7 @@ articles. Until a module exists, its rows say "n/a" and why.
 from __future__ import annotations
 
 import importlib
+import tempfile
 import time
 import traceback
 from importlib.util import find_spec
@@ -121,9 +122,16 @@ def time_events(corpus: Path) -> dict[str, Any]:
     began = time.perf_counter()
     table.update(changed)
     update = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.table"
+        table.save(path)
+        began = time.perf_counter()
+        EventTable.load(path)
+        load = time.perf_counter() - began
     return {
         "rows": [
             (f"EventTable.build, {len(articles):,} articles", build),
             ("update 10 changed articles", update),
+            ("table load", load),
         ]
     }
