@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 
 from ..analysis import WORD_PATTERN
+from .cluster import components
 from .features import _word_info
 from .grouping import Weighting
 from .names import EntityResolver
@@ -57,23 +58,16 @@ def merge_denials(
     for number, terms in enumerate(cluster_terms):
         for term in terms:
             holders.setdefault(term, []).append(number)
-    parent = list(range(len(clusters)))
-
-    def find(number: int) -> int:
-        while parent[number] != number:
-            parent[number] = parent[parent[number]]
-            number = parent[number]
-        return number
-
+    joins: list[tuple[int, int]] = []  # (denial cluster, claim cluster)
     cluster_of = {passages[i]: number for number, cluster in enumerate(clusters) for i in cluster}
     max_days = weighting.settings.max_days
     for number, cluster in enumerate(clusters):
         denied: set[int] = set()
         for index in cluster:
-            denied |= denial_object(store, passages[index], weighting, resolver)
+            denied |= denial_object(store, passages[index], resolver)
         if not denied:
             continue
-        spans = [days[i] for i in cluster if days[i] is not None]
+        span = _span([days[i] for i in cluster])
         # News writing puts a denial right after the claim ("However, the NRF denied ..."):
         # the clusters of the passages just before a denial in its article are likelier claims.
         before = {
@@ -87,23 +81,28 @@ def merge_denials(
             shared = denied & cluster_terms[other]
             if len(shared) < 2 or not any(weighting.evidence[t] in (RARE_WORD, AMOUNT) for t in shared):
                 continue
-            theirs = [days[i] for i in clusters[other] if days[i] is not None]
-            if spans and theirs and min(abs(a - b) for a in spans for b in theirs) > max_days:  # type: ignore[operator]
-                continue
+            theirs = _span([days[i] for i in clusters[other]])
+            if span and theirs and max(theirs[0] - span[1], span[0] - theirs[1]) > max_days:
+                continue  # published too far apart
             score = sum(weighting.weight(t) for t in shared) * (PRECEDING_FACTOR if other in before else 1.0)
             if score > best_score or (score == best_score and other < best):
                 best, best_score = other, score
         if best >= 0:
-            a, b = find(number), find(best)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            joins.append((number, best))
+    root = components(len(clusters), joins)
     merged: dict[int, list[int]] = {}
     for number, cluster in enumerate(clusters):
-        merged.setdefault(find(number), []).extend(cluster)
+        merged.setdefault(root[number], []).extend(cluster)
     return sorted((sorted(members) for members in merged.values()), key=lambda members: members[0])
 
 
-def denial_object(store: Store, passage: int, weighting: Weighting, resolver: EntityResolver) -> set[int]:
+def _span(days: Sequence[int | None]) -> tuple[int, int] | None:
+    """First and last publication day of a cluster's passages (None when none is dated)."""
+    known = [day for day in days if day is not None]
+    return (min(known), max(known)) if known else None
+
+
+def denial_object(store: Store, passage: int, resolver: EntityResolver) -> set[int]:
     """Terms of what the passage denies (empty when it denies nothing)."""
     if not store.p_flags[passage] & DENIES:  # known without decoding the passage's features
         return set()
@@ -132,10 +131,7 @@ def denial_object(store: Store, passage: int, weighting: Weighting, resolver: En
         for m_start, m_end, tokens, _speaker in raw.mentions:
             if low <= m_start and m_end <= high:
                 written = text[m_start:m_end] if resolver.canonical is not None else None
-                keys = resolver.keys_of(tokens, written)
-                for key in (
-                    keys[:1] if written in resolver._hooked else keys
-                ):  # the name, not what it contains
+                for key in resolver.own_keys(tokens, written):  # the name, not the names it contains
                     term = vocabulary.ids.get(key)
                     if term is not None:
                         found.add(term)

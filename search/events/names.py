@@ -123,8 +123,12 @@ class EntityResolver:
 
     def primary(self, mention: Mention) -> tuple[str, ...]:
         """The keys of what the mention names itself: without the entities its name contains."""
-        keys = self.keys(mention)
-        return keys[:1] if mention.text in self._hooked else keys
+        return self.own_keys(mention.tokens, mention.text)
+
+    def own_keys(self, tokens: tuple[str, ...], written: str | None = None) -> tuple[str, ...]:
+        """``keys_of`` without the entities a hooked name contains (they come after its own key)."""
+        keys = self.keys_of(tokens, written)
+        return keys[:1] if written in self._hooked else keys
 
     def _fallback(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         cached = self._words.get(tokens)
