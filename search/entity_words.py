@@ -152,7 +152,7 @@ def _connect(path: Path, stamp: str) -> sqlite3.Connection | None:
     if not path.exists():
         return None
     try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
     except sqlite3.Error:
         return None
