@@ -206,10 +206,25 @@ class _Rewriter:
                     options.append(wq.Term("exact", words[0], boost=boost * VARIANT_BOOST))
                 else:
                     options.append(wq.Phrase("exact", words, boost=boost * VARIANT_BOOST))
-            key = f"entity:{expansion.entity_id}"
-            if added and key not in self.expansions:
-                self.expansions[key] = Expansion(phrase, tuple(added), "entity", expansion.name)
+            if added:
+                self._report_entity(phrase, expansion, added)
         return options
+
+    def _report_entity(self, phrase: str, expansion: EntityExpansion, added: list[str]) -> None:
+        """Report the spellings added for an entity, once per entity.
+
+        `Wudod Zara` asks the entity table once per word and both words name one
+        general: the second word's spellings (`Zhor`) join the report of the first
+        (`Wadood`) instead of being dropped, so the report lists every spelling searched.
+        """
+        key = f"entity:{expansion.entity_id}"
+        known = self.expansions.get(key)
+        if known is None:
+            self.expansions[key] = Expansion(phrase, tuple(added), "entity", expansion.name)
+            return
+        variants = tuple(dict.fromkeys((*known.variants, *added)))
+        words = known.word if phrase in known.word.split() else f"{known.word} {phrase}"
+        self.expansions[key] = Expansion(words, variants, "entity", expansion.name)
 
     def _phrase(self, node: wq.Phrase, negated: bool) -> wq.Query:
         words = list(node.words)

@@ -32,3 +32,16 @@ def test_aligned_multiword_spellings_still_expand() -> None:
     assert expansion.alternatives == ("Zhor",)
     table = make("Fahim Dashti", {"Fahim Dashti": 4, "Dashty": 1, "Dashti": 1})
     assert "Dashty" in table.expand("Dashti")[0].alternatives
+
+
+def test_a_two_word_query_reports_the_spellings_added_for_each_word() -> None:
+    from search.index import build_schema
+    from search.query import make_parser, prepare
+
+    table = make("Abdul Wadood Zhor", {"Abdul Wadood Zhor": 2, "Abdul Wudod Zara": 1})
+    prepared = prepare(
+        "Wudod Zara", make_parser(build_schema()), None, None, entities=table  # type: ignore[arg-type]
+    )
+    [report] = [e for e in prepared.expansions if e.reason == "entity"]
+    assert report.variants == ("Wadood", "Zhor")
+    assert report.describe() == "entity Abdul Wadood Zhor: also Wadood, Zhor"
