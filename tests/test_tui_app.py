@@ -186,6 +186,13 @@ async def test_article_scrolls_by_pager_keys(make_app) -> None:
         assert scroller.scroll_y == scroller.max_scroll_y
         await pilot.press("g")
         assert scroller.scroll_y == 0
+        # keys that arrive in one read (a held key, a slow link) each move: five j, five lines
+        burst(app, [("j", "j")] * 5)
+        await settle(pilot)
+        assert scroller.scroll_y == 5
+        burst(app, [("space", " ")] * 2)
+        await settle(pilot)
+        assert scroller.scroll_y == min(scroller.max_scroll_y, 5 + 2 * scroller.scrollable_content_region.height)
 
 
 async def test_escape_goes_back_step_by_step(make_app) -> None:

@@ -22,20 +22,25 @@ class PagerScroll(VerticalScroll):
         Binding("G,end", "scroll_end", "Bottom", show=False, id="pager.bottom"),
     ]
 
+    def _jump(self, y: float) -> None:
+        """Scroll to ``y`` now: a deferred scroll would make a burst of keys (a held `j`, keys
+        that arrive together over a slow link) start from the same old position, moving once."""
+        self.scroll_to(y=y, animate=False, immediate=True)
+
     def action_scroll_down(self) -> None:
-        self.scroll_down(animate=False)
+        self._jump(self.scroll_y + 1)
 
     def action_scroll_up(self) -> None:
-        self.scroll_up(animate=False)
+        self._jump(self.scroll_y - 1)
 
     def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
+        self._jump(self.scroll_y + self.scrollable_content_region.height)
 
     def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)
+        self._jump(self.scroll_y - self.scrollable_content_region.height)
 
     def action_scroll_home(self) -> None:
-        self.scroll_home(animate=False)
+        self._jump(0)
 
     def action_scroll_end(self) -> None:
-        self.scroll_end(animate=False)
+        self._jump(self.max_scroll_y)
