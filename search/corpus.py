@@ -384,6 +384,7 @@ def _build(
         url=str(meta.get("url") or "").strip() or None,
         path=relpath,
         meta=extra,
+        line=line,
     )
 
 

@@ -18,7 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +99,16 @@ class FileRecord:
     signature: str  # size:mtime_ns
     digest: str
     ids: list[str] = field(default_factory=list)
+    # The line each id starts on, for row files (empty for one-article files and for
+    # manifests older than this field): a later duplicate of an id can then say where
+    # the first one is.
+    lines: list[int] = field(default_factory=list)
+
+    def located(self) -> Iterator[tuple[str, int | None]]:
+        """Each id with its line, or None where the line is not known."""
+        if len(self.lines) == len(self.ids):
+            return zip(self.ids, self.lines, strict=True)
+        return ((article_id, None) for article_id in self.ids)
 
 
 @dataclass
@@ -118,12 +128,15 @@ class Manifest:
             "generation": self.generation,
             "built_at": self.built_at,
             "corpus": self.corpus,
-            "files": {k: [v.signature, v.digest, v.ids] for k, v in self.files.items()},
+            "files": {k: [v.signature, v.digest, v.ids, v.lines] for k, v in self.files.items()},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
-        files = {k: FileRecord(v[0], v[1], list(v[2])) for k, v in data.get("files", {}).items()}
+        files = {
+            k: FileRecord(v[0], v[1], list(v[2]), list(v[3]) if len(v) > 3 else [])
+            for k, v in data.get("files", {}).items()
+        }
         return cls(data.get("generation", -1), data.get("built_at"), data.get("corpus", ""), files)
 
 
@@ -350,7 +363,7 @@ class IndexStore:
                         new_files[file.relpath] = old  # keep what we had rather than lose it
                     continue
                 if old and old.digest == digest:
-                    new_files[file.relpath] = FileRecord(file.signature, digest, old.ids)
+                    new_files[file.relpath] = replace(old, signature=file.signature)
                     unchanged += len(old.ids)
                     continue
                 to_read.append((file, digest))
@@ -499,7 +512,8 @@ class IndexStore:
                 if file.relpath in manifest.files:
                     old_ids.update(manifest.files[file.relpath].ids)
                     writer.delete_by_term("file", file.relpath)
-            taken = {i: path for path, record in new_files.items() for i in record.ids}
+            # Each id taken so far, with the file and line that gave it.
+            taken = {i: (path, line) for path, record in new_files.items() for i, line in record.located()}
             # Writer processes add segments without merging any; Whoosh's writer merges small
             # ones. So a run that is small next to the index it joins (one edited file of
             # 1,000 articles in 100,000) goes through Whoosh's writer and keeps the index
@@ -513,17 +527,14 @@ class IndexStore:
             kept: list[tuple[Article, CorpusFile, str]] | None = []
             for file, digest in to_read:
                 item = segments.FilePlan(file, digest)
+                lines: list[int | None] = []
                 for article in read_articles(file, self.corpus, warn):
                     if article.id in taken:
-                        warn(
-                            CorpusWarning(
-                                file.relpath,
-                                f"duplicate id {article.id!r} (first seen in {taken[article.id]}); skipped",
-                            )
-                        )
+                        warn(_duplicate_warning(article, *taken[article.id]))
                         continue
-                    taken[article.id] = file.relpath
+                    taken[article.id] = (file.relpath, article.line)
                     item.ids.append(article.id)
+                    lines.append(article.line)
                     if kept is not None:
                         kept.append((article, file, digest))
                         if parallel and len(kept) >= threshold and segments.supported(ix):
@@ -534,7 +545,10 @@ class IndexStore:
                     else:
                         added += 1
                 plan.append(item)
-                new_files[file.relpath] = FileRecord(file.signature, digest, item.ids)
+                known = [line for line in lines if line is not None]
+                new_files[file.relpath] = FileRecord(
+                    file.signature, digest, item.ids, known if len(known) == len(lines) else []
+                )
             if kept is not None:
                 updates = [table.begin() for table in self.derived]
                 done_files = 0
@@ -596,6 +610,15 @@ class IndexStore:
                 vocabulary.save(self.index_dir / VOCABULARY, manifest.generation)
         ix.close()
         return added, updated, removed, manifest.articles
+
+
+def _duplicate_warning(article: Article, first_path: str, first_line: int | None) -> CorpusWarning:
+    """The warning for an id seen before: the skipped row's file and line, and where the
+    id was first seen (its line too when known), so both rows can be found."""
+    first = f"{first_path}:{first_line}" if first_line is not None else first_path
+    return CorpusWarning(
+        article.path, f"duplicate id {article.id!r} (first seen in {first}); skipped", article.line
+    )
 
 
 def _commit_segments(writer: Any, new_segments: list[Any]) -> None:

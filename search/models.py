@@ -22,6 +22,9 @@ class Article:
     url: str | None = None
     path: str = ""  # file it came from, relative to the corpus root
     meta: dict[str, Any] = field(default_factory=dict)
+    # Where a row file's article starts (None for one-article files): warnings about the
+    # article, a duplicate id for one, can then name the line. Not stored in the index.
+    line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {

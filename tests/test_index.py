@@ -59,7 +59,28 @@ def test_duplicate_ids_are_warned_and_skipped(tmp_path: Path, index_dir: Path) -
     warnings = []
     summary = Explorer.open(tmp_path / "c", index_dir).update(warnings.append)
     assert summary.articles == 1 and summary.warnings == 1
-    assert "duplicate id 'x'" in str(warnings[0])
+    assert str(warnings[0]) == "b.jsonl:1: duplicate id 'x' (first seen in a.jsonl:1); skipped"
+
+
+def test_a_duplicate_id_warning_names_both_lines(tmp_path: Path, index_dir: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"id": "r1", "text": "Kabul"}\n{"id": "r2", "text": "Kabul"}\n{"id": "r1", "text": "x"}\n')
+    warnings: list = []
+    explorer = Explorer.open(rows, index_dir)
+    explorer.update(warnings.append)
+    assert [str(w) for w in warnings] == [
+        "rows.jsonl:3: duplicate id 'r1' (first seen in rows.jsonl:1); skipped"
+    ]
+    # A later run that reads only a new file still knows where the first one was.
+    folder = tmp_path / "c"
+    folder.mkdir()
+    rows.rename(folder / "rows.jsonl")
+    explorer = Explorer.open(folder, tmp_path / "index2")
+    explorer.update()
+    (folder / "z.jsonl").write_text('{"id": "r2", "text": "again"}\n')
+    later: list = []
+    explorer.update(later.append)
+    assert [str(w) for w in later] == ["z.jsonl:1: duplicate id 'r2' (first seen in rows.jsonl:2); skipped"]
 
 
 def test_second_writer_is_told_at_once(seed_corpus: Path, index_dir: Path) -> None:
