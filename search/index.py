@@ -103,6 +103,10 @@ class FileRecord:
     # manifests older than this field): a later duplicate of an id can then say where
     # the first one is.
     lines: list[int] = field(default_factory=list)
+    # Ids this file also holds that were skipped as duplicates: when the article that has
+    # such an id goes away, this file must be read again to give it back, as a fresh
+    # build would.
+    duplicates: list[str] = field(default_factory=list)
 
     def located(self) -> Iterator[tuple[str, int | None]]:
         """Each id with its line, or None where the line is not known."""
@@ -128,13 +132,15 @@ class Manifest:
             "generation": self.generation,
             "built_at": self.built_at,
             "corpus": self.corpus,
-            "files": {k: [v.signature, v.digest, v.ids, v.lines] for k, v in self.files.items()},
+            "files": {
+                k: [v.signature, v.digest, v.ids, v.lines, v.duplicates] for k, v in self.files.items()
+            },
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         files = {
-            k: FileRecord(v[0], v[1], list(v[2]), list(v[3]) if len(v) > 3 else [])
+            k: FileRecord(v[0], v[1], list(v[2]), *(list(extra) for extra in v[3:5]))
             for k, v in data.get("files", {}).items()
         }
         return cls(data.get("generation", -1), data.get("built_at"), data.get("corpus", ""), files)
@@ -345,13 +351,11 @@ class IndexStore:
 
             files = list_files(self.corpus, counting_warn)
             to_read: list[tuple[CorpusFile, str]] = []
-            unchanged = 0
             new_files: dict[str, FileRecord] = {}
             for file in files:
                 old = manifest.files.get(file.relpath)
                 if old and old.signature == file.signature:
                     new_files[file.relpath] = old
-                    unchanged += len(old.ids)
                     continue
                 try:
                     digest = file_digest(file.path)
@@ -364,11 +368,12 @@ class IndexStore:
                     continue
                 if old and old.digest == digest:
                     new_files[file.relpath] = replace(old, signature=file.signature)
-                    unchanged += len(old.ids)
                     continue
                 to_read.append((file, digest))
             present = {f.relpath for f in files}
             removed_files = [path for path in manifest.files if path not in present]
+            to_read += _holders_of_released_ids(manifest, files, new_files, to_read, removed_files)
+            unchanged = sum(len(record.ids) for record in new_files.values())
             self._repair_derived(ix, manifest)
             if not to_read and not removed_files:
                 if new_files != manifest.files:  # only mtimes moved: remember them
@@ -528,9 +533,11 @@ class IndexStore:
             for file, digest in to_read:
                 item = segments.FilePlan(file, digest)
                 lines: list[int | None] = []
+                duplicates: list[str] = []
                 for article in read_articles(file, self.corpus, warn):
                     if article.id in taken:
                         warn(_duplicate_warning(article, *taken[article.id]))
+                        duplicates.append(article.id)
                         continue
                     taken[article.id] = (file.relpath, article.line)
                     item.ids.append(article.id)
@@ -547,7 +554,11 @@ class IndexStore:
                 plan.append(item)
                 known = [line for line in lines if line is not None]
                 new_files[file.relpath] = FileRecord(
-                    file.signature, digest, item.ids, known if len(known) == len(lines) else []
+                    file.signature,
+                    digest,
+                    item.ids,
+                    known if len(known) == len(lines) else [],
+                    sorted(set(duplicates)),
                 )
             if kept is not None:
                 updates = [table.begin() for table in self.derived]
@@ -610,6 +621,30 @@ class IndexStore:
                 vocabulary.save(self.index_dir / VOCABULARY, manifest.generation)
         ix.close()
         return added, updated, removed, manifest.articles
+
+
+def _holders_of_released_ids(
+    manifest: Manifest,
+    files: list[CorpusFile],
+    unchanged: dict[str, FileRecord],
+    to_read: list[tuple[CorpusFile, str]],
+    removed_files: list[str],
+) -> list[tuple[CorpusFile, str]]:
+    """Unchanged files to read again because an id they hold, skipped there as a duplicate,
+    belonged to a file that is now removed or changed: the id may be free, and a fresh
+    build would index it from them. They leave ``unchanged`` (so their own ids are not
+    taken) and are read after the changed files, so an id still held there stays there."""
+    gone = removed_files + [file.relpath for file, _digest in to_read if file.relpath in manifest.files]
+    released = {i for path in gone for i in manifest.files[path].ids}
+    if not released:
+        return []
+    again = []
+    for file in files:
+        record = unchanged.get(file.relpath)
+        if record and not released.isdisjoint(record.duplicates):
+            again.append((file, record.digest))
+            del unchanged[file.relpath]
+    return again
 
 
 def _duplicate_warning(article: Article, first_path: str, first_line: int | None) -> CorpusWarning:

@@ -170,3 +170,30 @@ def test_killing_the_indexer_leaves_a_working_index(seed_corpus: Path, index_dir
     finished = run_cli("index", env=env)
     assert finished.code == 0, finished.err
     assert "3005 articles" in finished.out
+
+
+def test_an_id_skipped_as_a_duplicate_comes_back_when_its_owner_goes(tmp_path: Path, index_dir: Path) -> None:
+    """b.jsonl's x was skipped while a.jsonl had x; once a.jsonl is gone (or no longer has x),
+    the index must hold b's x, as a fresh build would, not lose x for good."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text('{"id": "x", "text": "first Kabul"}\n')
+    (corpus / "b.jsonl").write_text('{"id": "x", "text": "second Kabul"}\n{"id": "y", "text": "Kabul"}\n')
+    explorer = Explorer.open(corpus, index_dir)
+    explorer.update()
+    (corpus / "a.jsonl").unlink()
+    summary = explorer.update()
+    assert summary.articles == 2
+    assert explorer.article("x").text == "second Kabul"
+    assert ids(explorer.search("second")) == {"x"}
+    assert not explorer.update().changed
+    # The same when the owner is edited and no longer holds the id, and back again.
+    (corpus / "a.jsonl").write_text('{"id": "x", "text": "first Kabul"}\n')
+    explorer.update()
+    assert explorer.article("x").text == "second Kabul"  # b.jsonl holds x now; a's is the duplicate
+    (corpus / "b.jsonl").write_text('{"id": "y", "text": "Kabul"}\n')
+    explorer.update()
+    assert explorer.article("x").text == "first Kabul"
+    fresh = Explorer.open(corpus, tmp_path / "fresh")
+    fresh.update()
+    assert {h.id for h in fresh.search("Kabul").hits} == {h.id for h in explorer.search("Kabul").hits}
