@@ -42,13 +42,14 @@ from .model import (
     RULE_ACRONYM,
     RULE_CONTEXT,
     RULE_QUALIFIED,
+    RULE_SHORT,
     RULE_SPELLING,
     RULE_SURNAME,
     RULE_USER,
     Evidence,
 )
 from .names import STRONG, WEAK, NameMatch, compare, core_tokens, name_key
-from .resolve import ResolvedArticle
+from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedArticle
 
 CONTEXT_THRESHOLD = 1.5
 MAX_CONTEXT_ARTICLES = 40
@@ -71,6 +72,7 @@ class Node:
     affiliations: Counter[str] = field(default_factory=Counter)
     cues: Counter[str] = field(default_factory=Counter)
     acronyms: Counter[str] = field(default_factory=Counter)
+    short_forms: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (spelling, via) -> articles
 
     @property
     def count(self) -> int:
@@ -80,8 +82,13 @@ class Node:
     is_acronym: bool = False
 
     def finish(self) -> None:
-        """Fix the display spelling once all mentions are counted."""
-        full = [s for s in self.spellings if len(s.split()) >= len(self.tokens)] or list(self.spellings)
+        """Fix the display spelling once all mentions are counted.
+
+        Short forms attached in articles (`ISI`, `Hameed`) are never the display of their full name.
+        """
+        short = {spelling for spelling, _via in self.short_forms}
+        written = [s for s in self.spellings if s not in short] or list(self.spellings)
+        full = [s for s in written if len(s.split()) >= len(self.tokens)] or written
         self.display = min(full, key=lambda s: (-self.spellings[s], s))
         written = self.display.replace(".", "")
         self.is_acronym = len(self.tokens) == 1 and written.isupper() and 2 <= len(written) <= 6
@@ -133,6 +140,8 @@ def build_nodes(articles: Sequence[ResolvedArticle]) -> tuple[list[Node], dict[s
                 for cue in mention.cues:
                     cues[cue] += 1
                 cues[MENTIONS] += 1
+                if use.via:
+                    _note_short_form(node, use.text, use.via, article_index)
             node.articles.append(article_index)
             here.append(index)
         article_nodes.append(here)
@@ -160,7 +169,46 @@ def cluster(
     engine.link_spelled_acronyms()
     engine.merge_surnames()
     clusters, cluster_of, evidence = engine.result()
+    ids = [article.id for article in articles]
+    for members, found in zip(clusters, evidence, strict=True):
+        for index in members:
+            found.extend(short_form_evidence(nodes[index], ids))
     return Clustering(nodes, node_of, clusters, cluster_of, evidence, stats, conflicts)
+
+
+def _note_short_form(node: Node, spelling: str, via: str, article_index: int) -> None:
+    """Remember in which articles a short form was attached to this full name (once per article)."""
+    seen = node.short_forms.setdefault((spelling, via), [])
+    if not seen or seen[-1] != article_index:
+        seen.append(article_index)
+
+
+def short_form_evidence(node: Node, article_ids: Sequence[str]) -> list[Evidence]:
+    """Why each short form attached inside articles belongs to ``node``, in words a reader can check.
+
+    `Hameed` and `ISI` join their full names within one article (``resolve``), never
+    by comparing strings across the corpus, so their evidence is where that happened:
+    "used alone in 2 articles that name Faiz Hameed in full".
+    """
+    out = []
+    for (spelling, via), found in sorted(node.short_forms.items()):
+        where = _articles_phrase([article_ids[i] for i in found])
+        if via == VIA_ALONE:
+            rule, reason = RULE_SHORT, f"used alone in {where} that name{'s' * (len(found) == 1)} {node.display} in full"
+        elif via == VIA_DEFINED:
+            rule, reason = RULE_ACRONYM, f"defined as '{node.display}' in {where}"
+        else:
+            rule, reason = RULE_ACRONYM, f"spells the initials of '{node.display}', named in the same {where}"
+        out.append(Evidence(spelling, node.display, rule, 1.0, reasons=(reason,)))
+    return out
+
+
+def _articles_phrase(ids: Sequence[str], shown: int = 3) -> str:
+    """`article 002_02659` / `2 articles (000_c2, 001_7b)` / `12 articles (a, b, c ...)`."""
+    if len(ids) == 1:
+        return f"article {ids[0]}"
+    listed = ", ".join(ids[:shown]) + (" ..." if len(ids) > shown else "")
+    return f"{len(ids)} articles ({listed})"
 
 
 def _day(text: str | None) -> date | None:

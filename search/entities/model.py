@@ -17,6 +17,11 @@ RULE_SPELLING = "spelling"  # every name token equal or a few edits apart
 RULE_QUALIFIED = "qualified"  # `National Resistance Front` / `... of Afghanistan`
 RULE_CONTEXT = "context"  # tokens only sound alike; titles, roles and co-mentions agree
 RULE_SURNAME = "surname"  # a surname used alone, and only one person in the corpus bears it
+RULE_SHORT = "short form"  # `Hameed` alone in an article that names `Faiz Hameed` in full
+
+# Rules decided by something other than how alike two strings are: their score means nothing
+# to a reader (a user's merge is not a "name score 1.00"), so it is not shown.
+UNSCORED_RULES = frozenset((RULE_USER, RULE_ACRONYM, RULE_QUALIFIED, RULE_SURNAME, RULE_SHORT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +36,17 @@ class Evidence:
     reasons: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """`Fahim Dashti = Fahim Dashty (spelling, name score 0.91): same first name Fahim; ...`."""
-        scores = f"name score {self.score:.2f}"
-        if self.context:
-            scores += f", context {self.context:.2f}"
+        """`Fahim Dashti = Fahim Dashty (spelling, name score 0.91): same first name Fahim; ...`.
+
+        Rules that do not compare strings (``UNSCORED_RULES``) show no score: `(user)`.
+        """
+        label = self.rule
+        if self.rule not in UNSCORED_RULES:
+            label += f", name score {self.score:.2f}"
+            if self.context:
+                label += f", context {self.context:.2f}"
         reasons = "; ".join(self.reasons)
-        return f"{self.a} = {self.b} ({self.rule}, {scores}): {reasons}"
+        return f"{self.a} = {self.b} ({label}): {reasons}"
 
     def as_dict(self) -> dict[str, Any]:
         return {

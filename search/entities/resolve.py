@@ -52,6 +52,13 @@ class Use:
     end: int
     text: str
     mention: Mention
+    via: str = ""  # how a short form was attached to the full name (``VIA_*``), "" for the name itself
+
+
+# How a short mention was attached to a full name of its article (kept as merge evidence).
+VIA_ALONE = "alone"  # `Hameed` after `Faiz Hameed`
+VIA_DEFINED = "defined"  # `ISI` after `Inter-Services Intelligence (ISI)`
+VIA_INITIALS = "initials"  # `NRF` beside `National Resistance Front`, never defined
 
 
 @dataclass(slots=True)
@@ -107,18 +114,19 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
     unresolved: list[tuple[int, int, str, tuple[str, ...]]] = []
     for item in items:
         key = item.key
+        via = ""
         if len(item.core) == 1:
             if item.acronym:
                 letters = item.text.replace(".", "").replace("-", "")
                 expansion = defined.get(letters) or _spelled(letters, longs)
                 if expansion and not blocked(key, expansion):
-                    key = expansion
+                    key, via = expansion, VIA_DEFINED if letters in defined else VIA_INITIALS
                 elif not _single_is_name(item, stats):
                     continue
             else:
                 candidates = _containers(item, longs, stats, blocked) if longs else []
                 if len(candidates) == 1:
-                    key = candidates[0]
+                    key, via = candidates[0], VIA_ALONE
                 elif candidates:
                     unresolved.append((item.start, item.mention.end, item.text, tuple(sorted(candidates))))
                     continue
@@ -127,7 +135,7 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
         local = names.get(key)
         if local is None:
             local = names[key] = LocalName(key)
-        local.uses.append(Use(item.start, item.mention.end, item.text, item.mention))
+        local.uses.append(Use(item.start, item.mention.end, item.text, item.mention, via))
     return ResolvedArticle(record.id, record.source, record.date, list(names.values()), unresolved)
 
 

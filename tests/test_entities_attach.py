@@ -1,0 +1,40 @@
+"""Short forms attached inside one article: their evidence, titles, hyphenated and apostrophised names, places."""
+
+from __future__ import annotations
+
+from search.entities import EntityTable, build_entities, extract
+from search.models import Article
+
+from .test_entities_seeds import entity_with, seed_articles
+
+
+def corpus(*texts: str) -> EntityTable:
+    """The entity table of a small corpus of our own, one article per text."""
+    articles = [Article(f"a{number}", "wire", "", text) for number, text in enumerate(texts)]
+    return build_entities(extract(article) for article in articles)
+
+
+def evidence_text(table: EntityTable, spelling: str) -> str:
+    return "\n".join(item.describe() for item in entity_with(table, spelling).evidence)
+
+
+def test_seed_short_forms_and_acronyms_say_why_they_belong() -> None:
+    table = build_entities(extract(article) for article in seed_articles())
+    hameed = evidence_text(table, "Hameed")
+    assert "Hameed = Faiz Hameed (short form): used alone in article 002_026596cb75424136" in hameed
+    assert "names Faiz Hameed in full" in hameed
+    isi = evidence_text(table, "ISI")
+    assert "ISI = Inter-Services Intelligence (acronym): defined as 'Inter-Services Intelligence'" in isi
+
+
+def test_own_corpus_short_forms_have_evidence() -> None:
+    table = corpus(
+        "The Ministry of Water Resources (MWR) said on Monday that Maria Oduya will lead it. "
+        "Oduya said the MWR would publish the plan.",
+        "Maria Oduya visited the dam. Later Oduya told reporters it was safe.",
+    )
+    oduya = evidence_text(table, "Maria Oduya")
+    assert "Oduya = Maria Oduya (short form): used alone in 2 articles (a0, a1) that name Maria Oduya" in oduya
+    assert "name score" not in oduya
+    mwr = evidence_text(table, "MWR")
+    assert "MWR = Ministry of Water Resources (acronym): defined as 'Ministry of Water Resources' in article a0" in mwr
