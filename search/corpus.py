@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -537,12 +538,21 @@ class _BoundedLines:
     At an overlong line the rest of it is skipped and iteration stops, with
     ``overlong`` set, so the caller can drop the record it cut short and go on
     with a fresh reader.
+
+    The lines of the record being read are kept (up to twice MAX_ARTICLE_CHARS), so
+    that a record cut short by the end of the file (a quote never closed) can be read
+    again from its second line: the rows it swallowed are not lost.
     """
 
     def __init__(self, stream: io.TextIOBase) -> None:
         self.stream = stream
-        self.number = 0
+        self.number = 0  # the line last handed out
         self.overlong = False
+        self.at_end = False  # the stream ran out while the csv module wanted a line
+        self.record_start = 1
+        self._record: list[str] | None = []  # None: too large to keep
+        self._kept = 0
+        self._replay: deque[str] = deque()
 
     def __iter__(self) -> _BoundedLines:
         return self
@@ -550,18 +560,50 @@ class _BoundedLines:
     def __next__(self) -> str:
         if self.overlong:
             raise StopIteration
-        line = self.stream.readline(MAX_ARTICLE_CHARS + 1)
-        if not line:
-            raise StopIteration
+        if self._replay:
+            line = self._replay.popleft()
+        else:
+            line = self.stream.readline(MAX_ARTICLE_CHARS + 1)
+            if not line:
+                self.at_end = True
+                raise StopIteration
+            if _overlong(line):
+                self.number += 1
+                _skip_rest_of_line(self.stream)
+                self.overlong = True
+                raise StopIteration
         self.number += 1
-        if _overlong(line):
-            _skip_rest_of_line(self.stream)
-            self.overlong = True
-            raise StopIteration
+        self._keep(line)
         return line
+
+    def _keep(self, line: str) -> None:
+        if self._record is None:
+            return
+        self._kept += len(line)
+        if self._kept > 2 * MAX_ARTICLE_CHARS:
+            self._record = None  # memory stays bounded; this record cannot be read again
+        else:
+            self._record.append(line)
+
+    def start_record(self) -> None:
+        """The csv reader is about to read a new record from the next line."""
+        self.record_start = self.number + 1
+        self._record = []
+        self._kept = 0
+
+    def read_again_after_record_start(self) -> bool:
+        """Hand out the current record's lines again, from its second line; False when
+        they were too many to keep."""
+        if self._record is None:
+            return False
+        self._replay.extendleft(reversed(self._record[1:]))
+        self.number = self.record_start
+        self.at_end = False
+        return True
 
 
 def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a CSV file with the line each starts on (a quoted field may span lines)."""
     # A field may not outgrow one article: an unclosed quote would otherwise swallow the file.
     csv.field_size_limit(MAX_ARTICLE_CHARS)
     lines = _BoundedLines(stream)
@@ -573,10 +615,12 @@ def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple
         reason = too_long if lines.overlong else str(error) or "no lines"
         warn(CorpusWarning(relpath, f"no readable CSV header ({reason}); skipped"))
         return
-    if lines.overlong:
-        warn(CorpusWarning(relpath, f"no readable CSV header ({too_long}); skipped"))
+    if lines.overlong or lines.at_end:
+        reason = too_long if lines.overlong else "a quote in it is never closed"
+        warn(CorpusWarning(relpath, f"no readable CSV header ({reason}); skipped"))
         return
     while True:
+        lines.start_record()
         try:
             values = next(reader)
         except StopIteration:
@@ -584,7 +628,7 @@ def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple
                 return
             values = None
         except csv.Error as error:
-            warn(CorpusWarning(relpath, f"malformed CSV ({error}); row skipped", lines.number))
+            warn(CorpusWarning(relpath, f"malformed CSV ({error}); row skipped", lines.record_start))
             continue
         if lines.overlong:  # the record (if any) was cut short at an overlong line
             warn(CorpusWarning(relpath, f"{too_long}; row skipped", lines.number))
@@ -592,6 +636,10 @@ def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple
             reader = csv.reader(lines)
             continue
         assert values is not None
+        if lines.at_end:  # the csv module asked for more lines: it was inside a quoted field
+            _unclosed_quote(lines, relpath, warn)
+            reader = csv.reader(lines)
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
@@ -599,11 +647,27 @@ def _csv_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tuple
                 CorpusWarning(
                     relpath,
                     f"expected {len(header)} fields, found {len(values)}; row skipped",
-                    lines.number,
+                    lines.record_start,
                 )
             )
             continue
-        yield lines.number, dict(zip(header, values, strict=True))
+        yield lines.record_start, dict(zip(header, values, strict=True))
+
+
+def _unclosed_quote(lines: _BoundedLines, relpath: str, warn: Warn) -> None:
+    """A row whose quote is never closed ran to the end of the file: skip it, and read the
+    lines it swallowed again as rows of their own."""
+    again = lines.read_again_after_record_start()
+    rest = (
+        "the rows after it read again" if again else "the rest of the file skipped (too large to read again)"
+    )
+    warn(
+        CorpusWarning(
+            relpath,
+            f"malformed CSV (a quote opened in this row is never closed); row skipped, {rest}",
+            lines.record_start,
+        )
+    )
 
 
 def _row_article(

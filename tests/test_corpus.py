@@ -147,3 +147,34 @@ def test_symlink_loops_and_unreadable_folders_do_not_stop_the_walk(tmp_path: Pat
         locked.chmod(0o755)
     assert [a.id for a in articles] in (["a/one"], ["a/one", "locked/two"])  # root can read anything
     assert all("locked" in str(w) for w in warnings)
+
+
+def test_an_unclosed_csv_quote_is_reported_and_the_rows_after_it_read(tmp_path: Path) -> None:
+    """A quote never closed made the csv module read the rest of the file into one field,
+    silently: one article where there are two, and no warning."""
+    (tmp_path / "c.csv").write_text(
+        'title,text\nA,"unterminated Kabul, and more\nB,Kabul fine\nC,Kabul fine too\n'
+    )
+    articles, warnings = read_all(tmp_path)
+    assert [(a.id, a.text) for a in articles] == [("c:3", "Kabul fine"), ("c:4", "Kabul fine too")]
+    assert [str(w) for w in warnings] == [
+        "c.csv:2: malformed CSV (a quote opened in this row is never closed); row skipped, "
+        "the rows after it read again"
+    ]
+
+
+def test_an_unclosed_quote_in_a_csv_header_skips_the_file(tmp_path: Path) -> None:
+    (tmp_path / "h.csv").write_text('"title,text\nA,Kabul\n')
+    articles, warnings = read_all(tmp_path)
+    assert articles == []
+    assert [str(w) for w in warnings] == [
+        "h.csv: no readable CSV header (a quote in it is never closed); skipped"
+    ]
+
+
+def test_a_csv_row_id_is_the_line_the_row_starts_on(tmp_path: Path) -> None:
+    """A row spanning lines 2-3 is `c:2`, not `c:3`; the rows after it keep their own lines."""
+    (tmp_path / "c.csv").write_text('title,text\nA,"Kabul\nsecond line"\nB,Kabul\n\nC,"x\ny\nz"\nD,,extra\n')
+    articles, warnings = read_all(tmp_path)
+    assert [(a.id, a.line) for a in articles] == [("c:2", 2), ("c:4", 4), ("c:6", 6)]
+    assert [str(w) for w in warnings] == ["c.csv:9: expected 2 fields, found 3; row skipped"]
