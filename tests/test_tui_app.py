@@ -27,6 +27,7 @@ from .tui_fixtures import (
     WIDE,
     open_first_hit,
     open_view,
+    press_to,
     rendered,
     screen_text,
     search_screen,
@@ -271,6 +272,64 @@ async def test_filtering_by_date_range(make_app) -> None:
         assert screen.request.since == "2021-09-07"
         assert screen.result.total == 1
         assert screen.result.hits[0].date == "2021-09-07"
+
+
+async def test_date_range_typed_in_one_burst_and_an_empty_range_refused(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        dialog = await open_view(pilot, "d", DateDialog)
+        # since, tab, until, enter arriving in one read: each part lands in its own box
+        burst(app, [*chars("2021-09-10"), ("tab", "\t"), *chars("2021-09-06"), ("enter", "\r")])
+        await settle(pilot)
+        assert dialog.query_one("#since", Input).value == "2021-09-10"
+        assert dialog.query_one("#until", Input).value == "2021-09-06"
+        assert app.screen is dialog  # since after until: refused, with the reason
+        assert "is after until" in rendered(dialog.query_one("#dates-note"))
+        dialog.query_one("#until", Input).value = "2021-09-12"
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = search_screen(app)
+        assert app.screen is screen
+        assert (screen.request.since, screen.request.until) == ("2021-09-10", "2021-09-12")
+
+
+async def test_source_keys_typed_ahead_keep_their_order(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        picker = await open_view(pilot, "f", SourcePicker)
+        await settle(pilot)
+        burst(app, [("a", "a"), ("enter", "\r")])  # tick all, then apply: in that order
+        await settle(pilot)
+        screen = search_screen(app)
+        assert app.screen is screen
+        assert len(screen.request.sources) == len(app.explorer.sources())
+        picker = await press_to(pilot, "f", expect=SourcePicker)
+        await settle(pilot)
+        burst(app, [("n", "n"), ("enter", "\r")])  # tick none, then apply: no filter
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.request.sources == ()
+        assert picker.is_attached is False
+
+
+async def test_help_opens_from_a_dialog_and_lists_its_keys(make_app) -> None:
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await open_view(pilot, "f", SourcePicker)
+        help_screen = await press_to(pilot, "question_mark", expect=HelpScreen)
+        help_text = rendered(help_screen.query_one("#help-text"))
+        for wanted in ("Tick all", "Tick none", "Apply", "Back", "Quit"):
+            assert wanted in help_text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcePicker)
+        await pilot.press("escape")
+        await settle(pilot)
+        await press_to(pilot, "d", expect=DateDialog)
+        await pilot.press("f1")  # in a date box ? is typed, f1 still opens help
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Clear both" in rendered(app.screen.query_one("#help-text"))
 
 
 # -- help, palette, quitting ----------------------------------------------------

@@ -17,10 +17,15 @@ from textual.widgets import Input, Label, Static
 
 from search.dates import parse_date
 
+from ..widgets.typeahead import TypeAhead
 from .dialog import Dialog
 from .keys import KeySection
 
 DateRange = tuple[str | None, str | None]
+
+
+class DateBox(TypeAhead, Input):
+    """A date input whose keys keep their order when tab or enter moves on (see ``typeahead.py``)."""
 
 
 def check_date(value: str) -> str | None:
@@ -29,6 +34,14 @@ def check_date(value: str) -> str | None:
     if not value or parse_date(value):
         return None
     return f"{value!r} is not a date; use YYYY-MM-DD"
+
+
+def check_order(since: str, until: str) -> str | None:
+    """None unless both dates are given and the range is empty (since after until)."""
+    start, end = parse_date(since), parse_date(until)
+    if start and end and start[:10] > end[:10]:
+        return f"since {start[:10]} is after until {end[:10]}: no article could match"
+    return None
 
 
 class DateDialog(Dialog[DateRange]):
@@ -49,9 +62,9 @@ class DateDialog(Dialog[DateRange]):
                 Content("Date range: enter applies, tab moves, escape cancels"), classes="dialog-title"
             )
             yield Label(Content("Since (YYYY-MM-DD)"))
-            yield Input(self.since or "", placeholder="any date", id="since", compact=True)
+            yield DateBox(self.since or "", placeholder="any date", id="since", compact=True)
             yield Label(Content("Until (YYYY-MM-DD)"))
-            yield Input(self.until or "", placeholder="any date", id="until", compact=True)
+            yield DateBox(self.until or "", placeholder="any date", id="until", compact=True)
             yield Static(Content(""), id="dates-note", classes="dialog-note")
 
     def on_mount(self) -> None:
@@ -66,7 +79,7 @@ class DateDialog(Dialog[DateRange]):
     def action_apply(self) -> None:
         since = self.query_one("#since", Input).value.strip()
         until = self.query_one("#until", Input).value.strip()
-        problem = check_date(since) or check_date(until)
+        problem = check_date(since) or check_date(until) or check_order(since, until)
         if problem:
             self.query_one("#dates-note", Static).update(Content(problem))
             self.app.bell()

@@ -1,7 +1,8 @@
 """The base of every screen opened on top of another: escape closes it, q still quits.
 
 A modal screen cuts the app's bindings out of the key chain, so the keys
-that must work everywhere are repeated here once, not in each dialog.
+that must work everywhere (back, quit, help) are repeated here once, not in
+each dialog.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Dialog(ModalScreen[ResultType]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="dialog.back"),
         Binding("q", "app.quit", "Quit", id="dialog.quit"),
+        Binding("question_mark,f1", "app.help", "Help", id="dialog.help"),
     ]
 
     def compose(self) -> ComposeResult:

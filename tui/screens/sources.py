@@ -22,14 +22,20 @@ from search.explorer import Explorer
 
 from ..messages import SourcesLoaded
 from ..widgets.rich_text import one_line
+from ..widgets.typeahead import TypeAhead
 from .dialog import Dialog
 from .keys import KeySection
 
 
-class SourceList(SelectionList[str]):
-    """The ticked list of sources; space ticks, a ticks all, n ticks none."""
+class SourceList(TypeAhead, SelectionList[str]):
+    """The ticked list of sources; space ticks, a ticks all, n ticks none, enter applies.
+
+    ``enter`` is the list's own binding (not a priority one on the dialog) so that keys
+    typed ahead keep their order: ``n`` then ``enter`` in one read ticks none, then applies.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.apply", "Apply", id="sources.apply"),
         Binding("a", "tick_all", "Tick all", id="sources.all"),
         Binding("n", "tick_none", "Tick none", id="sources.none"),
         Binding("j", "cursor_down", "Down", show=False, id="sources.down"),
@@ -45,10 +51,6 @@ class SourceList(SelectionList[str]):
 
 class SourcePicker(Dialog[tuple[str, ...]]):
     """Returns the ticked sources (empty: all sources), or None when cancelled."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "apply", "Apply", priority=True, id="sources.apply"),
-    ]
 
     def __init__(self, explorer: Explorer, current: tuple[str, ...]) -> None:
         super().__init__()
