@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,24 @@ def ids(result) -> set[str]:  # type: ignore[no-untyped-def]
     return {hit.id for hit in result.hits}
 
 
-def test_whoosh_imports_cleanly_with_warnings_as_errors() -> None:
+def test_whoosh_imports_cleanly_with_warnings_as_errors(tmp_path: Path) -> None:
+    """Whoosh 2.7.4 raises SyntaxWarnings on Python 3.12+ (DeprecationWarnings before), but
+    only when its sources are compiled: an empty PYTHONPYCACHEPREFIX makes the subprocess
+    compile every module again instead of loading .pyc files already in the venv."""
     code = "import whoosh.index, whoosh.qparser, whoosh.fields, whoosh.searching, whoosh.analysis, whoosh.lang.porter"
-    done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # written, so the test can see they were compiled
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, env=env
+    )
     assert done.returncode == 0, done.stderr
+    assert any((tmp_path / "pycache").rglob("whoosh/*.pyc"))  # compiled here, so warnings could fire
+
+
+def test_whoosh_reloaded_is_the_only_whoosh_installed() -> None:
+    assert metadata.version("whoosh-reloaded") == "2.7.5"
+    names = {(dist.metadata["Name"] or "").lower() for dist in metadata.distributions()}
+    assert "whoosh" not in names
 
 
 def test_update_is_incremental(seed_corpus: Path, index_dir: Path) -> None:
@@ -64,7 +79,9 @@ def test_duplicate_ids_are_warned_and_skipped(tmp_path: Path, index_dir: Path) -
 
 def test_a_duplicate_id_warning_names_both_lines(tmp_path: Path, index_dir: Path) -> None:
     rows = tmp_path / "rows.jsonl"
-    rows.write_text('{"id": "r1", "text": "Kabul"}\n{"id": "r2", "text": "Kabul"}\n{"id": "r1", "text": "x"}\n')
+    rows.write_text(
+        '{"id": "r1", "text": "Kabul"}\n{"id": "r2", "text": "Kabul"}\n{"id": "r1", "text": "x"}\n'
+    )
     warnings: list = []
     explorer = Explorer.open(rows, index_dir)
     explorer.update(warnings.append)
