@@ -192,7 +192,11 @@ def read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]
         yielded += 1
         yield article
     if not yielded and not said:
-        warn(CorpusWarning(file.relpath, "no articles in this file (only blank lines or a header)"))
+        warn(
+            CorpusWarning(
+                file.relpath, "no articles in this file (only blank lines or a header)", skipped=False
+            )
+        )
 
 
 def _read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article]:
@@ -233,6 +237,7 @@ def _read_articles(file: CorpusFile, root: Path, warn: Warn) -> Iterator[Article
                         file.relpath,
                         f"not valid {_ENCODING_NAMES[encoding]} (first bad byte at offset "
                         f"{report.first_bad}); undecodable bytes replaced with U+FFFD",
+                        skipped=False,
                     )
                 )
     except (OSError, EOFError, zlib.error) as error:
@@ -370,6 +375,7 @@ def _build(
                     where,
                     f"unrecognised date {str(meta['date'])[:40]!r}; looking in the text",
                     line,
+                    skipped=False,
                 )
             )
     if date is None and body:
@@ -522,12 +528,15 @@ def _clean_json_row(row: dict[str, Any], relpath: str, line: int, warn: Warn) ->
                     f"field {_scrub(key, [])[:40]!r} nested more than {MAX_NESTING} levels deep; "
                     "field dropped",
                     line,
+                    skipped=False,
                 )
             )
             continue
         clean[_scrub(key, found)] = _scrub(value, found)
     if found:
-        warn(CorpusWarning(relpath, "lone UTF-16 surrogate escapes replaced with U+FFFD", line))
+        warn(
+            CorpusWarning(relpath, "lone UTF-16 surrogate escapes replaced with U+FFFD", line, skipped=False)
+        )
     return clean
 
 

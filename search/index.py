@@ -342,11 +342,12 @@ class IndexStore:
         started = time.perf_counter()
         with writer_lock(self.index_dir):
             ix, manifest = self._open_for_writing()
-            warnings = 0
+            warnings = skipped = 0
 
             def counting_warn(warning: CorpusWarning) -> None:
-                nonlocal warnings
+                nonlocal warnings, skipped
                 warnings += 1
+                skipped += warning.skipped
                 warn(warning)
 
             files = list_files(self.corpus, counting_warn)
@@ -383,6 +384,7 @@ class IndexStore:
                 return IndexSummary(
                     unchanged=unchanged,
                     warnings=warnings,
+                    skipped=skipped,
                     seconds=time.perf_counter() - started,
                     articles=manifest.articles,
                 )
@@ -421,6 +423,7 @@ class IndexStore:
                 removed=summary[2],
                 unchanged=unchanged,
                 warnings=warnings,
+                skipped=skipped,
                 seconds=time.perf_counter() - started,
                 articles=summary[3],
             )

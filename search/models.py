@@ -46,6 +46,10 @@ class CorpusWarning:
     path: str
     message: str
     line: int | None = None
+    # Whether a file or row was left out. False for input indexed all the same (bytes
+    # replaced, a date not understood, a field dropped): the summary counts the two apart,
+    # so that a file indexed with U+FFFD is not reported as skipped.
+    skipped: bool = True
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -130,7 +134,8 @@ class IndexSummary:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
-    warnings: int = 0
+    warnings: int = 0  # every warning, whether or not something was left out
+    skipped: int = 0  # files and rows left out (each also a warning)
     seconds: float = 0.0
     articles: int = 0  # articles in the index afterwards
 
