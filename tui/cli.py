@@ -400,7 +400,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         print(
             f"indexed {summary.articles} articles: {summary.added} added, {summary.updated} updated, "
-            f"{summary.removed} removed, {summary.warnings} skipped with warnings, {summary.seconds:.2f} s"
+            f"{summary.removed} removed, {summary.skipped} skipped, {summary.warnings} warnings, "
+            f"{summary.seconds:.2f} s"
         )
     return EXIT_MATCH
 
