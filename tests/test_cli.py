@@ -172,3 +172,20 @@ def test_many_warnings_of_one_kind_are_summarised(tmp_path: Path, run_cli) -> No
         == "explorer: warning: rows.jsonl: 7 more like this: row has neither text nor title; skipped"
     )
     assert "12 skipped, 12 warnings" in result.out
+
+
+def test_a_bad_query_on_stdin_is_reported_and_the_others_answered(run_cli) -> None:
+    """One unreadable query among many used to end the run: Panjshir was never answered."""
+    result = run_cli(
+        "search", "--format", "tsv", "--no-headers", stdin="Hameed\ndate:[bogus TO x]\nPanjshir\n"
+    )
+    assert result.code == 2
+    assert {line.split("\t")[0] for line in result.out.splitlines()} == {"Hameed", "Panjshir"}
+    assert result.err.splitlines() == [
+        "explorer: error: cannot read query 'date:[bogus TO x]' (invalid literal for int() with base 10: "
+        "'bogu'); write dates as YYYY-MM-DD"
+    ]
+    # An option that cannot be read is one error for the whole run, before any query.
+    options = run_cli("search", "--since", "bogus", stdin="Hameed\nPanjshir\n")
+    assert options.code == 2 and options.out == ""
+    assert options.err.splitlines() == ["explorer: error: --since 'bogus' is not a date; use YYYY-MM-DD"]
