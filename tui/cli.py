@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from search.explorer import Explorer, IndexError_, QueryError
-from search.models import CorpusWarning
+from search.models import CorpusWarning, SearchResult
+from search.query import filter_bounds
 
 from .output import (
     FORMATS,
@@ -69,6 +70,9 @@ examples:
   explorer search Panjshir --since 2021-09-06 --format json
   printf 'Panjshir\\nHameed\\n' | explorer search --format jsonl
   explorer search Kabul --format tsv --no-headers | cut -f3
+
+Queries read from stdin are answered in turn; one that cannot be read is reported on stderr
+(the others are still answered) and makes the exit status 2.
 
 exit status: 0 when any query matched, 1 when none did, 2 on error.
 """
@@ -332,25 +336,27 @@ def _ensure(explorer: Explorer, *, update: bool = True) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    filter_bounds(args.since, args.until)  # a bad --since is one error, not one per query
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
     out = sys.stdout
     fmt = args.format or default_format(out)
     style = Style(use_colour(args.color, out) and fmt == "text")
-    queries = _queries(args.query)
-    matched = False
+    from_stdin = not args.query or args.query == ["-"]
+    matched = failed = False
     first = True
-    for number, query in enumerate(queries):
+    for number, query in enumerate(_queries(args.query)):
         if not query.strip():
             continue
-        result = explorer.search(
-            query,
-            exact=args.exact,
-            sources=args.source,
-            since=args.since,
-            until=args.until,
-            limit=args.limit,
-        )
+        try:
+            result = _search(explorer, args, query)
+        except QueryError as error:
+            if not from_stdin:
+                raise
+            # Like ripgrep with an unreadable file: say so, answer the other queries, exit 2.
+            stderr_line(f"error: {error}")
+            failed = True
+            continue
         write_result(
             result,
             out,
@@ -358,7 +364,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             style,
             headers=not args.no_headers,
             first=first,
-            show_query=number > 0 or not args.query or args.query == ["-"],
+            show_query=number > 0 or from_stdin,
         )
         if result.hits:
             matched = True
@@ -366,7 +372,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     if fmt == "json":
         out.write("[]\n" if first else "\n]\n")
         out.flush()
+    if failed:
+        return EXIT_ERROR
     return EXIT_MATCH if matched else EXIT_NO_MATCH
+
+
+def _search(explorer: Explorer, args: argparse.Namespace, query: str) -> SearchResult:
+    return explorer.search(
+        query,
+        exact=args.exact,
+        sources=args.source,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+    )
 
 
 def _queries(words: list[str]) -> Iterator[str]:
