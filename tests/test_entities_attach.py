@@ -38,3 +38,37 @@ def test_own_corpus_short_forms_have_evidence() -> None:
     assert "name score" not in oduya
     mwr = evidence_text(table, "MWR")
     assert "MWR = Ministry of Water Resources (acronym): defined as 'Ministry of Water Resources' in article a0" in mwr
+
+
+def test_hyphenated_titles_stay_out_of_the_name() -> None:
+    table = corpus(
+        "Vice-President Kamala Harris met President-elect Joe Biden in Delaware. "
+        "Harris said the talks went well, and Biden agreed.",
+        "Kamala Harris and Joe Biden spoke in Wilmington.",
+    )
+    harris = entity_with(table, "Kamala Harris")
+    assert set(harris.spellings) == {"Kamala Harris", "Harris"}
+    assert "vice president" in harris.roles
+    biden = entity_with(table, "Joe Biden")
+    assert set(biden.spellings) == {"Joe Biden", "Biden"}
+    assert "president elect" in biden.roles
+    assert not any("-" in spelling for entity in table for spelling in entity.spellings)
+
+
+def test_hyphenated_and_apostrophised_surnames_attach_to_the_full_name() -> None:
+    table = corpus(
+        "Karine Jean-Pierre spoke to reporters at the White House. "
+        "A reporter questioned Jean-Pierre about the budget.",
+        "Conan O'Brien opened the show; later O'Brien joked about it.",
+        "Abdul Qader Al-Shami was named in the report. Officials said Al-Shami had left.",
+    )
+    assert set(entity_with(table, "Karine Jean-Pierre").spellings) == {"Karine Jean-Pierre", "Jean-Pierre"}
+    assert set(entity_with(table, "Conan O'Brien").spellings) == {"Conan O'Brien", "O'Brien"}
+    assert set(entity_with(table, "Abdul Qader Al-Shami").spellings) == {"Abdul Qader Al-Shami", "Al-Shami"}
+    evidence = evidence_text(table, "Karine Jean-Pierre")
+    assert "Jean-Pierre = Karine Jean-Pierre (short form)" in evidence
+
+
+def test_an_unattached_hyphenated_name_stays_a_name() -> None:
+    table = corpus("Officials at Rolls-Royce said the engines were safe.")
+    assert entity_with(table, "Rolls-Royce").spellings == {"Rolls-Royce": 1}

@@ -36,7 +36,7 @@ from datetime import date
 
 from .blocking import BlockingStats, candidate_pairs
 from .kinds import MENTIONS, ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
-from .lexicon import HONORIFICS, KINSHIP_WORDS
+from .lexicon import HONORIFICS, KINSHIP_WORDS, TITLE_SUFFIXES
 from .mentions import spells_initials
 from .model import (
     RULE_ACRONYM,
@@ -224,7 +224,7 @@ def title_heads(titles: Iterable[str]) -> set[str]:
     """`lieutenant general` -> general, `general sahib` -> general; honorifics say nothing."""
     heads = set()
     for title in titles:
-        words = [w for w in title.split() if w not in HONORIFICS]
+        words = [w for w in title.split() if w not in HONORIFICS and w not in TITLE_SUFFIXES]
         if words:
             heads.add(words[-1])
     return heads

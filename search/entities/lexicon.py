@@ -80,6 +80,12 @@ QUALIFIERS = frozenset(
     """.split()
 )
 
+# Words hyphenated to a title that keep it a title: `President-elect`, `Minister-designate`.
+TITLE_SUFFIXES = frozenset("elect designate".split())
+
+# Words hyphenated before a title: `Ex-President`, `Vice-President` (with QUALIFIERS).
+TITLE_PREFIXES = frozenset("ex".split())
+
 # Abbreviations written with a dot that does not end a sentence.
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col maj capt cmdr adm sgt cpl brig rev sen rep gov st mt ft jr sr no messrs".split()

@@ -43,6 +43,8 @@ from .lexicon import (
     SPEECH_VERBS,
     TIME_WORDS,
     TITLE_EXPANSIONS,
+    TITLE_PREFIXES,
+    TITLE_SUFFIXES,
     WEEKDAYS,
 )
 
@@ -283,8 +285,17 @@ def _short_org_after(rest: list[_Token]) -> bool:
 
 @lru_cache(maxsize=50_000)
 def _title_word(folded: str) -> bool:
-    parts = folded.replace("‐", "-").split("-")
-    return all(part in PERSON_TITLES for part in parts if part)
+    """A title, hyphenated ones included: `Lieutenant-General`, `Vice-President`, `President-elect`.
+
+    A hyphenated title ends in a title (or a title then `-elect`/`-designate`), and what
+    comes before is titles or qualifiers (`Vice`, `Ex`), so `Jean-Pierre` is no title.
+    """
+    parts = [part for part in folded.replace("‐", "-").split("-") if part]
+    if len(parts) > 1 and parts[-1] in TITLE_SUFFIXES:
+        parts.pop()
+    if not parts or parts[-1] not in PERSON_TITLES:
+        return False
+    return all(part in PERSON_TITLES or part in QUALIFIERS or part in TITLE_PREFIXES for part in parts[:-1])
 
 
 @lru_cache(maxsize=50_000)

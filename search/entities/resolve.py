@@ -87,6 +87,11 @@ class _Item:
     core: tuple[str, ...]
     acronym: bool
 
+    @property
+    def one_word(self) -> bool:
+        """Written as one word (`Hameed`, `Jean-Pierre`, `O'Brien`): possibly a surname used alone."""
+        return len(self.core) == 1 or " " not in self.text
+
 
 @dataclass(slots=True)
 class _Long:
@@ -103,7 +108,7 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
     longs: dict[str, _Long] = {}
     defined: dict[str, str] = {}
     for item in items:
-        if len(item.core) >= 2 and not item.acronym:
+        if not item.one_word:
             if item.key not in longs:
                 longs[item.key] = _Long(
                     item.key, item.text, item.core, stats.kind_of(item.key), _has_acronym(item.text)
@@ -115,7 +120,7 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
     for item in items:
         key = item.key
         via = ""
-        if len(item.core) == 1:
+        if item.one_word:
             if item.acronym:
                 letters = item.text.replace(".", "").replace("-", "")
                 expansion = defined.get(letters) or _spelled(letters, longs)
@@ -130,8 +135,8 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
                 elif candidates:
                     unresolved.append((item.start, item.mention.end, item.text, tuple(sorted(candidates))))
                     continue
-                elif not _single_is_name(item, stats):
-                    continue
+                elif len(item.core) == 1 and not _single_is_name(item, stats):
+                    continue  # a hyphenated word (`Jean-Pierre`) unattached stays a name, as written
         local = names.get(key)
         if local is None:
             local = names[key] = LocalName(key)
@@ -186,20 +191,29 @@ def _spelled(letters: str, longs: dict[str, _Long]) -> str | None:
 
 
 def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocked: Blocked) -> list[str]:
-    """Longer names of the article that contain the one-word mention (people, or names of unknown kind)."""
-    word = item.core[0]
+    """Longer names of the article that contain the one-word mention (people, or names of unknown kind).
+
+    A hyphenated word counts as one word: `Jean-Pierre` is the surname of `Karine Jean-Pierre`.
+    """
+    part = item.core
     if stats.kind_of(item.key) in (ORG, PLACE):
         return []
     found = []
     for long in longs.values():
-        if word not in long.core or long.kind in (ORG, PLACE):
+        if len(long.core) <= len(part) or long.kind in (ORG, PLACE) or not _holds(long.core, part):
             continue
-        if long.kind == UNKNOWN and (long.core[-1] != word or long.has_acronym):
+        if long.kind == UNKNOWN and (long.core[-len(part) :] != part or long.has_acronym):
             continue  # a name of unknown kind is shortened to its last word only (`Islamic Emirate`)
         if blocked(item.key, long.key):
             continue
         found.append(long.key)
     return found
+
+
+def _holds(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` occurs in ``tokens`` as consecutive tokens."""
+    size = len(part)
+    return any(tokens[start : start + size] == part for start in range(len(tokens) - size + 1))
 
 
 def _has_acronym(written: str) -> bool:
