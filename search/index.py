@@ -15,7 +15,9 @@ import errno
 import fcntl
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -48,6 +50,21 @@ WRITER_LOCK = "writer.lock"
 # From this many articles in one run, write them with search.segments (one process per core)
 # instead of Whoosh's writer: forking and re-reading cost little next to analysing them.
 PARALLEL_ARTICLES = 1000
+
+
+# What Whoosh raises on a damaged or foreign table of contents: its own IndexError for "Index
+# was created on different architecture" (IndexVersionError too), struct and pickle errors for
+# bytes that do not decode. `explorer index` rebuilds an index that raises one of these.
+UNREADABLE_INDEX = (
+    whoosh_index.EmptyIndexError,
+    whoosh_index.IndexError,
+    OSError,
+    EOFError,
+    ValueError,
+    IndexError,
+    struct.error,
+    pickle.UnpicklingError,
+)
 
 
 class IndexError_(Exception):
@@ -214,16 +231,22 @@ class IndexStore:
     # -- reading -------------------------------------------------------------
 
     def exists(self) -> bool:
-        return self.whoosh_dir.is_dir() and whoosh_index.exists_in(str(self.whoosh_dir))
+        if not self.whoosh_dir.is_dir():
+            return False
+        try:
+            return whoosh_index.exists_in(str(self.whoosh_dir))  # it reads the table of contents
+        except UNREADABLE_INDEX:
+            return True  # there, but damaged: open() says so, and `explorer index` rebuilds it
 
     def open(self) -> whoosh_index.Index:
         if not self.exists():
             raise IndexMissing(f"no index in {self.index_dir}; run `explorer index` first")
         try:
             ix = whoosh_index.open_dir(str(self.whoosh_dir))
-        except (whoosh_index.EmptyIndexError, OSError, EOFError, ValueError) as error:
+        except UNREADABLE_INDEX as error:
             raise IndexCorrupt(
-                f"index {self.index_dir} cannot be read ({error}); delete it and run `explorer index`"
+                f"index {self.index_dir} cannot be read ({error}); `explorer index` with the same "
+                "--corpus and --index rebuilds it (or delete that folder)"
             ) from None
         if set(ix.schema.names()) != set(build_schema().names()):
             raise IndexCorrupt(

@@ -26,7 +26,7 @@ def test_exact_and_exit_codes(run_cli) -> None:
     exact = run_cli("search", "--exact", "Dashty", "--format", "jsonl")
     assert exact.code == 0 and len(exact.out.splitlines()) == 3
     none = run_cli("search", "zzzzqqq")
-    assert none.code == 1 and none.out == ""
+    assert none.code == 1 and none.out == "query\trank\tid\tscore\tdate\tsource\ttitle\tsnippet\tmatched\n"
     bad = run_cli("search", "date:[bogus TO x]")
     assert bad.code == 2
     assert bad.err.count("\n") == 1 and "cannot read query" in bad.err and "Traceback" not in bad.err

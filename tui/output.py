@@ -138,15 +138,17 @@ def write_result(
     fmt: str,
     style: Style,
     *,
-    headers: bool,
+    header: bool,
     first: bool,
     show_query: bool,
 ) -> None:
-    """Write one query's hits; ``first`` tells whether headers (tsv) or '[' (json) come first."""
+    """Write one query's hits. ``header``: the tsv header line goes first (the caller asks for
+    it once per run, hits or not, so a reader can always rely on it); ``first``: no hit has
+    been written yet, so json opens its array here."""
     if fmt == "text":
         out.write(format_text_hits(result, style, show_query=show_query))
     elif fmt == "tsv":
-        if headers and first and result.hits:
+        if header:
             out.write(tsv_line(HIT_COLUMNS))
         for hit in result.hits:
             record = hit_record(result, hit)

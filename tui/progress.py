@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TextIO
 
@@ -14,7 +15,7 @@ class Progress:
         self.stream = stream
         self.label = label
         self.enabled = stream.isatty()
-        self._drawn = False
+        self._drawn = 0  # width of the bar on screen, 0 when none
         self._last = 0.0
 
     def update(self, done: int, total: int) -> None:
@@ -26,12 +27,16 @@ class Progress:
         self._last = now
         filled = WIDTH * done // total if total else WIDTH
         bar = "#" * filled + "-" * (WIDTH - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} files")
+        line = f"{self.label} [{bar}] {done}/{total} files"
+        self.stream.write(f"\r{line}")
         self.stream.flush()
-        self._drawn = True
+        self._drawn = max(self._drawn, len(line))
 
     def close(self) -> None:
+        """Erase the bar: with the erase-line sequence, or on a terminal that has none
+        (TERM=dumb, where it would print as garbage) by writing spaces over it."""
         if self._drawn:
-            self.stream.write("\r\x1b[K")
+            dumb = os.environ.get("TERM") == "dumb"
+            self.stream.write("\r" + " " * self._drawn + "\r" if dumb else "\r\x1b[K")
             self.stream.flush()
-            self._drawn = False
+            self._drawn = 0
