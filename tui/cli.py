@@ -74,7 +74,7 @@ examples:
 Queries read from stdin are answered in turn; one that cannot be read is reported on stderr
 (the others are still answered) and makes the exit status 2.
 
-exit status: 0 when any query matched, 1 when none did, 2 on error.
+exit status: 0 when any query matched, 1 when none did, 2 on error, 130 after Ctrl-C.
 """
 
 
@@ -345,6 +345,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from_stdin = not args.query or args.query == ["-"]
     matched = failed = False
     first = True
+    header_due = fmt == "tsv" and not args.no_headers  # once per run, even if nothing matches
     for number, query in enumerate(_queries(args.query)):
         if not query.strip():
             continue
@@ -362,10 +363,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             out,
             fmt,
             style,
-            headers=not args.no_headers,
+            header=header_due,
             first=first,
             show_query=number > 0 or from_stdin,
         )
+        header_due = False
         if result.hits:
             matched = True
             first = False
