@@ -72,3 +72,14 @@ def test_hyphenated_and_apostrophised_surnames_attach_to_the_full_name() -> None
 def test_an_unattached_hyphenated_name_stays_a_name() -> None:
     table = corpus("Officials at Rolls-Royce said the engines were safe.")
     assert entity_with(table, "Rolls-Royce").spellings == {"Rolls-Royce": 1}
+
+
+def test_a_word_written_as_a_place_is_not_a_short_form_of_a_person() -> None:
+    table = corpus(
+        "Denzel Washington starred in the film. The actor later flew to Washington for the premiere.",
+        "Michael Jordan visited officials in Amman, Jordan. Jordan's King Abdullah welcomed him.",
+        "Maria Oduya spoke to Oduya's staff in the morning.",
+    )
+    assert set(entity_with(table, "Denzel Washington").spellings) == {"Denzel Washington"}
+    assert set(entity_with(table, "Michael Jordan").spellings) == {"Michael Jordan"}
+    assert "Oduya" in entity_with(table, "Maria Oduya").spellings  # `spoke to` is no place cue

@@ -28,6 +28,7 @@ CUE_WEIGHTS: dict[str, tuple[str, float]] = {
     "P": (PLACE, 3.0),
     "p": (PLACE, 1.5),
     "i": (PLACE, 1.0),
+    "l": (PLACE, 1.5),
 }
 CUE_NAMES = {
     "T": "title",
@@ -40,6 +41,7 @@ CUE_NAMES = {
     "P": "place word",
     "p": "place noun",
     "i": "'in'",
+    "l": "local place cue",
 }
 MIN_VOTES = 1.0
 MARGIN = 2.0  # the winner needs this many times the runner-up's votes

@@ -195,6 +195,21 @@ DIRECTIONS = frozenset(
     "north south east west northeast northwest southeast southwest northern southern eastern western".split()
 )
 
+# Local place cues: `flew to Washington`, `returned from Jordan` (a movement verb, then to/from) and
+# `Jordan's King`, `Jordan's capital` (what only a country or a city has).
+MOVEMENT_VERBS = frozenset(
+    """
+    flew fly flies flying flown travelled traveled travel travels travelling traveling went go goes going
+    gone moved move moves returned return returns returning arrived arrive arrives arriving headed head
+    heads heading fled flee flees fleeing sailed drove driven drive deported expelled evacuated relocated
+    """.split()
+)
+PLACE_OWNED = frozenset(
+    """
+    king queen monarch emir sultan capital parliament border borders embassy ambassador
+    """.split()
+)
+
 # Verbs of speech right after a name: usually a person (weak: `the NRF said`).
 SPEECH_VERBS = frozenset(
     "said says told added stated tweeted wrote declared insisted warned claimed confirmed denied".split()

@@ -32,10 +32,12 @@ from .lexicon import (
     DIRECTIONS,
     FUNCTION_WORDS,
     KINSHIP_WORDS,
+    MOVEMENT_VERBS,
     NAME_PARTICLES,
     ORG_WORDS,
     PERSON_TITLES,
     PLACE_NOUNS,
+    PLACE_OWNED,
     PLACE_PREPOSITIONS,
     PLACE_WORDS,
     QUALIFIERS,
@@ -52,8 +54,8 @@ from .lexicon import (
 #   T title or honorific in the name      r role word beside it     k kinship word beside it
 #   s a speech verb follows ("X said")    O organisation word in it  o organisation noun follows
 #   P place word in it ("Valley")        p place noun follows or "north of X"   i "in X"
-#   a written as an acronym
-CUE_CODES = "TrksOoPpia"
+#   a written as an acronym              l a local place cue: "flew to X", "in Amman, X", "X's King"
+CUE_CODES = "TrksOoPpial"
 
 
 def _upper_class() -> str:
@@ -93,6 +95,11 @@ _AFTER_ROLE = re.compile(
 )
 _AFTER_WORD = re.compile(rf"{_H}*\r?\n?{_H}*([a-z][\w\-]*)")
 _NAME_BEFORE = re.compile(r"(?<![\w\-])([A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,3})(?:['’]s)?\)?[ \t]*\Z")
+_PLACE_OWNER = re.compile(r"['’]s?[ \t]+(\w+)(?:[ \t]+(\w+))?")
+_CITY_COMMA = re.compile(
+    rf"\b(?:in|at|from|to|near|outside){_H}+[A-Z][\w\-]*(?:{_H}+[A-Z][\w\-]*)?,{_H}*\Z"
+)
+_ENDS_PHRASE = re.compile(r"[ \t]*(?:[.,;:)!?]|\Z)")
 _ORG_NOUNS_AFTER = frozenset("group network movement party company agency militia firm".split())
 _OPENERS = frozenset('.!?:;|•*"“‘(—–-[')
 _CLOSERS = frozenset('.!?:;"”’)')
@@ -484,6 +491,8 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
                 cues.append("k")
             elif folded in PLACE_PREPOSITIONS and not comma:
                 cues.append("i")
+            elif folded in ("to", "from") and not comma and _moved(rest):
+                cues.append("l")  # `flew to Washington`
             elif folded == "of":
                 previous, _comma, _rest = _last_word(rest)
                 relation = fold(previous) if previous else ""
@@ -493,6 +502,8 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
                     roles.append(relation)
                     cues.append("k")  # `the brother of Sirajuddin Haqqani`
     after = text[end : end + _CONTEXT]
+    if _place_pattern(before, after):
+        cues.append("l")
     role = _AFTER_ROLE.match(after)
     if role:
         word = fold(role.group(1))
@@ -515,6 +526,20 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
             elif word in _ORG_NOUNS_AFTER:
                 cues.append("o")
     return tuple(dict.fromkeys(roles)), affiliation, cues
+
+
+def _moved(before: str) -> bool:
+    """Whether the word before `to`/`from` is a movement verb (`flew to X`, not `spoke to X`)."""
+    word, comma, _rest = _last_word(before)
+    return bool(word) and not comma and fold(word) in MOVEMENT_VERBS
+
+
+def _place_pattern(before: str, after: str) -> bool:
+    """`in Amman, Jordan.` (a city, then its country) or `Jordan's King` (what only a place has)."""
+    owner = _PLACE_OWNER.match(after)
+    if owner and any(word and fold(word) in PLACE_OWNED for word in owner.groups()):
+        return True  # `Jordan's King`, `Jordan's new capital`
+    return bool(_CITY_COMMA.search(before)) and bool(_ENDS_PHRASE.match(after))
 
 
 def _last_word(before: str) -> tuple[str, bool, str]:

@@ -194,9 +194,11 @@ def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocke
     """Longer names of the article that contain the one-word mention (people, or names of unknown kind).
 
     A hyphenated word counts as one word: `Jean-Pierre` is the surname of `Karine Jean-Pierre`.
+    A mention written as a place here (`flew to Washington`, `in Amman, Jordan`) is no
+    short form of a person's name, whatever the corpus says of the word elsewhere.
     """
     part = item.core
-    if stats.kind_of(item.key) in (ORG, PLACE):
+    if stats.kind_of(item.key) in (ORG, PLACE) or _placed_here(item.mention):
         return []
     found = []
     for long in longs.values():
@@ -208,6 +210,14 @@ def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocke
             continue
         found.append(long.key)
     return found
+
+
+LOCAL_PLACE_CUES = frozenset("ilp")  # `in X`, `flew to X`, `X's King`, `north of X`, `X province`
+
+
+def _placed_here(mention: Mention) -> bool:
+    """Whether the words around this one mention say it is a place (see ``mentions._context``)."""
+    return any(cue in LOCAL_PLACE_CUES for cue in mention.cues)
 
 
 def _holds(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
