@@ -354,6 +354,15 @@ async def test_help_lists_every_key(make_app) -> None:
         assert isinstance(app.screen, SearchScreen)
 
 
+async def test_help_and_quit_stay_in_the_footer_at_80_columns(make_app) -> None:
+    """The footer lists the focused widget's keys first; help and quit are pinned to its end."""
+    app = make_app(query="Dashty")
+    async with app.run_test(size=NARROW) as pilot:
+        await open_first_hit(pilot)  # the article focused: the longest list of keys
+        footer = screen_text(app).splitlines()[-1]
+        assert "q Quit" in footer and "? Help" in footer, footer
+
+
 async def test_every_bound_action_is_in_the_command_palette(make_app) -> None:
     app = make_app(query="Dashty")
     async with app.run_test(size=NARROW) as pilot:

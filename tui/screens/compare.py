@@ -23,10 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer
 
 from ..messages import ComparisonLoaded
 from ..textsafe import safe_line
+from ..widgets.footer import ExplorerFooter
 from ..widgets.quiet import QuietStatic
 from ..widgets.status import StatusLine
 from ..widgets.visuals import LinesVisual
@@ -158,7 +158,7 @@ class CompareScreen(ExplorerScreen):
         with VerticalScroll(id="compare-differences-scroll"):
             yield QuietStatic(id="compare-differences")
         yield StatusLine(id="compare-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ExplorerFooter()
 
     def on_mount(self) -> None:
         self.query_one(CompareScroll).focus()

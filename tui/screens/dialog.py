@@ -12,8 +12,8 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
+from ..widgets.footer import ExplorerFooter
 from .keys import KeySection
 
 ResultType = TypeVar("ResultType")
@@ -28,7 +28,7 @@ class Dialog(ModalScreen[ResultType]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=False)
+        yield ExplorerFooter()
 
     def compose_body(self) -> ComposeResult:
         """The dialog's own widgets (the footer is added after them)."""

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from search.explorer import Explorer
 
@@ -34,6 +34,7 @@ from ..widgets.entities import (
     entity_heading,
     spellings_query,
 )
+from ..widgets.footer import ExplorerFooter
 from ..widgets.quiet import QuietStatic
 from ..widgets.rich_text import one_line
 from ..widgets.status import IndexState
@@ -85,7 +86,7 @@ class EntityScreen(ExplorerScreen):
         yield QuietStatic(id="entity-note", fixed_height=True)
         yield QuietStatic(id="entity-articles-title", fixed_height=True)
         yield EntityArticles(id="entity-articles")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ExplorerFooter()
 
     def on_mount(self) -> None:
         self.query_one(EntityBar).show_content(Content(f"Entity · loading {one_line(self.entity_id)}…"))

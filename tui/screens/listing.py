@@ -31,9 +31,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..widgets.entities import EntityFilter, RowList, fold_text, matches_filter
+from ..widgets.footer import ExplorerFooter
 from ..widgets.quiet import QuietStatic
 from ..widgets.rich_text import one_line
 from ..widgets.status import IndexState, StatusLine
@@ -94,7 +95,7 @@ class ListingScreen(ExplorerScreen):
         yield QuietStatic(id=f"{self.PREFIX}-summary", fixed_height=True)
         yield self.LIST(id=f"{self.ITEM}-list")
         yield StatusLine(id=f"{self.PREFIX}-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ExplorerFooter()
 
     def on_mount(self) -> None:
         self._summary(f"loading {self.NOUN}…")

@@ -24,13 +24,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from search.explorer import IndexError_, QueryError
 from search.models import SearchResult
 
 from ..messages import ArticleLoaded, SearchDone, SearchRequest
 from ..widgets.article import ArticlePane, ArticleScroll
+from ..widgets.footer import ExplorerFooter
 from ..widgets.results import ResultsList
 from ..widgets.search_box import SearchBox
 from ..widgets.status import IndexState, StatusLine
@@ -107,7 +108,7 @@ class SearchScreen(ExplorerScreen):
             yield ResultsList(id="results")
             yield ArticlePane(id="article")
         yield StatusLine(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ExplorerFooter()
 
     def on_mount(self) -> None:
         self.query_one(SummaryLine).idle(self.request)
