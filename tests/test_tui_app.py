@@ -496,7 +496,8 @@ async def test_indexing_progress_shows_in_the_status_line(make_app) -> None:
         await settle(pilot)
         app.post_message(IndexProgress(2, 5))
         await pilot.pause()
-        assert "re-indexing (search uses the previous index): 2/5 files" in screen_text(app)
+        status = screen_text(app).splitlines()[-2]
+        assert status.strip().startswith("re-indexing 2/5 files · search uses the previous index"), status
         assert search_screen(app).check_action("reindex", ()) is False  # not twice at once
 
 

@@ -44,10 +44,10 @@ class IndexState:
 def describe(state: IndexState) -> str:
     """The freshness part of the status line, in words."""
     if state.busy:
-        what = "building the index" if not state.exists else "re-indexing (search uses the previous index)"
-        if state.total:
-            return f"{what}: {state.done}/{state.total} files"
-        return f"{what}…"
+        # The count first: on a narrow terminal the end of the line is what gets cut.
+        what = "indexing" if not state.exists else "re-indexing"
+        count = f" {state.done}/{state.total} files" if state.total else "…"
+        return what + count + ("" if not state.exists else " · search uses the previous index")
     if state.error:
         return f"index problem: {state.error}: press r to try again"
     if not state.exists:
@@ -77,6 +77,8 @@ class StatusLine(QuietStatic):
     def show_state(self, state: IndexState) -> None:
         articles = f"{state.articles} article{'s' if state.articles != 1 else ''}"
         parts = [one_line(state.corpus) or "corpus", articles, describe(state)]
+        if state.busy:  # progress leads, so a long corpus name cannot push it off the line
+            parts = [parts[2], parts[0], parts[1]]
         line = Content(" · ".join(parts))
         if state.stale_files and not state.busy:
             line = line.stylize(".status--stale")
