@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from .config import resolve_corpus, resolve_index_dir
 from .corpus import Warn
 from .docsets import Allowed, DocSets
 from .entity_words import EntityWords
-from .firstpage import FastBM25F, Unsupported, first_page
+from .firstpage import FastBM25F, SearchCancelled, Unsupported, first_page
 from .highlight import find_matches, make_snippet, matched_words
 from .index import (
     IndexBusy,
@@ -49,6 +50,7 @@ __all__ = [
     "IndexError_",
     "IndexMissing",
     "QueryError",
+    "SearchCancelled",
 ]
 
 
@@ -169,15 +171,22 @@ class Explorer:
         since: str | None = None,
         until: str | None = None,
         limit: int | None = 20,
+        cancelled: Callable[[], bool] | None = None,
     ) -> SearchResult:
         """Ranked hits for ``text``; ``limit`` None or 0 returns every hit.
 
         With a ``limit``, only the first page is searched for (search/firstpage.py): when
         it is full, ``total`` is an estimate and ``total_is_estimate`` says so, because
         counting every hit exactly costs more than finding the page.
+
+        ``cancelled``: asked now and then while the page is found and its snippets made;
+        when it answers True the search raises SearchCancelled. Search-as-you-type passes
+        its worker's flag, so a search the next keystroke made stale frees the index at once.
         """
         started = time.perf_counter()
         with self._lock:
+            if cancelled is not None and cancelled():
+                raise SearchCancelled
             searcher = self._current_searcher()
             vocabulary = None if exact else self.vocabulary()
             prepared = prepare(
@@ -194,11 +203,13 @@ class Explorer:
             if allowed is not None and not allowed:
                 pass  # nothing passes the filter
             elif limit:
-                page = self._first_page(searcher, prepared.query, limit, allowed)
+                page = self._first_page(searcher, prepared.query, limit, allowed, cancelled)
                 total, estimate = len(page), False
                 if len(page) >= limit:
                     total, estimate = _estimate(searcher, prepared.query, allowed, len(page))
                 for rank, (score, docnum) in enumerate(page, start=1):
+                    if cancelled is not None and cancelled():
+                        raise SearchCancelled
                     hits.append(_hit(rank, score, searcher.stored_fields(docnum), prepared.terms))
             else:
                 members = None if allowed is None else allowed.members
@@ -219,11 +230,15 @@ class Explorer:
 
     @staticmethod
     def _first_page(
-        searcher: Searcher, query: Any, limit: int, allowed: Allowed | None
+        searcher: Searcher,
+        query: Any,
+        limit: int,
+        allowed: Allowed | None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> list[tuple[float, int]]:
         """The best ``limit`` (score, docnum) pairs, by our collector or, when it cannot, Whoosh's."""
         try:
-            return first_page(searcher, query, limit, None if allowed is None else allowed.ordered)
+            return first_page(searcher, query, limit, None if allowed is None else allowed.ordered, cancelled)
         except Unsupported:
             members = None if allowed is None else allowed.members
             results = searcher.search(query, limit=limit, filter=members, terms=False)

@@ -24,7 +24,7 @@ import heapq
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -109,17 +109,30 @@ def _bisecting(matcher: Any) -> Any:
     return matcher
 
 
+class SearchCancelled(Exception):
+    """The caller no longer wants this search (the person typed on); raised between documents."""
+
+
+CANCEL_CHECK_EVERY = 256  # documents walked between two looks at the caller's cancel flag
+
+
 class Unsupported(Exception):
     """The query holds a phrase in a construct this module cannot check; use Whoosh's collector."""
 
 
 def first_page(
-    searcher: Any, query: wq.Query, limit: int, allowed: Sequence[int] | None = None
+    searcher: Any,
+    query: wq.Query,
+    limit: int,
+    allowed: Sequence[int] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[tuple[float, int]]:
     """The ``limit`` best (score, document number) pairs, best first.
 
     ``allowed``: sorted document numbers the page may hold (None: any). Raises
-    Unsupported for a query whose phrases it cannot check.
+    Unsupported for a query whose phrases it cannot check, and SearchCancelled
+    as soon as ``cancelled()`` says so (it is asked every few hundred documents:
+    a search overtaken by the next keystroke stops instead of running to the end).
     """
     relaxed = relax(query)
     verify = relaxed is not query
@@ -136,7 +149,7 @@ def first_page(
                 continue
         matcher = _bisecting(relaxed.matcher(subsearcher, context))
         checker = _Checker(query, subsearcher, context) if verify else None
-        _collect(matcher, checker, offset, leaf_allowed, heap, limit)
+        _collect(matcher, checker, offset, leaf_allowed, heap, limit, cancelled)
     return [(score, -negated) for score, negated in sorted(heap, key=lambda item: (-item[0], -item[1]))]
 
 
@@ -171,6 +184,7 @@ def _collect(
     allowed: Sequence[int] | None,
     heap: list[tuple[float, int]],
     limit: int,
+    cancelled: Callable[[], bool] | None = None,
 ) -> None:
     """Whoosh's TopCollector loop, with sound skipping, phrase checks and jumps over filtered-out documents.
 
@@ -185,7 +199,11 @@ def _collect(
     checkquality = True
     countdown = 0
     position = 0  # into ``allowed``
+    walked = 0
     while matcher.is_active():
+        walked += 1
+        if cancelled is not None and walked % CANCEL_CHECK_EVERY == 0 and cancelled():
+            raise SearchCancelled
         threshold_rose = len(heap) >= limit and heap[0][0] != minscore
         if threshold_rose:
             minscore = heap[0][0]

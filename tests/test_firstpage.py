@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from search.explorer import Explorer
+from search.explorer import Explorer, SearchCancelled
 
 WORDS = "oil bank rate price trade gold wheat dollar market share loss profit net federal reserve".split()
 FILLER = "the a of in said was for on with by it as at from".split()
@@ -91,3 +91,18 @@ def test_filtered_first_page_equals_the_exhaustive_ranking(explorer: Explorer, q
 
 def test_a_filter_nothing_passes_finds_nothing(explorer: Explorer) -> None:
     assert explorer.search("oil", since="2031-01-01").hits == ()
+
+
+def test_a_search_stops_when_its_caller_cancels_it(explorer: Explorer) -> None:
+    """Search-as-you-type cancels a search the next keystroke made stale; it must stop mid-walk."""
+    asked: list[int] = []
+
+    def cancelled_after_the_first_look() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # the look before the walk says go on; the next, inside it, says stop
+
+    with pytest.raises(SearchCancelled):
+        explorer.search("the", limit=20, cancelled=cancelled_after_the_first_look)
+    assert len(asked) == 2
+    # a search nobody cancels still answers in full, and the explorer is usable afterwards
+    assert len(explorer.search("the", limit=20, cancelled=lambda: False).hits) == 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -530,4 +531,37 @@ async def test_an_index_that_cannot_be_built_says_why_and_offers_a_retry(tmp_pat
         await pilot.press("escape", "r")
         await settle(pilot)
         assert app.is_running and app.index_state.error is not None
+    explorer.close()
+
+
+async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_end(make_app, tmp_path) -> None:
+    """Snippets are made for the hits one can see; moving down asks for more, keeping the cursor."""
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    rows = [
+        {"id": f"n{number:03d}", "title": f"Harvest report {number}", "text": "Wheat " * (number % 7 + 1)}
+        for number in range(90)
+    ]
+    (corpus / "wire.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    explorer = Explorer.open(corpus, tmp_path / "ix")
+    explorer.update()
+    app = make_app(query="wheat", explorer=explorer)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        first = len(screen.result.hits)
+        assert screen.request.limit == first < 90  # a screenful and a few, not every hit
+        results = screen.query_one(ResultsList)
+        await pilot.press("enter")  # to the hits
+        for _ in range(first - 2):
+            await pilot.press("j")
+        await settle(pilot)
+        assert len(screen.result.hits) == min(90, 2 * first)  # the cursor neared the end: more came
+        assert results.option_count == len(screen.result.hits)
+        assert results.highlighted == first - 2  # and the cursor stayed on its hit
+        for _ in range(6):  # each G goes to the last hit listed, which asks for twice as many
+            await pilot.press("G")
+            await settle(pilot)
+        assert len(screen.result.hits) == results.option_count == 90
+        assert results.highlighted == 89
     explorer.close()

@@ -44,15 +44,21 @@ class ResultsList(TypeAhead, OptionList):
         self.result: SearchResult | None = None
 
     def show(self, result: SearchResult | None) -> bool:
-        """Replace the list with ``result``'s hits, cursor on the first.
+        """Replace the list with ``result``'s hits, cursor on the first; whether it was replaced.
 
         When the hits are the ones already listed (typing on in a query with
-        no hits, say), nothing is redrawn.
+        no hits, say), nothing is redrawn; when they continue the ones listed
+        (a longer page of the same search), the new ones are appended and the
+        cursor stays where it is.
         """
         old_hits = self.result.hits if self.result is not None else ()
         new_hits = result.hits if result is not None else ()
         self.result = result
-        if old_hits == new_hits and self.option_count == len(new_hits):
+        listed = self.option_count == len(old_hits)
+        if old_hits == new_hits and listed:
+            return False
+        if old_hits and listed and new_hits[: len(old_hits)] == old_hits:
+            self.add_options([Option(HitCard(hit), id=hit.id) for hit in new_hits[len(old_hits) :]])
             return False
         self.clear_options()
         if new_hits:

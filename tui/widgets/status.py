@@ -58,8 +58,8 @@ def describe(state: IndexState) -> str:
         files = "file" if state.stale_files == 1 else "files"
         return f"{state.stale_files} {files} changed since indexing: press r to re-index"
     note = "index up to date"
-    if state.warnings:
-        note += f" ({state.warnings} skipped with warnings)"
+    if state.warnings:  # what they were is on `explorer index`'s stderr, one line each
+        note += f" ({state.warnings} warning{'s' if state.warnings != 1 else ''})"
     return note
 
 
