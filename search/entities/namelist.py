@@ -18,6 +18,12 @@ from .model import NameGroup
 from .names import STRONG, compare, core_tokens, listed_name, name_key, name_tokens
 
 SINGLE_MIN = 8  # without context, one-word names need 8 letters for a 1-edit merge (Chuzhou/Chizhou)
+SYLLABLE = 3  # romanised syllables (`yi`, `da`, `shi`) are no longer than this
+
+
+def _syllables(core: tuple[str, ...]) -> bool:
+    """Whether every word is a short syllable, so that words read as particles are name parts."""
+    return all(len(token) <= SYLLABLE for token in core)
 
 
 def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
@@ -58,6 +64,8 @@ def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
     pairs, _stats = candidate_pairs(cores)
     matches = []
     for i, j in pairs:
+        if cores[i] == cores[j] and _syllables(cores[i]):
+            continue  # `yi da shi`/`yi shi`: `da` is a syllable there, not a particle that may go
         match = compare(cores[i], cores[j], SINGLE_MIN)
         if match.kind == STRONG:
             matches.append((-match.score, i, j))
