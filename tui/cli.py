@@ -465,11 +465,14 @@ def cmd_entities(args: argparse.Namespace) -> int:
         if len(args.action) != 3 or args.action[0] not in ("merge", "split"):
             raise UsageError("corrections are `explorer entities merge A B` or `explorer entities split A B`")
         operation, a, b = args.action
+        before = explorer.entities()
+        apart = operation == "split" and before.find(a) is not before.find(b)
         try:
             correction, _table = explorer.correct_entities(operation, a, b)
         except ValueError as error:
             raise UsageError(str(error)) from None
-        print(f"recorded: {correction.describe()}")
+        note = " (already different entities: this changes nothing now)" if apart else ""
+        print(f"recorded: {correction.describe()}{note}")
         return EXIT_MATCH
     found = explorer.entities().filter(kind=args.kind, min_articles=max(1, args.min_articles))
     out = sys.stdout
@@ -493,14 +496,19 @@ def cmd_entity(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
     name = " ".join(args.name)
-    found = explorer.entity(name)
-    if found is None:
+    matches = explorer.entities().lookup(name)
+    if not matches:
         stderr_line(f"no entity named {name!r}; `explorer entities` lists them")
         return EXIT_NO_MATCH
+    found, others = matches[0], matches[1:]
     if args.format == "json":
         write_records([found.as_dict()], sys.stdout, "jsonl", ENTITY_COLUMNS)
     else:
         sys.stdout.write(format_entity_page(found, Style(use_colour(args.color, sys.stdout))))
+    if others:
+        # `Massoud` is also the surname of another person: say so rather than pick one silently.
+        listed = ", ".join(f"{other.name} ({other.id})" for other in others)
+        (stderr_line if args.format == "json" else print)(f"also matches: {listed}")
     return EXIT_MATCH
 
 
