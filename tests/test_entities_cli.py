@@ -80,3 +80,24 @@ def test_variants_groups_a_name_list(run_cli) -> None:
     assert result.code == 0
     groups = jsonl(result.out)
     assert groups == [{"names": ["Fahim Dashti", "Fahim Dashty"], "canonical": "Fahim Dashti"}]
+
+
+def test_an_ambiguous_name_says_what_else_it_matches(run_cli) -> None:
+    page = run_cli("entity", "Massoud")
+    assert page.code == 0
+    assert "also matches: Ahmad Shah Massoud (ahmad-shah-massoud)" in page.out
+
+
+def test_corrections_of_unknown_names_are_refused(seed_corpus: Path, index_dir: Path, run_cli) -> None:
+    env = {"EXPLORER_CORPUS": str(seed_corpus), "EXPLORER_INDEX": str(index_dir)}
+    refused = run_cli("entities", "merge", "Nobody Here", "Kabul", env=env)
+    assert refused.code == 2 and "'Nobody Here' names no entity" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1
+    assert run_cli("entities", "split", "Kabul", "Herat", env=env).code == 2
+    assert not (index_dir / "entity_corrections.json").exists()
+    apart = run_cli("entities", "split", "Kabul", "Faiz Hameed", env=env)
+    assert apart.code == 0 and "changes nothing" in apart.out
+    merged = run_cli("entities", "merge", "Kabul", "Faiz Hameed", env=env)
+    assert merged.code == 0 and "changes nothing" not in merged.out
+    page = run_cli("entity", "Kabul", env=env).out
+    assert "(user): merged by a user" in page and "name score 1.00" not in page

@@ -314,6 +314,9 @@ class EntityIndex:
 
     def _correct(self, op: str, a: str, b: str) -> tuple[Correction, EntityTable]:
         table = self.table()
+        for name in (a, b):
+            if len(table) and not table.lookup(name):
+                raise ValueError(f"{name!r} names no entity of this index; `explorer entities` lists them")
         corrections = self.corrections()
         short = op == SPLIT
         correction = corrections.record(op, a, b, table.key_of(a, short), table.key_of(b, short))
