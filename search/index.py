@@ -216,7 +216,9 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-ProgressCallback = Callable[[int, int], None]  # (files done, files total)
+# (done, total, stage): files read for their ids ("reading"), files written ("writing"), then
+# the corpus-wide tables ("entities", with total 0: no count to give).
+ProgressCallback = Callable[[int, int, str], None]
 
 
 class IndexStore:
@@ -556,7 +558,7 @@ class IndexStore:
             # which read their slices again.
             plan: list[FilePlan] = []
             kept: list[tuple[Article, CorpusFile, str]] | None = []
-            for file, digest in to_read:
+            for number, (file, digest) in enumerate(to_read, start=1):
                 item = segments.FilePlan(file, digest)
                 lines: list[int | None] = []
                 duplicates: list[str] = []
@@ -578,6 +580,8 @@ class IndexStore:
                     else:
                         added += 1
                 plan.append(item)
+                if progress:
+                    progress(number, len(to_read), "reading")
                 known = [line for line in lines if line is not None]
                 new_files[file.relpath] = FileRecord(
                     file.signature,
@@ -595,9 +599,9 @@ class IndexStore:
                         derived.add(article)
                     if progress and (position + 1 == len(kept) or kept[position + 1][1] is not file):
                         done_files += 1
-                        progress(done_files, len(plan))
+                        progress(done_files, len(plan), "writing")
                 if progress and done_files < len(plan):
-                    progress(len(plan), len(plan))  # files that gave no article
+                    progress(len(plan), len(plan), "writing")  # files that gave no article
                 finalsegments = None
             else:
 
@@ -620,7 +624,7 @@ class IndexStore:
                     [table.prepare for table in self.derived],
                     derive,
                     procs=segments.cpu_count(),
-                    progress=progress,
+                    progress=(lambda done, total: progress(done, total, "writing")) if progress else None,
                 )
                 finalsegments = new_segments
             removed = len(old_ids)
@@ -639,6 +643,8 @@ class IndexStore:
         manifest.generation = ix.latest_generation()
         manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
         write_json_atomic(self.index_dir / MANIFEST, manifest.to_json())
+        if progress and updates:
+            progress(0, 0, "entities")
         for derived in updates:
             derived.commit(manifest.generation)
         with ix.reader() as reader:

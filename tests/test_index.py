@@ -116,8 +116,9 @@ def test_a_failed_run_leaves_the_previous_index(seed_corpus: Path, index_dir: Pa
     explorer.update()
     (seed_corpus / "later.txt").write_text("Another article about Panjshir.")
 
-    def explode(_done: int, _total: int) -> None:
-        raise KeyboardInterrupt
+    def explode(_done: int, _total: int, stage: str) -> None:
+        if stage == "writing":  # midway: the new file read, its article being written
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         explorer.update(progress=explode)
@@ -125,6 +126,16 @@ def test_a_failed_run_leaves_the_previous_index(seed_corpus: Path, index_dir: Pa
     assert fresh.status().articles == 5
     assert len(fresh.search("Dashty").hits) == 5
     assert fresh.update().added == 1
+
+
+def test_progress_reports_reading_then_writing_then_entities(seed_corpus: Path, index_dir: Path) -> None:
+    calls: list[tuple[int, int, str]] = []
+    Explorer.open(seed_corpus, index_dir).update(progress=lambda *call: calls.append(call))
+    stages = list(dict.fromkeys(stage for _done, _total, stage in calls))
+    assert stages == ["reading", "writing", "entities"]
+    reading = [done for done, total, stage in calls if stage == "reading"]
+    assert reading == list(range(1, len(reading) + 1)) and reading[-1] == 5  # a count per seed file
+    assert calls[-1] == (0, 0, "entities")  # the corpus-wide tables come last, without a count
 
 
 def _write_many(corpus: Path, count: int) -> None:

@@ -495,10 +495,14 @@ async def test_indexing_progress_shows_in_the_status_line(make_app) -> None:
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        app.post_message(IndexProgress(2, 5))
+        app.post_message(IndexProgress(2, 5, "reading"))
         await pilot.pause()
         status = screen_text(app).splitlines()[-2]
-        assert status.strip().startswith("re-indexing 2/5 files · search uses the previous index"), status
+        assert status.strip().startswith("re-indexing 2/5 files (reading) · search uses the previous"), status
+        app.post_message(IndexProgress(0, 0, "entities"))
+        await pilot.pause()
+        status = screen_text(app).splitlines()[-2]
+        assert status.strip().startswith("re-indexing: entities… · search uses the previous"), status
         assert search_screen(app).check_action("reindex", ()) is False  # not twice at once
 
 

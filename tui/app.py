@@ -79,7 +79,7 @@ class ExplorerApp(App[int]):
         if self.index_state.busy:
             return
         if update:
-            self.index_state = self.index_state.with_(busy=True, done=0, total=0, error=None)
+            self.index_state = self.index_state.with_(busy=True, done=0, total=0, stage="", error=None)
         self._index(update)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
@@ -92,12 +92,14 @@ class ExplorerApp(App[int]):
             nonlocal warnings
             warnings += 1
 
-        def progress(done: int, total: int) -> None:
-            nonlocal last
+        stage_shown = ""
+
+        def progress(done: int, total: int, stage: str = "") -> None:
+            nonlocal last, stage_shown
             now = time.monotonic()
-            if done >= total or now - last >= PROGRESS_SECONDS:
-                last = now
-                self.post_message(IndexProgress(done, total))
+            if done >= total or stage != stage_shown or now - last >= PROGRESS_SECONDS:
+                last, stage_shown = now, stage
+                self.post_message(IndexProgress(done, total, stage))
 
         try:
             status = explorer.status()
@@ -116,7 +118,9 @@ class ExplorerApp(App[int]):
             self.post_message(IndexReport(status, summary, warnings, checked=True))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        self.index_state = self.index_state.with_(busy=True, done=message.done, total=message.total)
+        self.index_state = self.index_state.with_(
+            busy=True, done=message.done, total=message.total, stage=message.stage
+        )
 
     def on_index_report(self, message: IndexReport) -> None:
         state = self.index_state

@@ -64,10 +64,11 @@ class SourcesLoaded(Message):
 
 @dataclass
 class IndexProgress(Message):
-    """Indexing got further: ``done`` of ``total`` files."""
+    """Indexing got further: ``done`` of ``total`` files of ``stage`` (see search.index.ProgressCallback)."""
 
     done: int
     total: int
+    stage: str = ""
 
 
 @dataclass

@@ -18,16 +18,21 @@ class Progress:
         self._drawn = 0  # width of the bar on screen, 0 when none
         self._last = 0.0
 
-    def update(self, done: int, total: int) -> None:
+    def update(self, done: int, total: int, stage: str = "") -> None:
+        """Draw ``done`` of ``total`` files of ``stage``; a stage with no count (total 0) as words."""
         if not self.enabled:
             return
         now = time.monotonic()
-        if done < total and now - self._last < REDRAW_SECONDS:
+        if total and done < total and now - self._last < REDRAW_SECONDS:
             return
         self._last = now
-        filled = WIDTH * done // total if total else WIDTH
-        bar = "#" * filled + "-" * (WIDTH - filled)
-        line = f"{self.label} [{bar}] {done}/{total} files"
+        if total:
+            filled = WIDTH * done // total
+            bar = "#" * filled + "-" * (WIDTH - filled)
+            line = f"{self.label} [{bar}] {done}/{total} files" + (f" ({stage})" if stage else "")
+        else:
+            line = f"{self.label}: {stage or 'working'}…"
+        line = line.ljust(self._drawn)  # cover a longer line drawn before
         self.stream.write(f"\r{line}")
         self.stream.flush()
         self._drawn = max(self._drawn, len(line))

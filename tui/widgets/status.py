@@ -28,6 +28,7 @@ class IndexState:
     busy: bool = False  # an indexing run is under way
     done: int = 0
     total: int = 0
+    stage: str = ""  # what the indexer is doing: reading, writing, entities
     warnings: int = 0
     error: str | None = None
     version: int = 0  # bumped whenever the searchable index changed
@@ -46,8 +47,11 @@ def describe(state: IndexState) -> str:
     if state.busy:
         # The count first: on a narrow terminal the end of the line is what gets cut.
         what = "indexing" if not state.exists else "re-indexing"
-        count = f" {state.done}/{state.total} files" if state.total else "…"
-        return what + count + ("" if not state.exists else " · search uses the previous index")
+        if state.total:
+            what += f" {state.done}/{state.total} files" + (f" ({state.stage})" if state.stage else "")
+        else:
+            what += f": {state.stage}…" if state.stage else "…"
+        return what + ("" if not state.exists else " · search uses the previous index")
     if state.error:
         return f"index problem: {state.error}: press r to try again"
     if not state.exists:
