@@ -20,6 +20,8 @@ def test_search_finds_every_spelling_of_an_entity(run_cli) -> None:
     assert {h["id"] for h in hits} == {"000_c214ca5b6237bbef", "002_026596cb75424136", "004_fa9e966636171c75"}
     reasons = {e["reason"] for e in hits[0]["expansions"]}
     assert "entity" in reasons
+    [entity] = [e for e in hits[0]["expansions"] if e["reason"] == "entity"]
+    assert entity["entity"] == "Abdul Wadood Zhor" and "Zhor" in entity["variants"]  # which entity, as text says
     assert any("zhor" in h["matched"] for h in hits)
     exact = jsonl(run_cli("search", "Zara", "--exact", "--format", "jsonl").out)
     assert {h["id"] for h in exact} == {"002_026596cb75424136"}

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from search.models import Article, Hit, SearchResult
+from search.models import Article, Expansion, Hit, SearchResult
 
 from .textsafe import safe_line, safe_text
 
@@ -77,10 +77,20 @@ def hit_record(result: SearchResult, hit: Hit) -> dict[str, Any]:
         "title": hit.title,
         "snippet": hit.snippet_text,
         "matched": list(hit.matched),
-        "expansions": [
-            {"word": e.word, "variants": list(e.variants), "reason": e.reason} for e in result.expansions
-        ],
+        "expansions": [_expansion_record(e) for e in result.expansions],
     }
+
+
+def _expansion_record(expansion: Expansion) -> dict[str, Any]:
+    """One widened query word; an entity expansion also names the entity (as the text line does)."""
+    record: dict[str, Any] = {
+        "word": expansion.word,
+        "variants": list(expansion.variants),
+        "reason": expansion.reason,
+    }
+    if expansion.entity:
+        record["entity"] = expansion.entity
+    return record
 
 
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
