@@ -20,6 +20,10 @@ from .lexicon import FUNCTION_WORDS, TIME_WORDS
 from .mentions import ArticleMentions
 from .names import name_tokens
 
+SHARE = 0.8  # share of a name's mentions with a cue for ``possessive_name`` and ``furniture``
+EVIDENCE_MENTIONS = 3  # ... out of at least this many mentions
+BOILERPLATE_MENTIONS = 10  # a line repeated this often is boilerplate, a few lone lines may be headings
+
 
 @dataclass(slots=True)
 class CorpusStats:
@@ -46,18 +50,38 @@ class CorpusStats:
         alone: set[str] = set()
         for mention in record.mentions:
             tokens = name_tokens(mention.text)
+            key = " ".join(tokens)
+            if "j" in mention.cues:  # a joined reading of words counted in their own mentions
+                self._count_cues(key, mention.cues)
+                continue
             capital.update(tokens[1:] if mention.initial else tokens)
             if len(tokens) == 1 and not mention.initial and not mention.title:
                 alone.add(tokens[0])
-            key = " ".join(tokens)
-            counter = self.cues.get(key)
-            if counter is None:
-                counter = self.cues[key] = Counter()
-            counter[MENTIONS] += 1
-            for cue in mention.cues:
-                counter[cue] += 1
+            self._count_cues(key, mention.cues)
         self.capital.update(capital)
         self.alone.update(alone)
+
+    def _count_cues(self, key: str, cues: str) -> None:
+        counter = self.cues.get(key)
+        if counter is None:
+            counter = self.cues[key] = Counter()
+        counter[MENTIONS] += 1
+        for cue in cues:
+            counter[cue] += 1
+
+    def _share(self, key: str, cue: str, least: int = 0) -> float:
+        counter = self.cues.get(key)
+        if not counter or counter[MENTIONS] < max(least, EVIDENCE_MENTIONS):
+            return 0.0
+        return counter[cue] / counter[MENTIONS]
+
+    def possessive_name(self, key: str) -> bool:
+        """A name the corpus nearly always writes with 's (`Moody's`, `Standard and Poor's`)."""
+        return self._share(key, "g") >= SHARE
+
+    def furniture(self, key: str) -> bool:
+        """A name that is nearly always all of its line: a signature or page furniture (`Reuter`)."""
+        return self._share(key, "b", BOILERPLATE_MENTIONS) >= SHARE
 
     def common(self, word: str) -> bool:
         """A common word of this corpus: grammar, calendar, or written lower case at least as often.

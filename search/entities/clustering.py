@@ -194,7 +194,10 @@ def short_form_evidence(node: Node, article_ids: Sequence[str]) -> list[Evidence
     for (spelling, via), found in sorted(node.short_forms.items()):
         where = _articles_phrase([article_ids[i] for i in found])
         if via == VIA_ALONE:
-            rule, reason = RULE_SHORT, f"used alone in {where} that name{'s' * (len(found) == 1)} {node.display} in full"
+            rule, reason = (
+                RULE_SHORT,
+                f"used alone in {where} that name{'s' * (len(found) == 1)} {node.display} in full",
+            )
         elif via == VIA_DEFINED:
             rule, reason = RULE_ACRONYM, f"defined as '{node.display}' in {where}"
         else:
@@ -499,25 +502,41 @@ class _Engine:
         return PERSON in kinds or kinds == {UNKNOWN}
 
     def link_spelled_acronyms(self) -> None:
-        """An acronym never defined, beside a name whose initials it spells in several articles."""
+        """An acronym never defined, beside a name whose initials it spells in several articles.
+
+        Also counted: the articles where resolution attached the same acronym to a
+        long form (`U.S.` written beside `United States`), so the acronym written
+        alone elsewhere joins the name it stands for in most articles that name one.
+        """
+        attached: dict[str, Counter[int]] = defaultdict(Counter)
+        for index, node in enumerate(self.nodes):
+            for (spelling, via), articles in node.short_forms.items():
+                if via != VIA_ALONE:
+                    attached[name_key(spelling)][index] += len(articles)
         for index, node in enumerate(self.nodes):
             if not node.is_acronym or self.find(index) != index or len(self.members[index]) > 1:
                 continue
             together: Counter[int] = Counter()
+            for other, count in attached.get(node.key, Counter()).items():
+                together[self.find(other)] += count
             first = node.display[:1]
             for article in node.articles:
                 for other in self.article_nodes[article]:
                     candidate = self.nodes[other]
-                    if candidate.display[:1] != first or len(candidate.core) < 2:
-                        continue
+                    if (
+                        candidate.display[:1] != first
+                        or len(candidate.core) < 2
+                        or node.key in candidate.tokens
+                    ):
+                        continue  # `U.S. Secretary` holds the acronym, it is not spelled by it
                     if spells_initials(node.display, candidate.display):
                         together[self.find(other)] += 1
             together = Counter({root: n for root, n in together.items() if self.kind(root) != PERSON})
-            if len(together) != 1:
+            if not together:
                 continue
             root, count = together.most_common(1)[0]
-            if count < 2:
-                continue
+            if count < 2 or count < ACRONYM_SHARE * sum(together.values()):
+                continue  # beside several names it could spell, and none of them most of the time
             long_form = self.head(root).display
             reason = f"{node.display} spells the initials of {long_form}, named beside it in {count} articles"
             self.union(index, root, Evidence(node.display, long_form, RULE_ACRONYM, 1.0, reasons=(reason,)))

@@ -220,3 +220,60 @@ NAME_PARTICLES = frozenset(
     "bin ibn bint al el ul ud ad ud-din van von der den de del della di da du dos das la le".split()
 )
 ORG_CONNECTORS = frozenset("of for on and &".split())
+
+
+# Web page furniture: buttons, captions and links that are capitalised but never a name
+# on their own (`Follow us on`, `Image Source : AP`, `Read more`). Whole names only.
+WEB_FURNITURE = frozenset(
+    (
+        "follow",
+        "follow us",
+        "image source",
+        "image",
+        "image credit",
+        "photo",
+        "photo credit",
+        "file photo",
+        "read more",
+        "read also",
+        "also read",
+        "click here",
+        "subscribe",
+        "advertisement",
+        "sponsored",
+        "share",
+        "share this",
+        "tweet",
+        "watch",
+        "watch video",
+        "listen",
+        "related",
+        "trending",
+        "updated",
+        "published",
+        "comments",
+        "newsletter",
+        "sign up",
+        "log in",
+        "login",
+        "home",
+        "menu",
+        "print",
+        "email",
+        "next",
+        "previous",
+        "top stories",
+        "latest news",
+        "must read",
+        "recommended",
+        "source",
+        "getty images",
+        "representational image",
+    )
+)
+
+# Clock and time-zone words: `11:43 AM IST` names no one.
+CLOCK_WORDS = frozenset(
+    "am pm ist gmt utc est edt cst cdt mst mdt pst pdt cet cest bst wib jst kst hkt sgt pkt aest aedt "
+    "msk eet eest hrs".split()
+)

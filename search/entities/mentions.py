@@ -32,6 +32,7 @@ from .lexicon import (
     DIRECTIONS,
     FUNCTION_WORDS,
     KINSHIP_WORDS,
+    LEGAL_SUFFIXES,
     MOVEMENT_VERBS,
     NAME_PARTICLES,
     ORG_WORDS,
@@ -55,7 +56,11 @@ from .lexicon import (
 #   s a speech verb follows ("X said")    O organisation word in it  o organisation noun follows
 #   P place word in it ("Valley")        p place noun follows or "north of X"   i "in X"
 #   a written as an acronym              l a local place cue: "flew to X", "in Amman, X", "X's King"
-CUE_CODES = "TrksOoPpial"
+#   g written with a possessive ('s)     b the only words of their line (a signature, a heading)
+#   j a joined reading of words the other mentions keep apart: `Standard and Poor's`,
+#     `Moody's Investors Service`; ``resolve`` keeps it only when the corpus writes the
+#     possessive word with its 's nearly always (a name ending in 's), else the parts
+CUE_CODES = "TrksOoPpialgbj"
 
 
 def _upper_class() -> str:
@@ -78,7 +83,7 @@ def _upper_class() -> str:
 
 _UPPER_CLASS = _upper_class()
 _PREFIXED = r"\b(?:[ae]l|a[dnrstz]|ash|u[ld]|abu|bin|ibn)[-‐'’]"
-_WORD = rf"(?:{_UPPER_CLASS}|{_PREFIXED}{_UPPER_CLASS})\w*(?:['’\-‐.]\w+)*"
+_WORD = rf"(?:{_UPPER_CLASS}|{_PREFIXED}{_UPPER_CLASS})\w*(?:['’\-‐.]\w+|&{_UPPER_CLASS}\w*)*"
 _H = r"[^\S\r\n]"  # horizontal white space, no-break space included
 _GAP = rf"(?:{_H}+|{_H}*\r?\n{_H}?)"
 _LINKS = "|".join(sorted((*NAME_PARTICLES, "of", "for", "on", "and", "&"), key=len, reverse=True))
@@ -96,15 +101,14 @@ _AFTER_ROLE = re.compile(
 _AFTER_WORD = re.compile(rf"{_H}*\r?\n?{_H}*([a-z][\w\-]*)")
 _NAME_BEFORE = re.compile(r"(?<![\w\-])([A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,3})(?:['’]s)?\)?[ \t]*\Z")
 _PLACE_OWNER = re.compile(r"['’]s?[ \t]+(\w+)(?:[ \t]+(\w+))?")
-_CITY_COMMA = re.compile(
-    rf"\b(?:in|at|from|to|near|outside){_H}+[A-Z][\w\-]*(?:{_H}+[A-Z][\w\-]*)?,{_H}*\Z"
-)
+_CITY_COMMA = re.compile(rf"\b(?:in|at|from|to|near|outside){_H}+[A-Z][\w\-]*(?:{_H}+[A-Z][\w\-]*)?,{_H}*\Z")
 _ENDS_PHRASE = re.compile(r"[ \t]*(?:[.,;:)!?]|\Z)")
 _ORG_NOUNS_AFTER = frozenset("group network movement party company agency militia firm".split())
 _OPENERS = frozenset('.!?:;|•*"“‘(—–-[')
 _CLOSERS = frozenset('.!?:;"”’)')
 _CONTEXT = 48
 _NOT_EVIDENCE = FUNCTION_WORDS  # always common: no need to store them per article
+_DOTTED = re.compile(r"(?:\w\.)+\w")
 _SPACES = " \t\u00a0\u2007\u202f\u2009\u200a\u3000"
 
 
@@ -173,7 +177,69 @@ def extract_mentions(text: str) -> list[Mention]:
     mentions: list[Mention] = []
     for chunk, initial in zip(chunks, initials, strict=True):
         mentions.extend(_mentions_of(chunk, initial, text, sentence_starts))
+    spans = {(m.start, m.end) for m in mentions}
+    for match in SEQUENCE.finditer(text):
+        if "'" in match.group() or "’" in match.group():
+            joined = _joined(_tokens(match.group(), match.start()), text, sentence_starts)
+            mentions.extend(m for m in joined if (m.start, m.end - 2) not in spans)
+    mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
+
+
+_POSSESSIVE = ("'s", "’s")
+
+
+def _joined(tokens: list[_Token], text: str, sentence_starts: list[int]) -> list[Mention]:
+    """Joined readings around a possessive (cue ``j``): `X and Y's`, `Y's ... Corp/Service`.
+
+    `Standard and Poor's` and `Moody's Investors Service` are one name each, but
+    `Spain and Portugal's` and `Pakistan's Foreign Ministry` are not; no rule on
+    one article tells them apart, so the joined reading is kept beside the parts
+    and ``resolve`` chooses with the corpus' evidence (is `Poor` ever written
+    without its 's?).
+    """
+    out = []
+    for index, token in enumerate(tokens):
+        if not token.text.endswith(_POSSESSIVE) or len(token.text) <= 3 or token.link:
+            continue
+        begin = index
+        if (
+            index >= 2
+            and tokens[index - 1].text in ("and", "&")
+            and not tokens[index - 2].link
+            and tokens[index - 2].folded not in FUNCTION_WORDS
+        ):
+            begin = index - 2
+        end = index
+        run = []
+        for later in tokens[index + 1 : index + 4]:
+            if later.link or later.text.endswith(_POSSESSIVE) or later.folded in FUNCTION_WORDS:
+                break
+            run.append(later)
+        while run and not (run[-1].folded in ORG_WORDS or run[-1].folded in LEGAL_SUFFIXES):
+            run.pop()
+        if run and not any(_title_word(t.folded) for t in run):
+            end = index + len(run)
+        if begin == index and end == index:
+            continue
+        start, stop = tokens[begin].start, tokens[end].end
+        words = [t.text for t in tokens[begin : end + 1]]
+        cues = ["j"]
+        if any(t.folded in ORG_WORDS for t in tokens[begin : end + 1]):
+            cues.append("O")
+        _roles, _affiliation, context_cues = _context(text, start, stop)
+        cues.extend(c for c in context_cues if c in "so")
+        out.append(
+            Mention(
+                start=start,
+                end=stop,
+                text=" ".join(words),
+                cues="".join(dict.fromkeys(cues)),
+                initial=_opens_sentence(text, start),
+                sentence=bisect_right(sentence_starts, start) - 1,
+            )
+        )
+    return out
 
 
 def _tokens(sequence: str, offset: int) -> list[_Token]:
@@ -205,6 +271,11 @@ def _split(tokens: list[_Token], text: str) -> list[list[_Token]]:
         if possessive:
             cut = 2 if word.endswith(("'s", "’s")) else 1
             token = _Token(word[:-cut], token.start, token.end - cut, token.folded, False)
+        if text[token.end : token.end + 1] == "." and _DOTTED.fullmatch(token.text):
+            # `U.S.`: the last dot is part of the abbreviation, whether or not a sentence ends there
+            token = _Token(token.text + ".", token.start, token.end + 1, token.folded, False)
+            current.append(token)
+            continue
         current.append(token)
         follows_dot = index + 1 < len(tokens) and text[token.end : token.end + 1] == "."
         if possessive or (follows_dot and not _abbreviation(token)):
@@ -393,6 +464,10 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
         cues.append("a")
     roles, affiliation, context_cues = _context(text, start, end)
     cues.extend(context_cues)
+    if text[end : end + 1] in ("'", "’"):
+        cues.append("g")
+    if _alone_on_line(text, start, end):
+        cues.append("b")
     out.append(
         Mention(
             start=start,
@@ -409,6 +484,14 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
         )
     )
     return out
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """Whether the name is all its line holds, give or take punctuation (`Reuter`, a heading)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]
+    return len(rest.strip()) <= 3 and not any(ch.isalnum() for ch in rest)
 
 
 def _leading_title(chunk: list[_Token]) -> int:

@@ -26,6 +26,25 @@ def _syllables(core: tuple[str, ...]) -> bool:
     return all(len(token) <= SYLLABLE for token in core)
 
 
+COMPLETE_LINK_MAX = 400  # pairs to check when two groups join; beyond it only their main names are compared
+
+
+def _all_match(
+    left: list[int], right: list[int], cores: list[tuple[str, ...]], known: tuple[int, int]
+) -> bool:
+    """Whether every name of one group matches every name of the other (a chain
+    `Jinzhou`~`Jinzhou Shi`~`Jingzhou` joins two cities through a shared spelling)."""
+    if len(left) * len(right) > COMPLETE_LINK_MAX:
+        return True
+    for a in left:
+        for b in right:
+            if (a, b) == known or (b, a) == known or cores[a] == cores[b]:
+                continue
+            if compare(cores[a], cores[b], SINGLE_MIN).kind != STRONG:
+                return False
+    return True
+
+
 def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
     """Every distinct name in a group; groups in order of first appearance.
 
@@ -61,6 +80,7 @@ def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
         return i
 
     heads = list(range(len(cores)))  # per root: its most frequent key
+    members = {index: [index] for index in range(len(cores))}  # per root: its keys
     pairs, _stats = candidate_pairs(cores)
     matches = []
     for i, j in pairs:
@@ -77,7 +97,10 @@ def group_names(names: Iterable[str], inverted: bool = True) -> list[NameGroup]:
         hi, hj = heads[ri], heads[rj]
         if (hi, hj) != (i, j) and compare(cores[hi], cores[hj], SINGLE_MIN).kind != STRONG:
             continue  # no chains: the groups' main names must match as strongly
+        if not _all_match(members[ri], members[rj], cores, (i, j)):
+            continue  # complete link: no two names of a group may fail the matcher
         parent[rj] = ri
+        members[ri].extend(members.pop(rj))
         heads[ri] = max(hi, hj, key=lambda k: (weight[k], -k))
     groups: dict[int, list[str]] = {}
     for name, key_index in zip(order, key_of_name, strict=True):

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from .casing import CorpusStats
 from .kinds import ORG, PERSON, PLACE, UNKNOWN
-from .lexicon import FUNCTION_WORDS, LEGAL_SUFFIXES, TIME_WORDS
+from .lexicon import CLOCK_WORDS, FUNCTION_WORDS, LEGAL_SUFFIXES, TIME_WORDS, WEB_FURNITURE
 from .mentions import ArticleMentions, Mention, spells_initials
 from .names import core_tokens, is_optional, name_tokens
 
@@ -104,7 +104,7 @@ class _Long:
 
 def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _never) -> ResolvedArticle:
     """The names of one article, short forms attached to their full names (see module doc)."""
-    items = [item for item in map(lambda m: _prepare(m, stats), record.mentions) if item is not None]
+    items = [item for item in map(lambda m: _prepare(m, stats), _readings(record.mentions, stats)) if item]
     longs: dict[str, _Long] = {}
     defined: dict[str, str] = {}
     for item in items:
@@ -144,11 +144,40 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
     return ResolvedArticle(record.id, record.source, record.date, list(names.values()), unresolved)
 
 
+def _readings(mentions: tuple[Mention, ...], stats: CorpusStats) -> list[Mention]:
+    """Keep a joined reading (`Standard and Poor's`, cue ``j``) instead of its parts when the
+    corpus writes its possessive word with 's nearly always (a name ending in 's), else the parts."""
+    joined = [m for m in mentions if "j" in m.cues]
+    if not joined:
+        return list(mentions)
+    kept = [m for m in joined if stats.possessive_name(_possessive_key(m.text))]
+    out = []
+    for mention in mentions:
+        if "j" in mention.cues:
+            if mention in kept:
+                out.append(mention)
+        elif not any(m.start <= mention.start and mention.end <= m.end for m in kept):
+            out.append(mention)
+    return out
+
+
+def _possessive_key(text: str) -> str:
+    for word in text.split():
+        if word.endswith(("'s", "’s")):
+            return " ".join(name_tokens(word))
+    return ""
+
+
 def _prepare(mention: Mention, stats: CorpusStats) -> _Item | None:
     text, start = mention.text, mention.start
     tokens = name_tokens(text)
     if not tokens:
         return None
+    key = " ".join(tokens)
+    if key in WEB_FURNITURE or all(t in CLOCK_WORDS for t in tokens) or stats.furniture(key):
+        return None  # `Follow`, `Image Source`, `AM IST`, a signature line
+    if "g" in mention.cues and len(tokens) == 1 and stats.possessive_name(key):
+        text += "'s"  # `Moody's`: the corpus never writes it without
     if mention.initial and mention.lead and len(tokens) > 1 and stats.common(tokens[0]):
         text = text.split(" ", 1)[1]
         start += mention.lead
