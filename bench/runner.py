@@ -25,6 +25,7 @@ from .measure import ROOT, Latency, dir_size_mb, run_worker
 from .queries import KINDS, queries_for
 from .startup import cli_startup, tui_available, tui_startup
 from .table import Row
+from .tui_latency import rows as tui_latency_rows
 from .updates import measure_updates
 
 BUILD_FILE = "build.json"
@@ -39,7 +40,7 @@ class Options:
     cli_runs: int
     tui_runs: int
     updates: bool
-    events_limit: float  # seconds allowed for timing event clustering without a hook
+    events_limit: float  # seconds allowed for each entity/event clustering worker
     keep_indexes: bool = False  # search cached indexes even if the engine changed since their build
     clustering: bool = True  # time entity and event clustering (long on big corpora)
 
@@ -206,8 +207,16 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
     else:
         add("TUI to focused search box", "n/a (tui/app.py not built yet)")
 
+    if tui_available():
+        log(f"timing TUI keystroke to results on {label}")
+        per_kind = 1 if options.quick else None  # quick: one query of each kind keeps it under 2 minutes
+        latency_rows, raw["tui_latency"] = tui_latency_rows(corpus, ours_index, queries, per_kind)
+        for measure, value in latency_rows:
+            add(measure, value)
+
     if options.clustering:
-        for measure, value in clustering_rows(corpus, ours_index, options.events_limit):
+        scratch = options.cache / "scratch" / f"{spec.name}-events"
+        for measure, value in clustering_rows(corpus, ours_index, options.events_limit, scratch):
             add(measure, table.seconds(value) if isinstance(value, float) else str(value))
     if built.get("kept"):
         add("NOTE", f"indexes built {built['measured']} by earlier engine code, kept (--keep-indexes)")

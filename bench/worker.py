@@ -77,6 +77,12 @@ def _tui(args: dict[str, Any]) -> dict[str, Any]:
     return tui_time_to_search_box(args)
 
 
+def _tui_latency(args: dict[str, Any]) -> dict[str, Any]:
+    from .tui_latency import measure
+
+    return measure(args)
+
+
 def _entities(args: dict[str, Any]) -> dict[str, Any]:
     from .extras import time_entities
 
@@ -86,7 +92,8 @@ def _entities(args: dict[str, Any]) -> dict[str, Any]:
 def _events(args: dict[str, Any]) -> dict[str, Any]:
     from .extras import time_events
 
-    return time_events(Path(args["corpus"]))
+    progress = Path(args["progress"]) if args.get("progress") else None
+    return time_events(Path(args["corpus"]), Path(args["index"]), progress)
 
 
 COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -98,6 +105,7 @@ COMMANDS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "search-stock": _search_stock,
     "cli-modules": _cli_modules,
     "tui": _tui,
+    "tui-latency": _tui_latency,
     "entities": _entities,
     "events": _events,
 }

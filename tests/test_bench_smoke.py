@@ -6,11 +6,13 @@ reading `make bench`, and would make this test flaky on shared machines.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LATENCY = re.compile(r"^[0-9.]+ / [0-9.]+ / [0-9.]+ ms$")  # p50 / p95 / max, numbers (never compared)
 
 EXPECTED_ROWS = (
     "articles",
@@ -30,6 +32,9 @@ EXPECTED_ROWS = (
     "update: remove those 10",
     "CLI `explorer search",
     "TUI to focused search box",
+    "TUI keystroke to results",
+    "TUI search + drawing after the debounce",
+    "TUI stale results shown",
     "entity clustering",
     "event clustering",
 )
@@ -49,4 +54,14 @@ def test_quick_bench_on_seeds_prints_the_table(tmp_path: Path) -> None:
     measures = [line.split("|")[2].strip() for line in lines if line.startswith("| seeds ")]
     for expected in EXPECTED_ROWS:
         assert any(m.startswith(expected) for m in measures), f"no {expected!r} row in:\n{done.stdout}"
+    cells = {
+        line.split("|")[2].strip(): line.split("|")[3].strip()
+        for line in lines
+        if line.startswith("| seeds ")
+    }
+    for prefix in ("TUI keystroke to results", "TUI search + drawing after the debounce"):
+        figure = next(v for m, v in cells.items() if m.startswith(prefix))
+        assert LATENCY.match(figure), f"{prefix}: {figure!r} is not p50 / p95 / max in ms"
+    stale = next(v for m, v in cells.items() if m.startswith("TUI stale results shown"))
+    assert re.match(r"^[0-9]+ ", stale), stale
     assert (tmp_path / "latest.md").exists()
