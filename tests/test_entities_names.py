@@ -152,3 +152,13 @@ def test_variants_keep_romanised_places_apart() -> None:
     groups = group_names(["Chuzhou", "Chizhou", "yi da shi", "yi shi", "Aleksandrow", "Aleksandrov"])
     grouped = [set(group.names) for group in groups if len(group.names) > 1]
     assert grouped == [{"Aleksandrow", "Aleksandrov"}]  # a vowel for a vowel is no spelling; w/v is
+
+
+def test_acronym_and_speech_cues_only_support_a_kind() -> None:
+    """`U.S.` written thousands of times (an acronym cue each) beside a few organisation nouns
+    must not outvote what `in the U.S.` says: support at most doubles a kind's own votes."""
+    from search.entities.kinds import MENTIONS, ORG, PLACE, decide_kind
+
+    assert decide_kind({"a": 4907, "o": 9, "i": 116, "p": 7, MENTIONS: 300}) == PLACE
+    assert decide_kind({"a": 40, "o": 10, MENTIONS: 40}) == ORG  # an organisation's acronym still helps it
+    assert decide_kind({"a": 500, MENTIONS: 500}) != ORG  # an acronym alone decides nothing
