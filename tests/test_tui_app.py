@@ -569,3 +569,22 @@ async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_
         assert len(screen.result.hits) == results.option_count == 90
         assert results.highlighted == 89
     explorer.close()
+
+
+async def test_a_space_after_a_word_puts_off_the_waiting_search(make_app, monkeypatch) -> None:
+    """"oil prices" typed at speed must not be searched as "oil" while "prices" is being typed."""
+    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 5.0)  # no timer fires mid-test on a slow machine
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        started = screen.generation
+        await pilot.press(*"Dashty")
+        waiting = screen._debounce
+        assert waiting is not None and screen.generation == started  # no search yet: the timer runs
+        await pilot.press("space")
+        assert screen._debounce is not None and screen._debounce is not waiting  # started again
+        assert screen.generation == started
+        screen.search_now()  # enter, in effect: the search runs once, for the whole query
+        await settle(pilot)
+        assert screen.generation == started + 1 and screen.result.query == "Dashty"

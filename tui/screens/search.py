@@ -137,6 +137,11 @@ class SearchScreen(ExplorerScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         request = replace(self.request, query=event.value.strip(), limit=self.page_size())
         if request == self.request:
+            # A space typed after a word changes no query, but says another word is coming:
+            # a search still waiting is put off, so "oil prices" is not searched as "oil" first.
+            if self._debounce is not None:
+                self._debounce.stop()
+                self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
             return  # e.g. the box being filled with the initial query, or trailing spaces
         self.request = request
         if self._debounce is not None:
