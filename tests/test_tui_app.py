@@ -67,7 +67,8 @@ async def test_the_first_search_is_run_at_start_when_given(make_app) -> None:
         assert screen.query_one(SearchBox).value == "Dashty"
 
 
-async def test_typing_fast_runs_only_the_last_query(make_app) -> None:
+async def test_typing_fast_runs_only_the_last_query(make_app, monkeypatch) -> None:
+    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 1.0)  # longer than typing takes here
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -588,3 +589,21 @@ async def test_a_space_after_a_word_puts_off_the_waiting_search(make_app, monkey
         screen.search_now()  # enter, in effect: the search runs once, for the whole query
         await settle(pilot)
         assert screen.generation == started + 1 and screen.result.query == "Dashty"
+
+
+async def test_a_query_typed_back_while_its_search_was_cancelled_is_searched_again(make_app, monkeypatch) -> None:
+    """A key cancels the search under way; typing back to that query must run it again, not wait
+    forever for the answer of the cancelled one."""
+    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 5.0)  # searches run only when asked here
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        await pilot.press(*"Dashty")
+        screen.search_now()  # under way...
+        await pilot.press("x")  # ...and cancelled by the next key
+        await pilot.press("backspace")  # back to "Dashty"
+        screen.search_now()
+        await settle(pilot)
+        assert screen.result is not None and screen.result.query == "Dashty"
+        assert len(screen.result.hits) == 5
