@@ -29,8 +29,9 @@ two clusters' most frequent names to match at least weakly.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -107,13 +108,44 @@ class Clustering:
     conflicts: list[str]  # corrections that could not all be honoured
 
 
-def build_nodes(articles: Sequence[ResolvedArticle]) -> tuple[list[Node], dict[str, int], list[list[int]]]:
-    """One node per distinct full name, and the node indices named in each article."""
-    nodes: list[Node] = []
-    node_of: dict[str, int] = {}
-    article_nodes: list[list[int]] = []
-    for article_index, article in enumerate(articles):
-        here: list[int] = []
+@dataclass(slots=True)
+class ArticleSpans:
+    """What the table needs of one resolved article once its names are counted into nodes.
+
+    Why not keep the ``ResolvedArticle``: its per-use objects (``Use``, ``LocalName``) took
+    about a tenth of the peak memory of a corpus' derivation, and the table only needs,
+    per use, its offsets and the node of its name: three integers, kept flat in an array.
+    """
+
+    id: str
+    date: str | None
+    spans: array[int]  # (start, end, node index) per use, in the order of the article's names
+    unresolved: list[tuple[int, int, str, tuple[str, ...]]]
+
+    def uses(self) -> Iterator[tuple[int, int, int]]:
+        """(start, end, node index) per use."""
+        spans = self.spans
+        return zip(spans[0::3], spans[1::3], spans[2::3], strict=True)
+
+
+class NodeBuilder:
+    """Counts resolved articles into nodes one at a time, so that they need not all be kept.
+
+    ``build_entities`` resolves an article and adds it here at once; what the table needs
+    of it later is kept as an ``ArticleSpans``.
+    """
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.node_of: dict[str, int] = {}
+        self.article_nodes: list[array[int]] = []  # node indices named in each article
+        self.articles: list[ArticleSpans] = []
+
+    def add(self, article: ResolvedArticle) -> None:
+        nodes, node_of = self.nodes, self.node_of
+        article_index = len(self.articles)
+        here = array("I")
+        spans = array("I")
         for local in article.names:
             index = node_of.get(local.key)
             if index is None:
@@ -142,12 +174,24 @@ def build_nodes(articles: Sequence[ResolvedArticle]) -> tuple[list[Node], dict[s
                 cues[MENTIONS] += 1
                 if use.via:
                     _note_short_form(node, use.text, use.via, article_index)
+                spans.extend((use.start, use.end, index))
             node.articles.append(article_index)
             here.append(index)
-        article_nodes.append(here)
-    for node in nodes:
-        node.finish()
-    return nodes, node_of, article_nodes
+        self.article_nodes.append(here)
+        self.articles.append(ArticleSpans(article.id, article.date, spans, article.unresolved))
+
+    def finish(self) -> None:
+        for node in self.nodes:
+            node.finish()
+
+
+def build_nodes(articles: Iterable[ResolvedArticle]) -> tuple[list[Node], dict[str, int], list[array[int]]]:
+    """One node per distinct full name, and the node indices named in each article."""
+    builder = NodeBuilder()
+    for article in articles:
+        builder.add(article)
+    builder.finish()
+    return builder.nodes, builder.node_of, builder.article_nodes
 
 
 def cluster(
@@ -156,20 +200,37 @@ def cluster(
     splits: Iterable[tuple[str, str]] = (),
 ) -> Clustering:
     """Cluster the names of resolved articles; ``merges``/``splits`` are user decisions on name keys."""
-    nodes, node_of, article_nodes = build_nodes(articles)
-    dates = [_day(article.date) for article in articles]
+    builder = NodeBuilder()
+    for article in articles:
+        builder.add(article)
+    return cluster_built(builder, merges, splits)
+
+
+def cluster_built(
+    builder: NodeBuilder,
+    merges: Iterable[tuple[str, str]] = (),
+    splits: Iterable[tuple[str, str]] = (),
+) -> Clustering:
+    """``cluster`` of the articles already counted into ``builder`` (see ``NodeBuilder``)."""
+    builder.finish()
+    nodes, node_of, article_nodes = builder.nodes, builder.node_of, builder.article_nodes
+    dates = [_day(article.date) for article in builder.articles]
     engine = _Engine(nodes, node_of, article_nodes, dates)
     conflicts = engine.apply_user(list(merges), list(splits))
     engine.link_defined_acronyms()
     pairs, stats = candidate_pairs([node.core for node in nodes])
     strong, weak = engine.score_pairs(pairs)
+    del pairs
     engine.merge_spellings(strong)
+    del strong
     engine.merge_qualified()
     engine.merge_in_context(weak)
+    del weak
     engine.link_spelled_acronyms()
     engine.merge_surnames()
     clusters, cluster_of, evidence = engine.result()
-    ids = [article.id for article in articles]
+    del engine
+    ids = [article.id for article in builder.articles]
     for members, found in zip(clusters, evidence, strict=True):
         for index in members:
             found.extend(short_form_evidence(nodes[index], ids))
@@ -238,7 +299,7 @@ class _Engine:
         self,
         nodes: list[Node],
         node_of: dict[str, int],
-        article_nodes: list[list[int]],
+        article_nodes: Sequence[Sequence[int]],
         dates: list[date | None],
     ) -> None:
         self.nodes = nodes
@@ -247,8 +308,11 @@ class _Engine:
         self.dates = dates
         self.parent = list(range(len(nodes)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
-        self.cues: dict[int, Counter[str]] = {i: Counter(node.cues) for i, node in enumerate(nodes)}
-        self.article_sets: dict[int, set[int]] = {i: set(node.articles) for i, node in enumerate(nodes)}
+        # Kind cues and article sets of merged clusters only: a lone node's are its own
+        # (``_cues``, ``_article_count``). Most names never merge, and a copy per node
+        # was a twentieth of the peak memory of clustering.
+        self.cues: dict[int, Counter[str]] = {}
+        self.article_sets: dict[int, set[int]] = {}
         self.evidence: dict[int, list[Evidence]] = defaultdict(list)
         self.cannot: dict[int, set[int]] = defaultdict(set)
         self.ubiquitous = max(20, len(article_nodes) // 20)
@@ -277,14 +341,24 @@ class _Engine:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or self.blocked(ra, rb):
             return False
-        if check_kind and conflict(self.cues[ra], self.cues[rb]):
+        if check_kind and conflict(self._cues(ra), self._cues(rb)):
             return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-        self.cues[ra].update(self.cues.pop(rb))
-        self.article_sets[ra] |= self.article_sets.pop(rb)
+        cues = self.cues.pop(ra, None)
+        if cues is None:
+            cues = Counter(self.nodes[ra].cues)
+        other_cues = self.cues.pop(rb, None)
+        cues.update(self.nodes[rb].cues if other_cues is None else other_cues)
+        self.cues[ra] = cues
+        articles = self.article_sets.pop(ra, None)
+        if articles is None:
+            articles = set(self.nodes[ra].articles)
+        other = self.article_sets.pop(rb, None)
+        articles.update(self.nodes[rb].articles if other is None else other)
+        self.article_sets[ra] = articles
         self.evidence[ra].extend(self.evidence.pop(rb, []))
         self.evidence[ra].append(evidence)
         return True
@@ -296,7 +370,17 @@ class _Engine:
         )
 
     def kind(self, root: int) -> str:
-        return decide_kind(self.cues[root])
+        return decide_kind(self._cues(root))
+
+    def _cues(self, root: int) -> Counter[str]:
+        """The kind cues of a cluster (its node's own while it is alone)."""
+        cues = self.cues.get(root)
+        return self.nodes[root].cues if cues is None else cues
+
+    def _article_count(self, root: int) -> int:
+        """Articles naming a cluster (a node names each of its articles once)."""
+        articles = self.article_sets.get(root)
+        return len(self.nodes[root].articles) if articles is None else len(articles)
 
     # -- passes ----------------------------------------------------------------
 
@@ -485,7 +569,7 @@ class _Engine:
         heads = [
             self.head(root)
             for root in shared
-            if len(self.article_sets[root]) <= self.ubiquitous and not self.head(root).is_acronym
+            if self._article_count(root) <= self.ubiquitous and not self.head(root).is_acronym
         ]
         heads.sort(key=lambda n: (-len(n.core), -n.count, n.key))
         return [node.display for node in heads]
@@ -580,4 +664,13 @@ class _Engine:
         return clusters, cluster_of, evidence
 
 
-__all__ = ["Clustering", "Node", "build_nodes", "cluster", "title_heads"]
+__all__ = [
+    "ArticleSpans",
+    "Clustering",
+    "Node",
+    "NodeBuilder",
+    "build_nodes",
+    "cluster",
+    "cluster_built",
+    "title_heads",
+]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from .casing import CorpusStats
-from .clustering import cluster
+from .clustering import NodeBuilder, cluster_built
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolve import resolve
@@ -28,14 +28,20 @@ def build_entities(records: Iterable[ArticleMentions], corrections: Corrections 
 
 
 def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) -> EntityTable:
+    """Each article is resolved and counted into the name nodes at once (``NodeBuilder``), so
+    that only the few integers per mention the table needs outlive its resolution; the
+    corpus statistics are dropped once every article is resolved."""
     started = time.perf_counter()
     ordered: Sequence[ArticleMentions] = sorted(records, key=lambda record: record.id)
     corrections = corrections or Corrections()
     stats = CorpusStats.gather(ordered)
     blocked = corrections.blocks_attachment
-    resolved = [resolve(record, stats, blocked) for record in ordered]
+    builder = NodeBuilder()
+    for record in ordered:
+        builder.add(resolve(record, stats, blocked))
+    del stats
     resolved_at = time.perf_counter()
-    result = cluster(resolved, corrections.merge_pairs(), corrections.split_pairs())
+    result = cluster_built(builder, corrections.merge_pairs(), corrections.split_pairs())
     clustered_at = time.perf_counter()
     timings = {
         "articles": len(ordered),
@@ -46,7 +52,8 @@ def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) 
         "resolve_seconds": round(resolved_at - started, 3),
         "cluster_seconds": round(clustered_at - resolved_at, 3),
     }
-    table = build_table(resolved, result, timings)
+    del ordered
+    table = build_table(builder.articles, result, timings)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table

@@ -11,7 +11,7 @@ import gc
 import gzip
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +42,25 @@ def write_json_atomic(path: Path, data: Any, compress: bool = False) -> None:
 
 def write_bytes_atomic(path: Path, payload: bytes) -> None:
     """Write ``payload`` via a temporary file, fsync and rename: readers see the old file or the new."""
+    _write_atomic(path, (payload,))
+
+
+def write_text_atomic(path: Path, pieces: Iterable[str]) -> None:
+    """Write the text of ``pieces`` (UTF-8) like ``write_bytes_atomic``, one piece at a time.
+
+    Why: a large table written as one string was held twice more (as text, then as bytes)
+    beside the objects it was made of.
+    """
+    _write_atomic(path, (piece.encode("utf-8") for piece in pieces))
+
+
+def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("wb") as handle:
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -9,21 +9,21 @@ second.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from ..analysis import fold
-from .clustering import Clustering
+from .clustering import ArticleSpans, Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
 from .names import core_tokens, name_key, name_tokens
-from .resolve import ResolvedArticle
-from .storage import no_gc, read_json, write_json_atomic
+from .storage import no_gc, read_json, write_text_atomic
 
 FORMAT = "explorer-entities"
 VERSION = 1
@@ -200,9 +200,33 @@ class EntityTable:
             raise EntityTableError(f"entity table is damaged ({error})") from None
 
     def save(self, path: Path) -> None:
-        """Write the table atomically (temporary file, fsync, rename)."""
+        """Write the table atomically (temporary file, fsync, rename), as ``to_json`` would.
+
+        Written piece by piece (``_json_pieces``): building the whole dict, then its text,
+        then its bytes held three copies of the table at once, the largest step of a
+        corpus' entity derivation after clustering.
+        """
         with no_gc():
-            write_json_atomic(Path(path), self.to_json())
+            write_text_atomic(Path(path), self._json_pieces())
+
+    def _json_pieces(self) -> Iterator[str]:
+        """The text of ``json.dumps(self.to_json())`` (compact, not ASCII-escaped), in pieces.
+
+        Each piece is the same ``json.dumps`` of one part, joined by the same punctuation,
+        so the file is byte for byte the one the whole dict gave.
+        """
+        dump = _compact_json
+        yield f'{{"format":{dump(FORMAT)},"version":{dump(VERSION)},"stats":{dump(self.stats)}'
+        yield f',"conflicts":{dump(self.conflicts)},"entities":['
+        for number, entity in enumerate(self.entities):
+            yield ("," if number else "") + dump(entity.as_dict())
+        yield f'],"keys":{dump(self.keys)},"mentions":{{'
+        for number, (aid, spans) in enumerate(self._mentions.items()):
+            yield ("," if number else "") + dump(aid) + ":" + dump(spans)  # tuples dump as lists
+        yield '},"unresolved":{'
+        for number, (aid, spans) in enumerate(self.unresolved.items()):
+            yield ("," if number else "") + dump(aid) + ":" + dump(spans)
+        yield "}}"
 
     @classmethod
     def load(cls, path: Path) -> EntityTable:
@@ -229,6 +253,11 @@ class EntityTable:
     @classmethod
     def empty(cls) -> EntityTable:
         return cls([], [], {})
+
+
+def _compact_json(value: Any) -> str:
+    """JSON as ``write_json_atomic`` writes it: compact separators, non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _position(tokens: tuple[str, ...], part: tuple[str, ...]) -> int:
@@ -285,7 +314,7 @@ def _alternatives(entity: Entity, query: tuple[str, ...]) -> tuple[str, list[str
 
 
 def build_table(
-    articles: Sequence[ResolvedArticle],
+    articles: Sequence[ArticleSpans],
     result: Clustering,
     stats: dict[str, Any] | None = None,
 ) -> EntityTable:
@@ -307,20 +336,24 @@ def build_table(
             roles.update(node.roles)
             article_indices.update(node.articles)
         name = _canonical(spellings)
+        kind = decide_kind(cues)
+        # The final (ordered) dicts now, not the counters: the drafts of every cluster
+        # are alive at once, and their counters were a quarter of the table's memory.
         drafts.append(
             (
                 number,
                 name,
-                decide_kind(cues),
-                spellings,
-                sources,
+                kind,
+                _ordered(spellings),
+                {source: _ordered(names) for source, names in sorted(sources.items())},
                 tuple(sorted({articles[i].id for i in article_indices})),
                 result.evidence[number],
-                roles,
+                _ordered(roles),
                 describe_cues(cues),
                 sorted(node.key for node in nodes),
             )
         )
+        del spellings, sources, cues, roles, article_indices
     drafts.sort(key=lambda d: (-len(d[5]), fold(d[1]), d[9][0]))
     entities: list[Entity] = []
     keys: list[list[str]] = []
@@ -333,22 +366,21 @@ def build_table(
                 id=_unique_id(name, kind, taken),
                 name=name,
                 kind=kind,
-                spellings=_ordered(spellings),
-                sources={source: _ordered(names) for source, names in sorted(sources.items())},
+                spellings=spellings,
+                sources=sources,
                 articles=ids,
                 evidence=tuple(evidence),
-                roles=_ordered(roles),
+                roles=roles,
                 kind_cues=cue_text,
             )
         )
         keys.append(node_keys)
+    del drafts
     mentions: dict[str, list[tuple[int, int, int]]] = {}
     unresolved: dict[str, list[tuple[int, int, str, str]]] = {}
+    entity_of = [position[number] for number in result.cluster_of]  # node index -> entity index
     for article in articles:
-        spans = []
-        for local in article.names:
-            index = position[result.cluster_of[result.node_of[local.key]]]
-            spans.extend((use.start, use.end, index) for use in local.uses)
+        spans = [(start, end, entity_of[node]) for start, end, node in article.uses()]
         if spans:
             mentions[article.id] = sorted(spans)
         if article.unresolved:
