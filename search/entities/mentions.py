@@ -91,7 +91,8 @@ _LINK = rf"(?:{_LINKS})"
 SEQUENCE = re.compile(rf"{_WORD}(?:\.?{_GAP}(?:{_LINK}{_GAP})?{_WORD})*(?:['’]s?)?")
 TOKEN = re.compile(rf"{_WORD}|(?<![\w'’\-])(?:{_LINKS})(?![\w'’\-])")
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n[ \t]{2,}|\n(?=[-*•])")
+# The three line-break alternatives share their "\n" (same order, same matches): a little faster.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n(?:[ \t]*\n|[ \t]{2,}|(?=[-*•]))")
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
 _AFTER_ROLE = re.compile(
     r"\s*,\s*(?:(?:the|a|an|its|his|her|their|\w+['’]s)\s+)?"
@@ -110,6 +111,10 @@ _CONTEXT = 48
 _NOT_EVIDENCE = FUNCTION_WORDS  # always common: no need to store them per article
 _DOTTED = re.compile(r"(?:\w\.)+\w")
 _SPACES = " \t\u00a0\u2007\u202f\u2009\u200a\u3000"
+_CONNECTORS = frozenset(("of", "for", "on", "and", "&"))
+_MAYBE_GRAMMAR = FUNCTION_WORDS | TIME_WORDS  # only these words can be grammar words (see _grammar_word)
+_NUMBER_AFTER = re.compile(r"\.?[ \t]*\d")
+_HYPHENS = re.compile(r"[-‐]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,30 +168,30 @@ def extract_mentions(text: str) -> list[Mention]:
     if not text:
         return []
     sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
-    chunks: list[list[_Token]] = []
-    initials: list[bool] = []
+    mentions: list[Mention] = []
+    possessives: list[list[_Token]] = []  # sequences with an apostrophe, for the joined readings
     for match in SEQUENCE.finditer(text):
-        tokens = _tokens(match.group(), match.start())
-        if not tokens:
+        sequence = match.group()
+        tokens = _tokens(sequence, match.start())
+        if "'" in sequence or "’" in sequence:
+            possessives.append(tokens)
+        if not tokens or _lone_grammar_word(tokens):
             continue
         first = True
         for chunk in _split(tokens, text):
-            chunks.append(chunk)
-            initials.append(first and _opens_sentence(text, chunk[0].start))
+            initial = first and _opens_sentence(text, chunk[0].start)
+            mentions.extend(_mentions_of(chunk, initial, text, sentence_starts))
             first = False
-    mentions: list[Mention] = []
-    for chunk, initial in zip(chunks, initials, strict=True):
-        mentions.extend(_mentions_of(chunk, initial, text, sentence_starts))
-    spans = {(m.start, m.end) for m in mentions}
-    for match in SEQUENCE.finditer(text):
-        if "'" in match.group() or "’" in match.group():
-            joined = _joined(_tokens(match.group(), match.start()), text, sentence_starts)
-            mentions.extend(m for m in joined if (m.start, m.end - 2) not in spans)
+    spans = {(m.start, m.end) for m in mentions} if possessives else set()
+    for tokens in possessives:  # one pass of SEQUENCE: the tokens are not changed by _split
+        joined = _joined(tokens, text, sentence_starts)
+        mentions.extend(m for m in joined if (m.start, m.end - 2) not in spans)
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
 
 
 _POSSESSIVE = ("'s", "’s")
+_POSSESSIVE_MARKS = ("'", "’")
 
 
 def _joined(tokens: list[_Token], text: str, sentence_starts: list[int]) -> list[Mention]:
@@ -243,26 +248,61 @@ def _joined(tokens: list[_Token], text: str, sentence_starts: list[int]) -> list
 
 
 def _tokens(sequence: str, offset: int) -> list[_Token]:
-    tokens = []
+    """The words and connectors of one capitalised sequence, with their offsets in the text."""
+    return [
+        _Token(word, offset + start, offset + end, folded, link)
+        for word, start, end, folded, link in _sequence_layout(sequence)
+    ]
+
+
+@lru_cache(maxsize=100_000)
+def _sequence_layout(sequence: str) -> tuple[tuple[str, int, int, str, bool], ...]:
+    """The tokens of a sequence as (word, start, end, folded, link), offsets from the sequence start.
+
+    Cached because a corpus writes the same names again and again (`Reuter`,
+    `U.S.`, `Federal Reserve`): tokenising depends on the sequence alone.
+    """
+    layout = []
     for match in TOKEN.finditer(sequence):
         word = match.group()
-        start = offset + match.start()
-        link = not (
-            word[0].isupper() or "-" in word[:4] or "‐" in word[:4] or "’" in word[:4] or "'" in word[:4]
-        )
-        if link and word.lower() not in NAME_PARTICLES and word not in ("of", "for", "on", "and", "&"):
-            link = False
-        tokens.append(_Token(word, start, start + len(word), fold(word.rstrip(".")), link))
-    return tokens
+        folded, link = _word_facts(word)
+        layout.append((word, match.start(), match.end(), folded, link))
+    return tuple(layout)
+
+
+@lru_cache(maxsize=100_000)
+def _word_facts(word: str) -> tuple[str, bool]:
+    """A token's folded form and whether it is a lower-case connector (`of`, `bin`, `al-`).
+
+    Cached because names repeat across a corpus: both depend on the word alone.
+    """
+    link = not (word[0].isupper() or "-" in word[:4] or "‐" in word[:4] or "’" in word[:4] or "'" in word[:4])
+    if link and word.lower() not in NAME_PARTICLES and word not in _CONNECTORS:
+        link = False
+    return fold(word.rstrip(".")), link
+
+
+def _lone_grammar_word(tokens: list[_Token]) -> bool:
+    """A sequence of one function word (`The`, `It`): a quarter of all sequences; _split would drop it."""
+    if len(tokens) != 1:
+        return False
+    token = tokens[0]
+    return not token.link and token.folded in FUNCTION_WORDS and not _caps(token.text)
 
 
 def _split(tokens: list[_Token], text: str) -> list[list[_Token]]:
     """Cut a capitalised run where it is not one name: sentence dots, possessives, grammar words."""
     chunks: list[list[_Token]] = []
     current: list[_Token] = []
+    last = len(tokens) - 1
     for index, token in enumerate(tokens):
         word = token.text
-        if not token.link and _grammar_word(token, current, text) and not _caps(word):
+        if (
+            not token.link
+            and token.folded in _MAYBE_GRAMMAR  # a set look-up spares most words the call
+            and _grammar_word(token, current, text)
+            and not _caps(word)
+        ):
             if current:
                 chunks.append(current)
             current = []
@@ -271,13 +311,14 @@ def _split(tokens: list[_Token], text: str) -> list[list[_Token]]:
         if possessive:
             cut = 2 if word.endswith(("'s", "’s")) else 1
             token = _Token(word[:-cut], token.start, token.end - cut, token.folded, False)
-        if text[token.end : token.end + 1] == "." and _DOTTED.fullmatch(token.text):
+        dot_after = text[token.end : token.end + 1] == "."
+        if dot_after and _DOTTED.fullmatch(token.text):
             # `U.S.`: the last dot is part of the abbreviation, whether or not a sentence ends there
             token = _Token(token.text + ".", token.start, token.end + 1, token.folded, False)
             current.append(token)
             continue
         current.append(token)
-        follows_dot = index + 1 < len(tokens) and text[token.end : token.end + 1] == "."
+        follows_dot = index < last and dot_after
         if possessive or (follows_dot and not _abbreviation(token)):
             chunks.append(current)
             current = []
@@ -297,7 +338,7 @@ def _grammar_word(token: _Token, current: list[_Token], text: str) -> bool:
         return False
     if token.folded in WEEKDAYS or not current or current[-1].link:
         return True
-    return bool(re.match(r"\.?[ \t]*\d", text[token.end : token.end + 4]))
+    return bool(_NUMBER_AFTER.match(text[token.end : token.end + 4]))
 
 
 def _caps(word: str) -> bool:
@@ -307,11 +348,18 @@ def _caps(word: str) -> bool:
 def _abbreviation(token: _Token) -> bool:
     """A dot after `Gen`, `Dr`, `W` or `U.S` does not end the sentence."""
     word = token.text
-    return len(word) == 1 or token.folded in ABBREVIATIONS or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+    return len(word) == 1 or token.folded in ABBREVIATIONS or bool(_DOTTED.fullmatch(word))
 
 
 def _check_links(chunk: list[_Token]) -> list[list[_Token]]:
     """Keep `of`/`and` only inside organisation and place names; particles only between names."""
+    if not chunk:
+        return []
+    for token in chunk:
+        if token.link:
+            break
+    else:
+        return [chunk]  # no connector at all, the common case: nothing to check
     while chunk and chunk[0].link:
         chunk = chunk[1:]
     while chunk and chunk[-1].link:
@@ -362,6 +410,12 @@ def _short_org_after(rest: list[_Token]) -> bool:
 
 
 @lru_cache(maxsize=50_000)
+def _has_org_part(folded: str) -> bool:
+    """Whether a word or a part of a hyphenated word is an organisation word (`Hezb-e-Islami`? no; `Group`)."""
+    return any(part in ORG_WORDS for part in folded.split("-"))
+
+
+@lru_cache(maxsize=50_000)
 def _title_word(folded: str) -> bool:
     """A title, hyphenated ones included: `Lieutenant-General`, `Vice-President`, `President-elect`.
 
@@ -382,8 +436,15 @@ def _qualifier(folded: str) -> bool:
 
 
 def _is_title_run(tokens: list[_Token]) -> bool:
-    words = [t.folded for t in tokens if not t.link]
-    return bool(words) and all(_qualifier(w) for w in words) and _title_word(words[-1])
+    """Whether the words (connectors aside) are all titles or qualifiers, the last a title: `Vice President`."""
+    last = ""
+    for token in tokens:
+        if token.link:
+            continue
+        if not _qualifier(token.folded):
+            return False
+        last = token.folded
+    return bool(last) and _title_word(last)
 
 
 def _opens_sentence(text: str, position: int) -> bool:
@@ -418,8 +479,7 @@ def _opens_sentence(text: str, position: int) -> bool:
 
 def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts: list[int]) -> list[Mention]:
     """One capitalised chunk -> a mention (or two, when an organisation precedes a title or an expansion)."""
-    words = [t for t in chunk if not t.link]
-    if sum(1 for t in words if len(t.text) >= 4 and t.text.isupper()) >= 2:
+    if len(chunk) > 1 and _shouted(chunk):
         return []  # a heading or a line in capitals: case says nothing there
     if initial:
         while chunk and not chunk[0].link and chunk[0].folded in FUNCTION_WORDS:
@@ -441,8 +501,10 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
             title_tokens, chunk = chunk[org_end:name_start], chunk[name_start:]
             initial = False
     acronym = ""
-    defined = _ACRONYM_AFTER.match(text, chunk[-1].end)
-    if defined and not title_tokens and sum(1 for t in chunk if not t.link) >= 2:
+    defined = None
+    if not title_tokens and len(chunk) >= 2:  # an acronym is looked for after two words or more
+        defined = _ACRONYM_AFTER.match(text, chunk[-1].end)
+    if defined and sum(1 for t in chunk if not t.link) >= 2:
         candidate = defined.group(1).replace(".", "")
         begin = _expansion_start(chunk, candidate)
         if begin is not None:
@@ -456,7 +518,7 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
     cues = []
     if title_tokens:
         cues.append("T")
-    if any(part in ORG_WORDS for w in folded_words for part in w.split("-")):
+    if any(map(_has_org_part, folded_words)):
         cues.append("O")
     elif len(folded_words) > 1 and folded_words[-1].split("-")[-1] in PLACE_WORDS:
         cues.append("P")
@@ -472,8 +534,8 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
         Mention(
             start=start,
             end=end,
-            text=" ".join(t.text for t in chunk),
-            title=_normalise_title(title_tokens),
+            text=chunk[0].text if len(chunk) == 1 else " ".join([t.text for t in chunk]),
+            title=_normalise_title(title_tokens) if title_tokens else "",
             roles=roles,
             affiliation=affiliation,
             acronym=acronym,
@@ -486,9 +548,16 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
     return out
 
 
+def _shouted(chunk: list[_Token]) -> bool:
+    """Whether two words or more (connectors aside) are written in capitals, four letters or more."""
+    return sum(1 for t in chunk if not t.link and len(t.text) >= 4 and t.text.isupper()) >= 2
+
+
 def _alone_on_line(text: str, start: int, end: int) -> bool:
     """Whether the name is all its line holds, give or take punctuation (`Reuter`, a heading)."""
     line_start = text.rfind("\n", 0, start) + 1
+    if len(text[line_start:start].strip()) > 3:
+        return False  # words before it on its line: the common case, no need to look further
     line_end = text.find("\n", end)
     rest = text[line_start:start] + text[end : len(text) if line_end < 0 else line_end]
     return len(rest.strip()) <= 3 and not any(ch.isalnum() for ch in rest)
@@ -521,7 +590,7 @@ def _leading_title(chunk: list[_Token]) -> int:
         return 0
     end = index if after_of else last_title + 1
     rest = [t.folded for t in chunk[end:] if not t.link]
-    if not rest or any(part in ORG_WORDS for w in rest for part in w.split("-")):
+    if not rest or any(map(_has_org_part, rest)):
         return 0  # `General Motors Corp`, `Justice Department`: an organisation, not a title
     return end
 
@@ -535,7 +604,7 @@ def _inner_title(chunk: list[_Token]) -> tuple[int, int] | None:
         rest = [t.folded for t in chunk[index + 1 :] if not t.link]
         if not rest or any(_title_word(w) for w in rest):
             continue
-        if any(part in ORG_WORDS for w in rest for part in w.split("-")):
+        if any(map(_has_org_part, rest)):
             continue
         begin = index
         while begin > 0 and not chunk[begin - 1].link and chunk[begin - 1].folded in QUALIFIERS:
@@ -562,28 +631,27 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
     cues: list[str] = []
     before = text[max(0, start - _CONTEXT) : start]
     word, comma, rest = _last_word(before)
-    if word:
+    if word and word[0].islower():
         folded = fold(word)
-        if word[0].islower():
-            if folded in ROLE_WORDS:
-                roles.append(TITLE_EXPANSIONS.get(folded, folded))
-                cues.append("r")
-                affiliation = _name_before(rest)
-            elif folded in KINSHIP_WORDS:
-                roles.append(folded)
-                cues.append("k")
-            elif folded in PLACE_PREPOSITIONS and not comma:
-                cues.append("i")
-            elif folded in ("to", "from") and not comma and _moved(rest):
-                cues.append("l")  # `flew to Washington`
-            elif folded == "of":
-                previous, _comma, _rest = _last_word(rest)
-                relation = fold(previous) if previous else ""
-                if relation in DIRECTIONS or relation in ("capital", "province", "city"):
-                    cues.append("p")  # `north of Kabul`
-                elif relation in KINSHIP_WORDS:
-                    roles.append(relation)
-                    cues.append("k")  # `the brother of Sirajuddin Haqqani`
+        if folded in ROLE_WORDS:
+            roles.append(TITLE_EXPANSIONS.get(folded, folded))
+            cues.append("r")
+            affiliation = _name_before(rest)
+        elif folded in KINSHIP_WORDS:
+            roles.append(folded)
+            cues.append("k")
+        elif folded in PLACE_PREPOSITIONS and not comma:
+            cues.append("i")
+        elif folded in ("to", "from") and not comma and _moved(rest):
+            cues.append("l")  # `flew to Washington`
+        elif folded == "of":
+            previous, _comma, _rest = _last_word(rest)
+            relation = fold(previous) if previous else ""
+            if relation in DIRECTIONS or relation in ("capital", "province", "city"):
+                cues.append("p")  # `north of Kabul`
+            elif relation in KINSHIP_WORDS:
+                roles.append(relation)
+                cues.append("k")  # `the brother of Sirajuddin Haqqani`
     after = text[end : end + _CONTEXT]
     if _place_pattern(before, after):
         cues.append("l")
@@ -619,10 +687,13 @@ def _moved(before: str) -> bool:
 
 def _place_pattern(before: str, after: str) -> bool:
     """`in Amman, Jordan.` (a city, then its country) or `Jordan's King` (what only a place has)."""
-    owner = _PLACE_OWNER.match(after)
-    if owner and any(word and fold(word) in PLACE_OWNED for word in owner.groups()):
-        return True  # `Jordan's King`, `Jordan's new capital`
-    return bool(_CITY_COMMA.search(before)) and bool(_ENDS_PHRASE.match(after))
+    if after.startswith(_POSSESSIVE_MARKS):  # quick tests first: most names are neither
+        owner = _PLACE_OWNER.match(after)
+        if owner and any(word and fold(word) in PLACE_OWNED for word in owner.groups()):
+            return True  # `Jordan's King`, `Jordan's new capital`
+    if not before.rstrip().endswith(","):
+        return False  # `in Amman, X` needs the comma
+    return bool(_ENDS_PHRASE.match(after)) and bool(_CITY_COMMA.search(before))
 
 
 def _last_word(before: str) -> tuple[str, bool, str]:
@@ -652,7 +723,7 @@ def _expansion_start(chunk: list[_Token], acronym: str) -> int | None:
     for begin in range(len(chunk) - 1):
         if chunk[begin].link:
             continue
-        parts = [p for t in chunk[begin:] for p in re.split(r"[-‐]", t.text) if p]
+        parts = [p for t in chunk[begin:] for p in _HYPHENS.split(t.text) if p]
         if _initials_match(letters, parts):
             return begin
     return None
@@ -661,7 +732,7 @@ def _expansion_start(chunk: list[_Token], acronym: str) -> int | None:
 def spells_initials(acronym: str, name: str) -> bool:
     """Whether ``acronym`` spells the initials of ``name`` (`ISI`, `Inter-Services Intelligence`)."""
     letters = [ch for ch in acronym.upper() if ch.isalnum()]
-    parts = [p for w in name.split() for p in re.split(r"[-‐]", w) if p]
+    parts = [p for w in name.split() for p in _HYPHENS.split(w) if p]
     return len(parts) >= 2 and _initials_match(letters, parts)
 
 
