@@ -489,12 +489,12 @@ def _mentions_of(chunk: list[_Token], initial: bool, text: str, sentence_starts:
         return []  # nothing but a title: `President`, `Vice President`
     out: list[Mention] = []
     title_tokens: list[_Token] = []
-    title_end = _leading_title(chunk)
+    title_end = _leading_title(chunk) if len(chunk) > 1 else 0  # a title needs a name after it
     if title_end:
         title_tokens, chunk = chunk[:title_end], chunk[title_end:]
         initial = False
     else:
-        inner = _inner_title(chunk)
+        inner = _inner_title(chunk) if len(chunk) > 2 else None  # organisation, title, name
         if inner:
             org_end, name_start = inner
             out.extend(_mentions_of(chunk[:org_end], initial, text, sentence_starts))
@@ -655,7 +655,7 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
     after = text[end : end + _CONTEXT]
     if _place_pattern(before, after):
         cues.append("l")
-    role = _AFTER_ROLE.match(after)
+    role = _AFTER_ROLE.match(after) if "," in after else None  # `X, a spokesman for`: needs its comma
     if role:
         word = fold(role.group(1))
         if word in ROLE_WORDS:
@@ -676,7 +676,7 @@ def _context(text: str, start: int, end: int) -> tuple[tuple[str, ...], str, lis
                 cues.append("p")
             elif word in _ORG_NOUNS_AFTER:
                 cues.append("o")
-    return tuple(dict.fromkeys(roles)), affiliation, cues
+    return (tuple(dict.fromkeys(roles)) if roles else ()), affiliation, cues
 
 
 def _moved(before: str) -> bool:
