@@ -162,3 +162,10 @@ def test_acronym_and_speech_cues_only_support_a_kind() -> None:
     assert decide_kind({"a": 4907, "o": 9, "i": 116, "p": 7, MENTIONS: 300}) == PLACE
     assert decide_kind({"a": 40, "o": 10, MENTIONS: 40}) == ORG  # an organisation's acronym still helps it
     assert decide_kind({"a": 500, MENTIONS: 500}) != ORG  # an acronym alone decides nothing
+
+
+def test_an_initial_keeps_its_dot_in_the_name_as_written() -> None:
+    text = "President George W. Bush met B. A. Khan. Then he left."
+    written = [(m.text, text[m.start : m.end]) for m in extract_mentions(text)]
+    assert ("George W. Bush", "George W. Bush") in written
+    assert all(name == span for name, span in written)

@@ -317,6 +317,10 @@ def _split(tokens: list[_Token], text: str) -> list[list[_Token]]:
             token = _Token(token.text + ".", token.start, token.end + 1, token.folded, False)
             current.append(token)
             continue
+        if dot_after and len(token.text) == 1 and not possessive:
+            # `George W. Bush`: an initial keeps its dot, so the name is written as the article wrote it
+            token = _Token(token.text + ".", token.start, token.end + 1, token.folded, token.link)
+            dot_after = False  # the dot is inside the token now; the name goes on after it
         current.append(token)
         follows_dot = index < last and dot_after
         if possessive or (follows_dot and not _abbreviation(token)):
