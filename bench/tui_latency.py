@@ -33,6 +33,7 @@ from typing import Any
 
 SIZE = (80, 24)  # the smallest terminal the app is made for
 ARRIVAL_TIMEOUT = 60.0  # seconds one query may take to reach the screen
+UNCHANGED_AFTER = 1.0  # no frame this long after the results arrived: nothing on screen changed
 READY_TIMEOUT = 600.0  # the app checks the index on start (may repair derived tables)
 KINDS = ("one word", "two words", "misspelled name")
 WARM_UP = "the"
@@ -131,9 +132,12 @@ def measure(args: dict[str, Any]) -> dict[str, Any]:
             raise TimeoutError(
                 f"TUI latency: no results for {query!r} within {ARRIVAL_TIMEOUT:.0f} s"
             ) from None
-        # the first frame after the results were put on screen is when a person sees them
+        # the first frame after the results were put on screen is when a person sees them; when
+        # none comes, the screen already showed them (a prefix such as "tonne" found the same hits
+        # and summary as "tonnes"), and the arrival itself is when they were there to see
         await until(
-            lambda: any(e[0] == "frame" and e[1] > final_shown()[1] for e in events[mark:]),
+            lambda: any(e[0] == "frame" and e[1] > final_shown()[1] for e in events[mark:])
+            or time.perf_counter() - final_shown()[1] > UNCHANGED_AFTER,
             pilot,
             ARRIVAL_TIMEOUT,
             f"drawing the results of {query!r}",
@@ -193,7 +197,7 @@ def _sample(
     final = next(i for i, e in enumerate(log) if e[0] == "shown" and e[2][0] == query)
     shown_at = log[final][1]
     result = log[final][2][2]
-    drawn_at = next(e[1] for e in log[final:] if e[0] == "frame" and e[1] > shown_at)
+    drawn_at = next((e[1] for e in log[final:] if e[0] == "frame" and e[1] > shown_at), shown_at)
     # the search that produced it: the last one started for exactly this query before it arrived
     fired_at = max(e[1] for e in log[:final] if e[0] == "search_now" and e[2] == query)
     workers = [e[2] for e in log if e[0] == "worker"]
