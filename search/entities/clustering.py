@@ -31,9 +31,10 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .blocking import BlockingStats, candidate_pairs
 from .kinds import MENTIONS, ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
@@ -294,6 +295,19 @@ def title_heads(titles: Iterable[str]) -> set[str]:
     return heads
 
 
+def _joined(
+    copies: dict[int, Any], ra: int, rb: int, own: Callable[[int], Any], copy: Callable[[Any], Any]
+) -> Any:
+    """Cluster ``ra``'s copy (made from its node's ``own`` data when it has none yet) with
+    ``rb``'s added, both taken out of ``copies``: lone nodes keep no copy of their own."""
+    mine = copies.pop(ra, None)
+    if mine is None:
+        mine = copy(own(ra))
+    theirs = copies.pop(rb, None)
+    mine.update(own(rb) if theirs is None else theirs)
+    return mine
+
+
 class _Engine:
     def __init__(
         self,
@@ -347,18 +361,8 @@ class _Engine:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-        cues = self.cues.pop(ra, None)
-        if cues is None:
-            cues = Counter(self.nodes[ra].cues)
-        other_cues = self.cues.pop(rb, None)
-        cues.update(self.nodes[rb].cues if other_cues is None else other_cues)
-        self.cues[ra] = cues
-        articles = self.article_sets.pop(ra, None)
-        if articles is None:
-            articles = set(self.nodes[ra].articles)
-        other = self.article_sets.pop(rb, None)
-        articles.update(self.nodes[rb].articles if other is None else other)
-        self.article_sets[ra] = articles
+        self.cues[ra] = _joined(self.cues, ra, rb, lambda i: self.nodes[i].cues, Counter)
+        self.article_sets[ra] = _joined(self.article_sets, ra, rb, lambda i: self.nodes[i].articles, set)
         self.evidence[ra].extend(self.evidence.pop(rb, []))
         self.evidence[ra].append(evidence)
         return True
