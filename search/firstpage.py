@@ -78,8 +78,7 @@ class _BisectingLeaf(W3LeafMatcher):
         if targetid <= self.id():
             return
         if targetid > self._maxid:
-            while self.is_active() and targetid > self._maxid:
-                self._next_block()
+            self._skip_to_block(lambda: targetid > self._maxid)  # Whoosh's own block skipping
             if not self.is_active():
                 return
         # The block's last id is at least ``targetid``, so the bisection lands inside it.
