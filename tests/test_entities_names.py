@@ -29,7 +29,9 @@ OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ofac_sdn_2022_
         ("Abdul Qader Al-Shami", "Abdulqader Al Shami", STRONG),
         ("Standard Oil Co", "Standard Oil", STRONG),
         ("Abdul Wadood Zhor", "Abdul Wudod Zara", WEAK),  # only with context
-        ("Muammar Qadhafi", "Muammar Gaddafi", STRONG),  # q~g, dh~d: one transliteration
+        ("Muammar Qadhafi", "Muammar Gaddafi", WEAK),  # sound alike: only with context
+        ("Ahmad Rahman", "Ahmad Rahmani", WEAK),  # two families' names that sound alike: context decides
+        ("Mohammed Nasser", "Mohammed Nasseri", WEAK),
         ("jin zhou shi", "qin zhou shi", WEAK),  # short syllables that only sound alike: two cities
         ("Ahmad Massoud", "Ahmad Shah Massoud", ""),  # son and father
         ("Anas Haqqani", "Sirajuddin Haqqani", ""),  # brothers

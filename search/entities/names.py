@@ -34,9 +34,6 @@ LEVEL_NAMES = {NONE: "none", SOUND: "sound", CLOSE: "close", EXACT: "exact"}
 
 SOUND_SIMILARITY = 0.6  # a sound-alike token must also share most letters to count in a strong match
 SOUND_MIN = 5  # ... and be this long: `jin`/`qin zhou shi` are two cities
-TRANSLITERATION_MIN = 6  # `Qadhafi`/`Gaddafi`: a long surname that only sounds alike ...
-TRANSLITERATION_SIMILARITY = 0.7  # ... sharing this much of its letters ...
-TRANSLITERATION_EXACT_MIN = 5  # ... beside an equal name this long (`Muammar`, not `Shi`)
 TWO_EDITS_SINGLE_MIN = 11  # a one-word name two edits away needs this many letters
 STRONG = "strong"
 WEAK = "weak"
@@ -312,8 +309,6 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], single_min: int = 5) -> Name
         similar = Indel.normalized_similarity(sound.a, sound.b) >= SOUND_SIMILARITY
         if similar and min(len(sound.a), len(sound.b)) >= SOUND_MIN:
             return NameMatch(STRONG, pairs, score)  # two names equal, the third sounds alike
-    if _transliterated(pairs):
-        return NameMatch(STRONG, pairs, score)
     if any(level >= CLOSE for level in levels):
         return NameMatch(WEAK, pairs, score)
     return NO_MATCH
@@ -342,26 +337,6 @@ def _vowel_swap(a: str, b: str) -> bool:
         return False
     diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(diff) == 1 and diff[0][0] in _PLAIN_VOWELS and diff[0][1] in _PLAIN_VOWELS
-
-
-def _transliterated(pairs: tuple[TokenPair, ...]) -> bool:
-    """`Muammar Gaddafi`/`Muammar Qadhafi`: one long name equal, a long surname transliterated.
-
-    The surname must have the same consonant skeleton (q~g, dh~d) and share most of
-    its letters; the equal name must be long enough to say something (`Shi` does not).
-    """
-    if len(pairs) != 2:
-        return False
-    exact = [pair for pair in pairs if pair.level == EXACT]
-    sound = [pair for pair in pairs if pair.level == SOUND]
-    if len(exact) != 1 or len(sound) != 1 or len(exact[0].a) < TRANSLITERATION_EXACT_MIN:
-        return False
-    a, b = sound[0].a, sound[0].b
-    return (
-        min(len(a), len(b)) >= TRANSLITERATION_MIN
-        and sound_key(a) == sound_key(b)
-        and Indel.normalized_similarity(a, b) >= TRANSLITERATION_SIMILARITY
-    )
 
 
 def _score(pairs: tuple[TokenPair, ...]) -> float:
