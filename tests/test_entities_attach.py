@@ -83,3 +83,16 @@ def test_a_word_written_as_a_place_is_not_a_short_form_of_a_person() -> None:
     assert set(entity_with(table, "Denzel Washington").spellings) == {"Denzel Washington"}
     assert set(entity_with(table, "Michael Jordan").spellings) == {"Michael Jordan"}
     assert "Oduya" in entity_with(table, "Maria Oduya").spellings  # `spoke to` is no place cue
+
+
+def test_a_person_written_near_place_words_is_still_a_person() -> None:
+    """Only strong local cues make a one-word mention a place: a person's border wall, an award
+    that went to someone, or a name between commas after `at Harvard` say nothing of the kind."""
+    table = corpus(
+        "Donald Trump spoke on Monday. Trump's border wall was debated; Trump said it would rise.",
+        "Joe Biden met aides. The award went to Biden. In Biden's view the plan works.",
+        "Barack Obama visited Boston. Speaking at Harvard, Obama, who was relaxed, joked.",
+    )
+    assert set(entity_with(table, "Donald Trump").spellings) == {"Donald Trump", "Trump"}
+    assert set(entity_with(table, "Joe Biden").spellings) == {"Joe Biden", "Biden"}
+    assert set(entity_with(table, "Barack Obama").spellings) == {"Barack Obama", "Obama"}

@@ -199,14 +199,13 @@ DIRECTIONS = frozenset(
 # `Jordan's King`, `Jordan's capital` (what only a country or a city has).
 MOVEMENT_VERBS = frozenset(
     """
-    flew fly flies flying flown travelled traveled travel travels travelling traveling went go goes going
-    gone moved move moves returned return returns returning arrived arrive arrives arriving headed head
-    heads heading fled flee flees fleeing sailed drove driven drive deported expelled evacuated relocated
+    flew fly flies flying flown travelled traveled travel travels travelling traveling arrived arrive
+    arrives arriving fled flee flees fleeing sailed deported expelled evacuated relocated
     """.split()
 )
 PLACE_OWNED = frozenset(
     """
-    king queen monarch emir sultan capital parliament border borders embassy ambassador
+    king queen monarch emir sultan capital
     """.split()
 )
 

@@ -223,11 +223,12 @@ def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocke
     """Longer names of the article that contain the one-word mention (people, or names of unknown kind).
 
     A hyphenated word counts as one word: `Jean-Pierre` is the surname of `Karine Jean-Pierre`.
-    A mention written as a place here (`flew to Washington`, `in Amman, Jordan`) is no
-    short form of a person's name, whatever the corpus says of the word elsewhere.
+    A mention written as a place here (`flew to Washington`, `in Amman, Jordan.`) is no
+    short form of a person's name, unless the corpus as a whole knows the word as a person.
     """
     part = item.core
-    if stats.kind_of(item.key) in (ORG, PLACE) or _placed_here(item.mention):
+    kind = stats.kind_of(item.key)
+    if kind in (ORG, PLACE) or (kind != PERSON and _placed_here(item.mention)):
         return []
     found = []
     for long in longs.values():
@@ -241,7 +242,8 @@ def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocke
     return found
 
 
-LOCAL_PLACE_CUES = frozenset("ilp")  # `in X`, `flew to X`, `X's King`, `north of X`, `X province`
+# `flew to X`, `X's King`, `north of X`, `X province`; not a bare `in X` (`in Biden's view`)
+LOCAL_PLACE_CUES = frozenset("lp")
 
 
 def _placed_here(mention: Mention) -> bool:

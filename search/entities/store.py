@@ -41,7 +41,7 @@ EXPANSIONS_FILE = "entity_expansions.json"
 GENERATION_FILE = "entities.generation.json"  # written last: a cheap crash check
 CORRECTIONS_FILE = "entity_corrections.json"
 MENTIONS_FORMAT = "explorer-mentions"
-MENTIONS_VERSION = 5  # 3: hyphenated titles, local place cues; 4: joined readings, U.S., line/possessive cues; 5: initials keep their dot
+MENTIONS_VERSION = 6  # 3: hyphenated titles, local place cues; 4: joined readings, U.S., line/possessive cues; 5: initials keep their dot; 6: narrower local place cues
 
 
 def mention_to_row(mention: Mention) -> list[Any]:
