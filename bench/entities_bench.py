@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from search.entities import EntityIndex, MentionStore, build_entities, extract
+from search.entities.store import MENTIONS_FILE, TABLE_FILE
 from search.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +84,8 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         store = MentionStore({record.id: record for record in records})
         started = time.perf_counter()
-        store.save(folder / "entity_mentions.json.gz")
-        table.save(folder / "entities.json")
+        store.save(folder / MENTIONS_FILE)
+        table.save(folder / TABLE_FILE)
         save_seconds = time.perf_counter() - started
         sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
         print(
