@@ -186,33 +186,13 @@ class NodeBuilder:
             node.finish()
 
 
-def build_nodes(articles: Iterable[ResolvedArticle]) -> tuple[list[Node], dict[str, int], list[array[int]]]:
-    """One node per distinct full name, and the node indices named in each article."""
-    builder = NodeBuilder()
-    for article in articles:
-        builder.add(article)
-    builder.finish()
-    return builder.nodes, builder.node_of, builder.article_nodes
-
-
 def cluster(
-    articles: Sequence[ResolvedArticle],
-    merges: Iterable[tuple[str, str]] = (),
-    splits: Iterable[tuple[str, str]] = (),
-) -> Clustering:
-    """Cluster the names of resolved articles; ``merges``/``splits`` are user decisions on name keys."""
-    builder = NodeBuilder()
-    for article in articles:
-        builder.add(article)
-    return cluster_built(builder, merges, splits)
-
-
-def cluster_built(
     builder: NodeBuilder,
     merges: Iterable[tuple[str, str]] = (),
     splits: Iterable[tuple[str, str]] = (),
 ) -> Clustering:
-    """``cluster`` of the articles already counted into ``builder`` (see ``NodeBuilder``)."""
+    """Cluster the names of the articles counted into ``builder`` (see ``NodeBuilder``);
+    ``merges``/``splits`` are user decisions on name keys."""
     builder.finish()
     nodes, node_of, article_nodes = builder.nodes, builder.node_of, builder.article_nodes
     dates = [_day(article.date) for article in builder.articles]
@@ -673,8 +653,6 @@ __all__ = [
     "Clustering",
     "Node",
     "NodeBuilder",
-    "build_nodes",
     "cluster",
-    "cluster_built",
     "title_heads",
 ]

@@ -49,7 +49,9 @@ MIN_SHARE = 0.05  # ... and votes worth this share of the name's mentions
 MENTIONS = "#"  # pseudo cue: how many mentions the cue counts come from
 
 
-SUPPORT_ONLY = frozenset("sa")  # `X said`, an acronym: they add to a kind (at most its own votes again), never decide one alone
+# `X said`, an acronym: they add to a kind (at most its own votes again), never decide one alone
+SUPPORT_ONLY = frozenset("sa")
+_NO_VOTE = (UNKNOWN, 0.0)  # a code that is no cue
 
 
 def _votes(cues: Mapping[str, int]) -> dict[str, float]:
@@ -68,14 +70,6 @@ def _votes(cues: Mapping[str, int]) -> dict[str, float]:
             votes[kind] = own + min(weight, own)  # organisation nouns must not outvote 116 'in's
 
     return {kind: weight for kind, weight in votes.items() if weight > 0}
-
-
-_NO_VOTE = (UNKNOWN, 0.0)
-
-
-def kind_votes(cues: Mapping[str, int]) -> Counter[str]:
-    """Votes per kind from cue counts (a cue code -> how many mentions showed it)."""
-    return Counter(_votes(cues))
 
 
 def decide_kind(cues: Mapping[str, int]) -> str:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from .casing import CorpusStats
-from .clustering import NodeBuilder, cluster_built
+from .clustering import NodeBuilder, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolve import resolve
@@ -41,7 +41,7 @@ def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) 
         builder.add(resolve(record, stats, blocked))
     del stats
     resolved_at = time.perf_counter()
-    result = cluster_built(builder, corrections.merge_pairs(), corrections.split_pairs())
+    result = cluster(builder, corrections.merge_pairs(), corrections.split_pairs())
     clustered_at = time.perf_counter()
     timings = {
         "articles": len(ordered),

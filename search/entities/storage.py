@@ -1,4 +1,4 @@
-"""Atomic JSON files: readers see the old file or the new one, never a torn one.
+"""Atomic files (JSON, text, bytes): readers see the old file or the new one, never a torn one.
 
 Why here and not ``search.index.write_json_atomic``: the index module will
 call into this package, so this package must not import it back.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import gzip
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -32,12 +31,14 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def write_json_atomic(path: Path, data: Any, compress: bool = False) -> None:
-    """Write ``data`` as JSON (gzip when ``compress``) via a temporary file, fsync and rename."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if compress:
-        payload = gzip.compress(payload, compresslevel=3, mtime=0)
-    write_bytes_atomic(path, payload)
+def compact_json(value: Any) -> str:
+    """JSON as the index folder's files hold it: compact separators, non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON via a temporary file, fsync and rename."""
+    write_bytes_atomic(path, compact_json(data).encode("utf-8"))
 
 
 def write_bytes_atomic(path: Path, payload: bytes) -> None:
@@ -86,8 +87,5 @@ def _sync_folder(folder: Path) -> None:
 
 
 def read_json(path: Path) -> Any:
-    """Read a JSON file written by ``write_json_atomic`` (gzip detected by its magic bytes)."""
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    return json.loads(raw.decode("utf-8"))
+    """Read a JSON file written by ``write_json_atomic``."""
+    return json.loads(path.read_bytes().decode("utf-8"))

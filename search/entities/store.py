@@ -44,30 +44,6 @@ MENTIONS_FORMAT = "explorer-mentions"
 MENTIONS_VERSION = 6  # 3: hyphenated titles, local place cues; 4: joined readings, U.S., line/possessive cues; 5: initials keep their dot; 6: narrower local place cues
 
 
-def mention_to_row(mention: Mention) -> list[Any]:
-    return [
-        mention.start,
-        mention.end,
-        mention.text,
-        mention.title,
-        "|".join(mention.roles),
-        mention.affiliation,
-        mention.acronym,
-        mention.cues,
-        int(mention.initial),
-        mention.sentence,
-        mention.lead,
-    ]
-
-
-def mention_from_row(row: list[Any]) -> Mention:
-    start, end, text, title, roles, affiliation, acronym, cues, initial, sentence, lead = row
-    return Mention(
-        start, end, text, title, tuple(roles.split("|")) if roles else (), affiliation, acronym, cues,
-        bool(initial), sentence, lead,
-    )  # fmt: skip
-
-
 def record_to_row(record: ArticleMentions) -> tuple[Any, ...]:
     return (
         record.id,
@@ -113,28 +89,8 @@ def compact(record: ArticleMentions) -> ArticleMentions:
     return record
 
 
-def record_to_json(record: ArticleMentions) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "source": record.source,
-        "date": record.date,
-        "lower": sorted(record.lower),
-        "mentions": [mention_to_row(m) for m in record.mentions],
-    }
-
-
-def record_from_json(data: dict[str, Any]) -> ArticleMentions:
-    return ArticleMentions(
-        data["id"],
-        data.get("source", ""),
-        data.get("date"),
-        tuple(mention_from_row(row) for row in data.get("mentions", ())),
-        frozenset(data.get("lower", ())),
-    )
-
-
 class MentionStore:
-    """Per-article mention records, saved together in one compressed JSON file."""
+    """Per-article mention records, saved together in one pickle of plain tuples."""
 
     def __init__(
         self, records: dict[str, ArticleMentions] | None = None, generation: int | None = None
@@ -216,7 +172,9 @@ class EntityUpdate:
     def commit(self, generation: int | None = None) -> EntityTable:
         """Cluster all stored mentions, then save the mentions and the table."""
         self._store.generation = generation
-        table = self._table or build_entities(self._store.records.values(), self._index.corrections())
+        table = self._table  # an empty table is falsy (``len``): test for None, not truth
+        if table is None:
+            table = build_entities(self._store.records.values(), self._index.corrections())
         self._table = None
         table.stats["extracted"] = self.extracted
         table.stats["extract_seconds"] = round(self.extract_seconds, 3)

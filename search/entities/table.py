@@ -9,7 +9,6 @@ second.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -23,7 +22,7 @@ from .clustering import ArticleSpans, Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
 from .names import core_tokens, name_key, name_tokens
-from .storage import no_gc, read_json, write_text_atomic
+from .storage import compact_json, no_gc, read_json, write_text_atomic
 
 FORMAT = "explorer-entities"
 VERSION = 1
@@ -215,7 +214,7 @@ class EntityTable:
         Each piece is the same ``json.dumps`` of one part, joined by the same punctuation,
         so the file is byte for byte the one the whole dict gave.
         """
-        dump = _compact_json
+        dump = compact_json
         yield f'{{"format":{dump(FORMAT)},"version":{dump(VERSION)},"stats":{dump(self.stats)}'
         yield f',"conflicts":{dump(self.conflicts)},"entities":['
         for number, entity in enumerate(self.entities):
@@ -253,11 +252,6 @@ class EntityTable:
     @classmethod
     def empty(cls) -> EntityTable:
         return cls([], [], {})
-
-
-def _compact_json(value: Any) -> str:
-    """JSON as ``write_json_atomic`` writes it: compact separators, non-ASCII kept."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _position(tokens: tuple[str, ...], part: tuple[str, ...]) -> int:
