@@ -3,8 +3,8 @@
 Why: the saved expansion table holds every multi-spelling entity with its
 articles and sources (46 MB of JSON on 100,000 articles, 1.5 s or more to
 load), while a search only needs the few entities whose spellings contain
-the query's name words. So the first search that needs entities turns that
-table into a SQLite file in the index folder (name token -> entity numbers;
+the query's name words. So after each index run or correction (``refresh``),
+or else on the first search that needs entities, that table becomes a SQLite file in the index folder (name token -> entity numbers;
 entity number -> id, name, kind, spellings), tagged with the size and
 modification time of the table it came from; later searches, in this process
 or the next `explorer search`, read only the rows for their words. A table
@@ -54,6 +54,17 @@ class EntityWords:
         with self._lock:
             table = self._table_for(tokens)
         return table.expand(phrase) if table is not None else []
+
+    def refresh(self) -> None:
+        """Rebuild the look-up file now if the table it comes from changed.
+
+        Called after an index run or a correction, so that the first search after it, a
+        keystroke in the explorer, does not pay for loading the table and writing SQLite.
+        """
+        with self._lock:
+            source = self._source()
+            if source is not None:
+                self._open(source[1])
 
     def close(self) -> None:
         with self._lock:

@@ -94,6 +94,7 @@ class Explorer:
         summary = self.store.update(warn, progress)
         if summary.changed:
             self._reopen()
+            self._entity_words.refresh()
         return summary
 
     def ensure_index(
@@ -111,6 +112,7 @@ class Explorer:
             try:
                 if not derived_ok and not update:
                     self.store.repair_derived()
+                    self._entity_words.refresh()
                     return None
                 if not update or (derived_ok and not self.store.changed_files(manifest, _ignore)):
                     return None
@@ -274,7 +276,9 @@ class Explorer:
         """Record a user's ``merge`` or ``split`` of two names; it survives re-indexing."""
         index = self._entity_index()
         with writer_lock(self.index_dir):
-            return index.merge(a, b) if operation == "merge" else index.split(a, b)
+            done = index.merge(a, b) if operation == "merge" else index.split(a, b)
+        self._entity_words.refresh()
+        return done
 
     # -- events ----------------------------------------------------------------
 

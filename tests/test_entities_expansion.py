@@ -45,3 +45,22 @@ def test_a_two_word_query_reports_the_spellings_added_for_each_word() -> None:
     [report] = [e for e in prepared.expansions if e.reason == "entity"]
     assert report.variants == ("Wadood", "Zhor")
     assert report.describe() == "entity Abdul Wadood Zhor: also Wadood, Zhor"
+
+
+def test_the_look_up_file_is_made_by_the_index_run_not_by_a_search(seed_corpus, index_dir) -> None:  # type: ignore[no-untyped-def]
+    """The first search after re-indexing is a keystroke in the explorer: it must not load the
+    expansion table and write SQLite; the index run (and a correction) does it."""
+    from search.entity_words import LOOKUP_FILE
+    from search.explorer import Explorer
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    lookup = index_dir / LOOKUP_FILE
+    assert lookup.exists()
+    made = lookup.stat().st_mtime_ns
+    assert {h.id for h in explorer.search("Zara").hits} >= {"000_c214ca5b6237bbef", "004_fa9e966636171c75"}
+    assert lookup.stat().st_mtime_ns == made  # the search only read it
+    explorer.correct_entities("split", "Abdul Wadood Zhor", "Abdul Wudod Zara")
+    assert lookup.stat().st_mtime_ns != made  # remade for the corrected table, before any search
+    assert "004_fa9e966636171c75" not in {h.id for h in explorer.search("Zara").hits}
+    explorer.close()
