@@ -282,8 +282,14 @@ def filter_query(
 
 
 def filter_bounds(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
-    """--since and --until as the first and last moments allowed (None: unbounded)."""
-    return _bound(since, "--since"), _bound(until, "--until", end_of_day=True)
+    """--since and --until as the first and last moments allowed (None: unbounded).
+
+    A range that ends before it starts is refused: it could only ever find nothing.
+    """
+    start, end = _bound(since, "--since"), _bound(until, "--until", end_of_day=True)
+    if start is not None and end is not None and start > end:
+        raise QueryError(f"since {start:%Y-%m-%d} is after until {end:%Y-%m-%d}: no article could match")
+    return start, end
 
 
 def _bound(value: str | None, option: str, end_of_day: bool = False) -> datetime | None:

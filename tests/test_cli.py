@@ -189,3 +189,9 @@ def test_a_bad_query_on_stdin_is_reported_and_the_others_answered(run_cli) -> No
     options = run_cli("search", "--since", "bogus", stdin="Hameed\nPanjshir\n")
     assert options.code == 2 and options.out == ""
     assert options.err.splitlines() == ["explorer: error: --since 'bogus' is not a date; use YYYY-MM-DD"]
+
+
+def test_a_date_range_that_ends_before_it_starts_is_an_error(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("search", "Dashty", "--since", "2021-09-10", "--until", "2021-09-06")
+    assert result.code == 2
+    assert "since 2021-09-10 is after until 2021-09-06" in result.err

@@ -554,6 +554,7 @@ async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         screen = search_screen(app)
+        assert screen.generation == 1  # one search at start-up, not one more once the box is filled
         first = len(screen.result.hits)
         assert screen.request.limit == first < 90  # a screenful and a few, not every hit
         results = screen.query_one(ResultsList)
@@ -564,6 +565,12 @@ async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_
         assert len(screen.result.hits) == min(90, 2 * first)  # the cursor neared the end: more came
         assert results.option_count == len(screen.result.hits)
         assert results.highlighted == first - 2  # and the cursor stayed on its hit
+        searches = screen.generation
+        await pilot.press("slash", "space")  # a trailing space changes no query: the longer page stays
+        await settle(pilot)
+        assert len(screen.result.hits) == 2 * first and screen.generation == searches
+        await pilot.press("backspace", "enter")
+        await settle(pilot)
         for _ in range(6):  # each G goes to the last hit listed, which asks for twice as many
             await pilot.press("G")
             await settle(pilot)
@@ -591,10 +598,31 @@ async def test_a_space_after_a_word_puts_off_the_waiting_search(make_app, monkey
         assert screen.generation == started + 1 and screen.result.query == "Dashty"
 
 
-async def test_a_query_typed_back_while_its_search_was_cancelled_is_searched_again(make_app, monkeypatch) -> None:
+async def test_a_query_typed_back_while_its_search_was_cancelled_is_searched_again(
+    make_app, seed_explorer, monkeypatch
+) -> None:
     """A key cancels the search under way; typing back to that query must run it again, not wait
     forever for the answer of the cancelled one."""
+    import threading
+
     monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 5.0)  # searches run only when asked here
+    search = seed_explorer.search
+    first_call = threading.Event()
+    cancelled_seen = threading.Event()
+
+    def slow_first(text, **options):  # type: ignore[no-untyped-def]
+        """The real search; the first one waits (as a long one would) until it is cancelled."""
+        if not first_call.is_set():
+            first_call.set()
+            cancelled = options["cancelled"]
+            for _ in range(500):
+                if cancelled():
+                    cancelled_seen.set()
+                    break
+                threading.Event().wait(0.01)
+        return search(text, **options)
+
+    monkeypatch.setattr(seed_explorer, "search", slow_first)
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -605,5 +633,6 @@ async def test_a_query_typed_back_while_its_search_was_cancelled_is_searched_aga
         await pilot.press("backspace")  # back to "Dashty"
         screen.search_now()
         await settle(pilot)
+        assert cancelled_seen.is_set()  # the first search really was cancelled mid-way
         assert screen.result is not None and screen.result.query == "Dashty"
         assert len(screen.result.hits) == 5

@@ -16,16 +16,13 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from search.dates import parse_date
+from search.query import QueryError, filter_bounds
 
-from ..widgets.typeahead import TypeAhead
+from ..widgets.typeahead import TypeAheadInput
 from .dialog import Dialog
 from .keys import KeySection
 
 DateRange = tuple[str | None, str | None]
-
-
-class DateBox(TypeAhead, Input):
-    """A date input whose keys keep their order when tab or enter moves on (see ``typeahead.py``)."""
 
 
 def check_date(value: str) -> str | None:
@@ -37,10 +34,11 @@ def check_date(value: str) -> str | None:
 
 
 def check_order(since: str, until: str) -> str | None:
-    """None unless both dates are given and the range is empty (since after until)."""
-    start, end = parse_date(since), parse_date(until)
-    if start and end and start[:10] > end[:10]:
-        return f"since {start[:10]} is after until {end[:10]}: no article could match"
+    """None unless the range is empty (since after until), as the search filter decides it."""
+    try:
+        filter_bounds(since or None, until or None)
+    except QueryError as error:
+        return str(error)
     return None
 
 
@@ -62,9 +60,9 @@ class DateDialog(Dialog[DateRange]):
                 Content("Date range: enter applies, tab moves, escape cancels"), classes="dialog-title"
             )
             yield Label(Content("Since (YYYY-MM-DD)"))
-            yield DateBox(self.since or "", placeholder="any date", id="since", compact=True)
+            yield TypeAheadInput(self.since or "", placeholder="any date", id="since", compact=True)
             yield Label(Content("Until (YYYY-MM-DD)"))
-            yield DateBox(self.until or "", placeholder="any date", id="until", compact=True)
+            yield TypeAheadInput(self.until or "", placeholder="any date", id="until", compact=True)
             yield Static(Content(""), id="dates-note", classes="dialog-note")
 
     def on_mount(self) -> None:

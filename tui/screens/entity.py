@@ -38,6 +38,7 @@ from ..widgets.footer import ExplorerFooter
 from ..widgets.quiet import QuietStatic
 from ..widgets.rich_text import one_line
 from ..widgets.status import IndexState
+from ..widgets.typeahead import TypeAheadInput
 from .base import ExplorerScreen
 from .dialog import Dialog
 from .keys import KeySection
@@ -328,7 +329,9 @@ class MergePrompt(Dialog["Entity"]):
             yield Static(
                 Content(f"Merge into {one_line(self.entity.name)}: which entity?"), classes="dialog-title"
             )
-            yield Input(placeholder="a name, a spelling or part of one", id="merge-name", compact=True)
+            yield TypeAheadInput(
+                placeholder="a name, a spelling or part of one", id="merge-name", compact=True
+            )
             yield Static(Content("enter: look it up and confirm · escape: cancel"), id="merge-note")
 
     def on_mount(self) -> None:

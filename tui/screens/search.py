@@ -83,7 +83,7 @@ class SearchScreen(ExplorerScreen):
 
     def __init__(self, query: str = "", exact: bool = False) -> None:
         super().__init__()
-        self.request = SearchRequest(query.strip(), exact=exact)
+        self.request = SearchRequest(query.strip(), exact=exact, limit=MIN_PAGE)  # before layout
         self.result: SearchResult | None = None
         self.generation = 0  # bumped by every search started: results of older ones are stale
         self._searched: SearchRequest | None = None  # the last request sent to a worker
@@ -138,15 +138,16 @@ class SearchScreen(ExplorerScreen):
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
-        request = replace(self.request, query=event.value.strip(), limit=self.page_size())
-        if request == self.request:
+        query = event.value.strip()
+        if query == self.request.query:
             # A space typed after a word changes no query, but says another word is coming:
             # a search still waiting is put off, so "oil prices" is not searched as "oil" first.
+            # The hits listed (perhaps a longer page the cursor asked for) stay as they are.
             if self._debounce is not None:
                 self._debounce.stop()
                 self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
             return  # e.g. the box being filled with the initial query, or trailing spaces
-        self.request = request
+        self.request = replace(self.request, query=query, limit=self.page_size())
         self._cancel_running_search()
         if self._debounce is not None:
             self._debounce.stop()
@@ -485,7 +486,7 @@ class SearchScreen(ExplorerScreen):
         if result is None or self._searched != self.request or self.generation != self._shown_generation:
             return  # a search is under way: its hits replace these anyway
         listed = len(result.hits)
-        if event.option_index < listed - MORE_WITHIN or listed >= min(result.total, MAX_PAGE):
+        if event.option_index < listed - MORE_WITHIN or listed >= MAX_PAGE:
             return
         if listed < self.request.limit:
             return  # the page is not full: there are no more

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
 
-from .typeahead import TypeAhead
+from .typeahead import TypeAheadInput
 
 PLACEHOLDER = 'Search: words, "a phrase", OR, NOT, source:name (/ to come back here)'
 
 
-class SearchBox(TypeAhead, Input):
+class SearchBox(TypeAheadInput):
     """The query box; ``enter`` searches at once and goes to the hits, ``down`` goes there too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -25,6 +25,7 @@ keys, so such a key is taken as what was typed: escape, then the character.
 from __future__ import annotations
 
 from textual import events
+from textual.widgets import Input
 
 
 class TypeAhead:
@@ -62,3 +63,7 @@ def _escape_then(event: events.Key) -> events.Key | None:
     if not key.startswith("alt+") or character is None or len(character) != 1 or not character.isprintable():
         return None
     return events.Key(key.removeprefix("alt+"), character)
+
+
+class TypeAheadInput(TypeAhead, Input):
+    """A text box in a dialog whose keys keep their order when tab or enter moves on."""
