@@ -5,7 +5,9 @@ Textual app on the cached index, driven by ``App.run_test(size=(80, 24))``.
 For each query the box is cleared, the query is typed key by key with
 ``pilot.press`` (no pauses beyond what the pilot itself takes to deliver a
 key), and the clock runs from just before the last key is pressed until the
-first frame drawn after that exact query's results were put on the screen.
+first frame drawn after that exact query's results were put on the screen (or,
+when no frame follows because the screen already showed those hits, until they
+arrived).
 
 The search view is watched through three of its own methods, wrapped on the
 instance (the app's code is not changed): ``search_now`` (the debounce fired

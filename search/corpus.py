@@ -457,7 +457,7 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
             continue
         try:
             # A byte-order mark inside the file: files joined with `cat` each bring theirs.
-            row = _load_json(line.lstrip("\ufeff") if line.startswith("\ufeff") else line)
+            row = _load_json(line.lstrip("\ufeff"))
         except RecursionError:
             warn(CorpusWarning(relpath, "malformed JSON (nested too deeply); line skipped", number))
             continue

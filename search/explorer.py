@@ -208,7 +208,7 @@ class Explorer:
                 page = self._first_page(searcher, prepared.query, limit, allowed, cancelled)
                 total, estimate = len(page), False
                 if len(page) >= limit:
-                    total, estimate = _estimate(searcher, prepared.query, allowed, len(page))
+                    total, estimate = _estimate(searcher, prepared.query, allowed, len(page)), True
                 for rank, (score, docnum) in enumerate(page, start=1):
                     if cancelled is not None and cancelled():
                         raise SearchCancelled
@@ -304,6 +304,7 @@ class Explorer:
             manifest = self.store.load_manifest()
             hook = entity_hook(self.entities())
             basis = load_basis(self.index_dir)
+            previous = None  # the table of the basis' generation, read once whichever way we go
             if basis is not None and manifest.generation == generation:
                 previous = store.load(basis.generation)
                 found = changes(basis, manifest.files) if previous is not None else None
@@ -314,7 +315,9 @@ class Explorer:
                     save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
                     return table
             articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
-            table = EventTable.build(articles, canonical=hook, previous=store.load_any())
+            if previous is None:
+                previous = store.load_any()
+            table = EventTable.build(articles, canonical=hook, previous=previous)
             store.save(table, generation)
             if manifest.generation == generation:
                 save_basis(self.index_dir, basis_of(generation, manifest.files))
@@ -339,7 +342,7 @@ class Explorer:
         return counts.most_common()
 
 
-def _estimate(searcher: Searcher, query: Any, allowed: Allowed | None, found: int) -> tuple[int, bool]:
+def _estimate(searcher: Searcher, query: Any, allowed: Allowed | None, found: int) -> int:
     """About how many articles match, when the first page is full (the rest were never walked).
 
     Whoosh's estimate of the query's matches (the documents holding its words: an upper
@@ -349,7 +352,7 @@ def _estimate(searcher: Searcher, query: Any, allowed: Allowed | None, found: in
     if allowed is not None:
         share = len(allowed) / max(1, searcher.doc_count())
         bound = min(len(allowed), round(bound * share))
-    return max(found, bound), True
+    return max(found, bound)
 
 
 def _hit(rank: int, score: float, fields: dict[str, Any], terms: MatchTerms) -> Hit:

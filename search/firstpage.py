@@ -99,13 +99,17 @@ def _bisecting(matcher: Any) -> Any:
     if type(matcher) is W3LeafMatcher:
         matcher.__class__ = _BisectingLeaf
         return matcher
-    for name in ("a", "b", "child"):
-        child = getattr(matcher, name, None)
-        if child is not None:
-            _bisecting(child)
-    for child in getattr(matcher, "matchers", ()) or ():
+    for child in _children(matcher):
         _bisecting(child)
     return matcher
+
+
+def _children(matcher: Any) -> list[Any]:
+    """The matchers inside a Whoosh matcher: its two sides, its wrapped child, or its list."""
+    found = [
+        child for child in (getattr(matcher, name, None) for name in ("a", "b", "child")) if child is not None
+    ]
+    return found + list(getattr(matcher, "matchers", None) or ())
 
 
 class SearchCancelled(Exception):
@@ -375,11 +379,7 @@ def _bound(matcher: Any, end: int) -> float | None:
 def _has_filter(matcher: Any) -> bool:
     if type(matcher) is FilterMatcher:
         return True
-    return any(
-        _has_filter(child)
-        for child in (getattr(matcher, name, None) for name in ("a", "b", "child"))
-        if child
-    )
+    return any(_has_filter(child) for child in _children(matcher))
 
 
 def _leaf(matcher: Any) -> bool:

@@ -265,22 +265,6 @@ def _typed_forms(text: str) -> dict[str, str]:
     return {fold(word): word for word, _, _ in iter_words(text)}
 
 
-def filter_query(
-    sources: tuple[str, ...] | list[str] = (), since: str | None = None, until: str | None = None
-) -> wq.Query | None:
-    """The query for --source/--since/--until, applied as a filter (it does not change scores)."""
-    parts: list[wq.Query] = []
-    if sources:
-        parts.append(wq.Or([wq.Term("source", s.lower()) for s in sources]))
-    if since or until:
-        start = _bound(since, "--since")
-        end = _bound(until, "--until", end_of_day=True)
-        parts.append(wq.DateRange("date", start, end))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
 def filter_bounds(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
     """--since and --until as the first and last moments allowed (None: unbounded).
 

@@ -60,7 +60,8 @@ from .corpus import CorpusFile, read_articles
 from .models import Article
 
 # Postings a worker keeps in memory before it writes them out as a segment: about
-# 35 bytes each, so this bounds a worker near 300 MB whatever the corpus size.
+# 35 bytes each, so the postings stay near 300 MB whatever the corpus size (the worker's
+# slice of articles is held as well: see ``_worker``).
 FLUSH_POSTINGS = 9_000_000
 PREPARED_CHUNK = 2000  # articles whose derived-table results a worker sends at once
 TOKEN_FIELDS = ("title", "body", "exact")  # analysed here; every other field goes through Whoosh
@@ -449,8 +450,8 @@ def _worker(
         ids: list[str] = []
         # First the per-article work of the derived tables, sent as soon as it is done so that
         # the parent can build its tables while this process writes the index.
-        articles = list(_articles(plan, root, lo, hi))
-        for start in range(0, len(articles), PREPARED_CHUNK):  # in pieces: bounded memory here
+        articles = list(_articles(plan, root, lo, hi))  # the slice is held: read once, used twice
+        for start in range(0, len(articles), PREPARED_CHUNK):  # sent in pieces: small messages
             chunk = articles[start : start + PREPARED_CHUNK]
             conn.send(("prepared", [[prepare(article) for _item, article in chunk] for prepare in preparers]))
         conn.send(("prepared", None))
