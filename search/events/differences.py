@@ -180,6 +180,10 @@ def _spellings(by_source: dict[str, list[Passage]], resolver: EntityResolver) ->
     return differences
 
 
+ALIGNED_RATIO = 40  # word for word, in two names the entity engine already made one
+SHORTER_RATIO = 60  # a word of the shorter name against its best match in the longer
+
+
 def respelled(first: str, second: str) -> bool:
     """Whether two names of one entity are spelled differently, not merely shortened.
 
@@ -190,17 +194,19 @@ def respelled(first: str, second: str) -> bool:
     names for it, which a reader expects and does not need marked. Each word
     of the shorter name is matched with the most similar word of the
     longer; the names are respelled when a matched pair differs but looks
-    alike (same number of words, or rapidfuzz ratio of at least 60).
+    alike: with as many words on both sides, a ratio of ``ALIGNED_RATIO``
+    (the names are already one entity, so the bar is only there to keep two
+    unrelated words apart: `zara`/`zhor` is 50); else ``SHORTER_RATIO``.
     """
     a, b = fold(first).split(), fold(second).split()
     if a == b:
         return False
     if len(a) == len(b):
-        return any(x != y and fuzz.ratio(x, y) >= 40 for x, y in zip(a, b, strict=True))
+        return any(x != y and fuzz.ratio(x, y) >= ALIGNED_RATIO for x, y in zip(a, b, strict=True))
     short, long = (a, b) if len(a) < len(b) else (b, a)
     for word in short:
         best = max(fuzz.ratio(word, other) for other in long)
-        if 60 <= best < 100:
+        if SHORTER_RATIO <= best < 100:
             return True
     return False
 
