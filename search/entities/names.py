@@ -317,7 +317,7 @@ def compare(a: tuple[str, ...], b: tuple[str, ...], single_min: int = 5) -> Name
 def _single_close(pair: TokenPair) -> bool:
     """Whether a one-word name's close spelling is safe without context.
 
-    Not when the one difference is a vowel for a vowel (`Chuzhou`/`Chizhou`, `Bai`/`Bei`:
+    Not when the one difference is a vowel for a vowel (`Changzhou`/`Chengzhou`:
     romanisations keep vowels apart to tell places apart), nor two edits in a word
     shorter than ``TWO_EDITS_SINGLE_MIN`` letters (measured on the GeoNames list).
     """
