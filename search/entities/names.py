@@ -71,6 +71,15 @@ def is_optional(token: str) -> bool:
 
 
 @lru_cache(maxsize=500_000)
+def token_position(tokens: tuple[str, ...], part: tuple[str, ...]) -> int:
+    """Where ``part`` starts as consecutive tokens of ``tokens``; -1 when it does not occur."""
+    size = len(part)
+    for start in range(len(tokens) - size + 1):
+        if tokens[start : start + size] == part:
+            return start
+    return -1
+
+
 def core_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens that must all be matched: the name without particles and legal suffixes.
 

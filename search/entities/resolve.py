@@ -35,7 +35,7 @@ from .casing import CorpusStats
 from .kinds import ORG, PERSON, PLACE, UNKNOWN
 from .lexicon import CLOCK_WORDS, FUNCTION_WORDS, LEGAL_SUFFIXES, TIME_WORDS, WEB_FURNITURE
 from .mentions import ArticleMentions, Mention, spells_initials
-from .names import core_tokens, is_optional, name_tokens
+from .names import core_tokens, is_optional, name_tokens, token_position
 
 Blocked = Callable[[str, str], bool]  # (short key, full key) -> the user said they differ
 
@@ -232,7 +232,7 @@ def _containers(item: _Item, longs: dict[str, _Long], stats: CorpusStats, blocke
         return []
     found = []
     for long in longs.values():
-        if len(long.core) <= len(part) or long.kind in (ORG, PLACE) or not _holds(long.core, part):
+        if len(long.core) <= len(part) or long.kind in (ORG, PLACE) or token_position(long.core, part) < 0:
             continue
         if long.kind == UNKNOWN and (long.core[-len(part) :] != part or long.has_acronym):
             continue  # a name of unknown kind is shortened to its last word only (`Islamic Emirate`)
@@ -249,12 +249,6 @@ LOCAL_PLACE_CUES = frozenset("lp")
 def _placed_here(mention: Mention) -> bool:
     """Whether the words around this one mention say it is a place (see ``mentions._context``)."""
     return any(cue in LOCAL_PLACE_CUES for cue in mention.cues)
-
-
-def _holds(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    """Whether ``part`` occurs in ``tokens`` as consecutive tokens."""
-    size = len(part)
-    return any(tokens[start : start + size] == part for start in range(len(tokens) - size + 1))
 
 
 def _has_acronym(written: str) -> bool:

@@ -21,7 +21,7 @@ from ..analysis import fold
 from .clustering import ArticleSpans, Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
-from .names import core_tokens, name_key, name_tokens
+from .names import core_tokens, name_key, name_tokens, token_position
 from .storage import compact_json, no_gc, read_json, write_text_atomic
 
 FORMAT = "explorer-entities"
@@ -121,7 +121,7 @@ class EntityTable:
             return key or None
         index = self._by_id[entity.id]
         tokens = name_tokens(name)
-        holding = [k for k in self.keys[index] if _position(tuple(k.split()), tokens) >= 0]
+        holding = [k for k in self.keys[index] if token_position(tuple(k.split()), tokens) >= 0]
         if holding and entity.id != name.strip():
             return min(holding, key=lambda k: (len(k.split()), k))  # `Zara` -> `abdul wudod zara`
         return name_key(entity.name)
@@ -138,7 +138,7 @@ class EntityTable:
         return {
             i
             for i in found or ()
-            if any(_position(name_tokens(s), tokens) >= 0 for s in self.entities[i].spellings)
+            if any(token_position(name_tokens(s), tokens) >= 0 for s in self.entities[i].spellings)
         }
 
     def expand(self, phrase: str) -> list[EntityExpansion]:
@@ -254,14 +254,6 @@ class EntityTable:
         return cls([], [], {})
 
 
-def _position(tokens: tuple[str, ...], part: tuple[str, ...]) -> int:
-    size = len(part)
-    for start in range(len(tokens) - size + 1):
-        if tokens[start : start + size] == part:
-            return start
-    return -1
-
-
 def _words(spelling: str) -> list[str]:
     return [word for word in _WORDS.split(spelling) if fold(word).strip("'’.")]
 
@@ -278,7 +270,7 @@ def _alternatives(entity: Entity, query: tuple[str, ...]) -> tuple[str, list[str
     whole = False
     for spelling in entity.spellings:
         tokens = name_tokens(spelling)
-        at = _position(tokens, query)
+        at = token_position(tokens, query)
         if at >= 0:
             positions.append((len(tokens), at))
             if not matched:
@@ -287,7 +279,7 @@ def _alternatives(entity: Entity, query: tuple[str, ...]) -> tuple[str, list[str
             whole = whole or len(tokens) == len(query)
     for spelling in entity.spellings:
         tokens = name_tokens(spelling)
-        if _position(tokens, query) >= 0:
+        if token_position(tokens, query) >= 0:
             continue
         words = _words(spelling)
         aligned = len(words) == len(tokens)
@@ -402,7 +394,7 @@ def _canonical(spellings: Counter[str]) -> str:
 
 def _is_part(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     """`Hameed` is part of `Faiz Hameed`: a one-word short form, not a full name."""
-    return len(part) == 1 < len(whole) and _position(whole, part) >= 0
+    return len(part) == 1 < len(whole) and token_position(whole, part) >= 0
 
 
 def _unique_id(name: str, kind: str, taken: set[str]) -> str:
