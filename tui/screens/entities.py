@@ -24,8 +24,6 @@ from .listing import LIST_LIMIT, ListingScreen
 if TYPE_CHECKING:
     from search.entities.model import Entity
 
-FILTER_DEBOUNCE_SECONDS = 0.15  # quiet time after the last key before the list is filtered
-
 
 class EntitiesScreen(ListingScreen):
     """Every entity, filtered as you type; ``enter`` opens one."""
@@ -40,7 +38,7 @@ class EntitiesScreen(ListingScreen):
     NOUN = "entities"
     FILTER = EntityFilter
     LIST = EntityList
-    FILTER_DEBOUNCE_SECONDS = FILTER_DEBOUNCE_SECONDS  # tens of thousands of entities: wait for a pause
+    FILTER_DEBOUNCE_SECONDS = 0.15  # tens of thousands of entities: wait for a pause in typing
     KEEP_CURSOR = True  # after a merge or split the cursor stays on the entity it was on
 
     @property

@@ -80,9 +80,9 @@ class StatusLine(QuietStatic):
 
     def show_state(self, state: IndexState) -> None:
         articles = f"{state.articles} article{'s' if state.articles != 1 else ''}"
-        parts = [one_line(state.corpus) or "corpus", articles, describe(state)]
-        if state.busy:  # progress leads, so a long corpus name cannot push it off the line
-            parts = [parts[2], parts[0], parts[1]]
+        where = [one_line(state.corpus) or "corpus", articles]
+        # while indexing, the progress leads, so a long corpus name cannot push it off the line
+        parts = [describe(state), *where] if state.busy else [*where, describe(state)]
         line = Content(" · ".join(parts))
         if state.stale_files and not state.busy:
             line = line.stylize(".status--stale")
