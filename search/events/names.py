@@ -128,7 +128,12 @@ class EntityResolver:
     def own_keys(self, tokens: tuple[str, ...], written: str | None = None) -> tuple[str, ...]:
         """``keys_of`` without the entities a hooked name contains (they come after its own key)."""
         keys = self.keys_of(tokens, written)
-        return keys[:1] if written in self._hooked else keys
+        return keys[:1] if self.is_hooked(written) else keys
+
+    def is_hooked(self, written: str | None) -> bool:
+        """Whether the name hook answered for ``written``: its keys are the entity's own key,
+        then the entities its name contains."""
+        return written is not None and written in self._hooked
 
     def _fallback(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         cached = self._words.get(tokens)

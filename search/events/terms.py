@@ -101,13 +101,10 @@ def passage_codes(
     for start, end, tokens, speaker in raw.mentions:
         written = text[start:end] if hooked else None  # type: ignore[index]
         keys = resolver.keys_of(tokens, written)
-        flags = (SPEAKER if speaker else 0) | (PART if len(keys) > 1 else 0)
-        whole = (
-            written is not None and written in resolver._hooked
-        )  # the entity's key, then names it contains
+        whole = resolver.is_hooked(written)  # the entity's key first, then the names it contains
         for number, key in enumerate(keys):
-            if whole:
-                flags = (SPEAKER if speaker else 0) | (PART if number else 0)
+            part = number > 0 if whole else len(keys) > 1
+            flags = (SPEAKER if speaker else 0) | (PART if part else 0)
             term = ids.get(key)
             if term is None:
                 term = add(key)
