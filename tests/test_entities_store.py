@@ -106,3 +106,11 @@ def test_corrections_reject_nonsense(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="not a corrections file"):
         Corrections.load(tmp_path / "bad.json")
     assert Corrections.load(tmp_path / "missing.json").items == []
+
+
+def test_the_table_written_in_pieces_is_exactly_its_json(built: EntityIndex) -> None:
+    """``save`` streams the table to spare memory; the file must still be ``json.dumps(to_json())``."""
+    from search.entities.storage import compact_json
+
+    table = built.table()
+    assert built.table_path.read_text(encoding="utf-8") == compact_json(table.to_json())
