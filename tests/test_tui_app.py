@@ -629,6 +629,10 @@ async def test_a_query_typed_back_while_its_search_was_cancelled_is_searched_aga
         screen = search_screen(app)
         await pilot.press(*"Dashty")
         screen.search_now()  # under way...
+        for _ in range(500):  # (once its worker has really started)
+            if first_call.is_set():
+                break
+            await pilot.pause(0.01)
         await pilot.press("x")  # ...and cancelled by the next key
         await pilot.press("backspace")  # back to "Dashty"
         screen.search_now()
