@@ -32,7 +32,8 @@ class CorpusStats:
     lower: Counter[str] = field(default_factory=Counter)
     capital: Counter[str] = field(default_factory=Counter)  # capitalised, alone or inside a longer name
     alone: Counter[str] = field(default_factory=Counter)  # capitalised and alone: `the Resistance said`
-    cues: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> kind cue counts
+    # name key -> kind cue counts (plain dicts: they are saved between runs, see ``resolutions``)
+    cues: dict[str, dict[str, int]] = field(default_factory=dict)
     articles: int = 0
     _kinds: dict[str, str] = field(default_factory=dict)
 
@@ -44,36 +45,68 @@ class CorpusStats:
         return stats
 
     def add(self, record: ArticleMentions) -> None:
-        self.articles += 1
-        self.lower.update(record.lower)
+        self._count(record, 1)
+
+    def remove(self, record: ArticleMentions) -> None:
+        """Take back what ``add`` counted for ``record`` (an article removed or changed)."""
+        self._count(record, -1)
+
+    def _count(self, record: ArticleMentions, sign: int) -> None:
+        self.articles += sign
+        _step(self.lower, record.lower, sign)
         capital: set[str] = set()
         alone: set[str] = set()
         for mention in record.mentions:
             tokens = name_tokens(mention.text)
             key = " ".join(tokens)
+            self._count_cues(key, mention.cues, sign)
             if "j" in mention.cues:  # a joined reading of words counted in their own mentions
-                self._count_cues(key, mention.cues)
                 continue
             capital.update(tokens[1:] if mention.initial else tokens)
             if len(tokens) == 1 and not mention.initial and not mention.title:
                 alone.add(tokens[0])
-            self._count_cues(key, mention.cues)
-        self.capital.update(capital)
-        self.alone.update(alone)
+        _step(self.capital, capital, sign)
+        _step(self.alone, alone, sign)
 
-    def _count_cues(self, key: str, cues: str) -> None:
+    def _count_cues(self, key: str, cues: str, sign: int = 1) -> None:
         counter = self.cues.get(key)
         if counter is None:
-            counter = self.cues[key] = Counter()
-        counter[MENTIONS] += 1
+            counter = self.cues[key] = {}
+        counter[MENTIONS] = counter.get(MENTIONS, 0) + sign
         for cue in cues:
-            counter[cue] += 1
+            counter[cue] = counter.get(cue, 0) + sign
+        if sign < 0:
+            _drop_zeros(counter)
+            if not counter:
+                del self.cues[key]
+        self._kinds.pop(key, None)
+
+    def words_and_keys(self, record: ArticleMentions) -> tuple[set[str], set[str]]:
+        """The folded words and name keys whose counts ``record`` adds to: the only
+        decisions (``common``, ``kind_of`` ...) that adding or removing it can change."""
+        words = set(record.lower)
+        keys = set()
+        for mention in record.mentions:
+            tokens = name_tokens(mention.text)
+            words.update(tokens)
+            keys.add(" ".join(tokens))
+        return words, keys
+
+    def decisions(self, words: Iterable[str], keys: Iterable[str]) -> dict[str, tuple[bool | str, ...]]:
+        """What resolution would be told about each word and each name key, to compare before
+        and after an update (words and keys are told apart by a prefix)."""
+        out: dict[str, tuple[bool | str, ...]] = {}
+        for word in words:
+            out["w" + word] = (self.common(word), self.seen_as_name(word))
+        for key in keys:
+            out["k" + key] = (self.kind_of(key), self.possessive_name(key), self.furniture(key))
+        return out
 
     def _share(self, key: str, cue: str, least: int = 0) -> float:
         counter = self.cues.get(key)
         if not counter or counter[MENTIONS] < max(least, EVIDENCE_MENTIONS):
             return 0.0
-        return counter[cue] / counter[MENTIONS]
+        return counter.get(cue, 0) / counter[MENTIONS]
 
     def possessive_name(self, key: str) -> bool:
         """A name the corpus nearly always writes with 's (`Moody's`, `Standard and Poor's`)."""
@@ -104,3 +137,21 @@ class CorpusStats:
     def seen_as_name(self, word: str) -> bool:
         """Written capitalised inside a sentence somewhere in the corpus."""
         return self.capital.get(word, 0) > 0
+
+
+def _step(counter: Counter[str], words: Iterable[str], sign: int) -> None:
+    """Count each word once more (``sign`` 1) or once less (-1), forgetting words that reach zero."""
+    if sign > 0:
+        counter.update(words)
+        return
+    for word in words:
+        left = counter[word] - 1
+        if left > 0:
+            counter[word] = left
+        else:
+            del counter[word]
+
+
+def _drop_zeros(counter: dict[str, int]) -> None:
+    for code in [code for code, count in counter.items() if count <= 0]:
+        del counter[code]

@@ -39,7 +39,7 @@ from typing import Any
 from .blocking import BlockingStats, candidate_pairs
 from .kinds import MENTIONS, ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
 from .lexicon import HONORIFICS, KINSHIP_WORDS, TITLE_SUFFIXES
-from .mentions import spells_initials
+from .mentions import ArticleMentions, spells_initials
 from .model import (
     RULE_ACRONYM,
     RULE_CONTEXT,
@@ -51,7 +51,7 @@ from .model import (
     Evidence,
 )
 from .names import STRONG, WEAK, NameMatch, compare, core_tokens, name_key
-from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedArticle
+from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedRow
 
 CONTEXT_THRESHOLD = 1.5
 MAX_CONTEXT_ARTICLES = 40
@@ -113,7 +113,7 @@ class Clustering:
 class ArticleSpans:
     """What the table needs of one resolved article once its names are counted into nodes.
 
-    Why not keep the ``ResolvedArticle``: its per-use objects (``Use``, ``LocalName``) took
+    Why not keep the resolved article: its per-use objects (``Use``, ``LocalName``) took
     about a tenth of the peak memory of a corpus' derivation, and the table only needs,
     per use, its offsets and the node of its name: three integers, kept flat in an array.
     """
@@ -142,26 +142,29 @@ class NodeBuilder:
         self.article_nodes: list[array[int]] = []  # node indices named in each article
         self.articles: list[ArticleSpans] = []
 
-    def add(self, article: ResolvedArticle) -> None:
-        nodes, node_of = self.nodes, self.node_of
+    def add(self, record: ArticleMentions, resolved: ResolvedRow) -> None:
+        """Count one article's resolved names (``resolve.resolved_row``) of its mention ``record``."""
+        nodes, node_of, mentions = self.nodes, self.node_of, record.mentions
         article_index = len(self.articles)
         here = array("I")
         spans = array("I")
-        for local in article.names:
-            index = node_of.get(local.key)
+        names, unresolved = resolved
+        for key, uses in names:
+            index = node_of.get(key)
             if index is None:
-                tokens = tuple(local.key.split())
-                index = node_of[local.key] = len(nodes)
-                nodes.append(Node(local.key, tokens, core_tokens(tokens)))
+                tokens = tuple(key.split())
+                index = node_of[key] = len(nodes)
+                nodes.append(Node(key, tokens, core_tokens(tokens)))
             node = nodes[index]
-            by_source = node.sources.get(article.source)
+            by_source = node.sources.get(record.source)
             if by_source is None:
-                by_source = node.sources[article.source] = Counter()
+                by_source = node.sources[record.source] = Counter()
             spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
-            for use in local.uses:
-                spellings[use.text] += 1
-                by_source[use.text] += 1
-                mention = use.mention
+            for position, start, written, via in uses:
+                mention = mentions[position]
+                text = mention.text if written is None else written
+                spellings[text] += 1
+                by_source[text] += 1
                 if mention.title:
                     titles[mention.title] += 1
                 for role in mention.roles:
@@ -173,13 +176,13 @@ class NodeBuilder:
                 for cue in mention.cues:
                     cues[cue] += 1
                 cues[MENTIONS] += 1
-                if use.via:
-                    _note_short_form(node, use.text, use.via, article_index)
-                spans.extend((use.start, use.end, index))
+                if via:
+                    _note_short_form(node, text, via, article_index)
+                spans.extend((start, mention.end, index))
             node.articles.append(article_index)
             here.append(index)
         self.article_nodes.append(here)
-        self.articles.append(ArticleSpans(article.id, article.date, spans, article.unresolved))
+        self.articles.append(ArticleSpans(record.id, record.date, spans, list(unresolved)))
 
     def finish(self) -> None:
         for node in self.nodes:

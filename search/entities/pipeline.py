@@ -2,9 +2,9 @@
 
 Why a separate step from extraction: extraction runs per article when the
 article is indexed; this runs over the stored records of the whole corpus
-(corpus statistics, per-article resolution, blocking, clustering) and takes
-seconds even for tens of thousands of articles, so it simply runs again
-after every change.
+(corpus statistics, per-article resolution, blocking, clustering). Clustering
+runs again over every name after each change; resolution only for the articles
+a change can affect (``resolutions``).
 """
 
 from __future__ import annotations
@@ -12,34 +12,49 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from .casing import CorpusStats
 from .clustering import NodeBuilder, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
-from .resolve import resolve
+from .resolutions import Resolutions
 from .storage import no_gc
 from .table import EntityTable, build_table
 
 
 def build_entities(records: Iterable[ArticleMentions], corrections: Corrections | None = None) -> EntityTable:
     """The entity table of a corpus from its per-article mention records (sorted by article id)."""
+    return derive(records, corrections)[0]
+
+
+def derive(
+    records: Iterable[ArticleMentions],
+    corrections: Corrections | None = None,
+    resolutions: Resolutions | None = None,
+) -> tuple[EntityTable, Resolutions]:
+    """The entity table, and the statistics and resolved rows it was made from (to keep).
+
+    ``resolutions`` are those kept from an earlier run, already told of the changed
+    records (``Resolutions.apply``); the rows still there are reused. None counts and
+    resolves everything.
+    """
     with no_gc():
-        return _build(records, corrections)
+        return _build(records, corrections or Corrections(), resolutions)
 
 
-def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) -> EntityTable:
-    """Each article is resolved and counted into the name nodes at once (``NodeBuilder``), so
-    that only the few integers per mention the table needs outlive its resolution; the
-    corpus statistics are dropped once every article is resolved."""
+def _build(
+    records: Iterable[ArticleMentions], corrections: Corrections, resolutions: Resolutions | None
+) -> tuple[EntityTable, Resolutions]:
+    """Each article is counted into the name nodes as soon as it is resolved (``NodeBuilder``),
+    so that only the few integers per mention the table needs are kept beside its row."""
     started = time.perf_counter()
     ordered: Sequence[ArticleMentions] = sorted(records, key=lambda record: record.id)
-    corrections = corrections or Corrections()
-    stats = CorpusStats.gather(ordered)
-    blocked = corrections.blocks_attachment
+    splits = tuple(sorted(corrections.split_pairs()))
+    if resolutions is None:
+        resolutions = Resolutions.gather(ordered, splits)
+    elif resolutions.splits != splits:
+        resolutions.forget_all(splits)
     builder = NodeBuilder()
-    for record in ordered:
-        builder.add(resolve(record, stats, blocked))
-    del stats
+    for record, row in resolutions.resolve_all(ordered, corrections.blocks_attachment):
+        builder.add(record, row)
     resolved_at = time.perf_counter()
     result = cluster(builder, corrections.merge_pairs(), corrections.split_pairs())
     clustered_at = time.perf_counter()
@@ -49,6 +64,7 @@ def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) 
         "names": len(result.nodes),
         "candidate_pairs": result.blocking.pairs,
         "skipped_blocks": result.blocking.skipped_blocks,
+        "resolved": resolutions.resolved,
         "resolve_seconds": round(resolved_at - started, 3),
         "cluster_seconds": round(clustered_at - resolved_at, 3),
     }
@@ -56,4 +72,4 @@ def _build(records: Iterable[ArticleMentions], corrections: Corrections | None) 
     table = build_table(builder.articles, result, timings)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
-    return table
+    return table, resolutions

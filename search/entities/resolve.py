@@ -53,6 +53,7 @@ class Use:
     text: str
     mention: Mention
     via: str = ""  # how a short form was attached to the full name (``VIA_*``), "" for the name itself
+    index: int = 0  # the mention's position in its article's record (``ArticleMentions.mentions``)
 
 
 # How a short mention was attached to a full name of its article (kept as merge evidence).
@@ -78,6 +79,28 @@ class ResolvedArticle:
     unresolved: list[tuple[int, int, str, tuple[str, ...]]]  # (start, end, text, full names it could mean)
 
 
+# One use as kept between runs: (mention index, start, text or None when the mention's own, via).
+UseRow = tuple[int, int, str | None, str]
+UnresolvedRow = tuple[int, int, str, tuple[str, ...]]
+# An article's resolution as kept between runs (``ResolvedArticle.row``): (key, uses) per name, unresolved.
+ResolvedRow = tuple[tuple[tuple[str, tuple[UseRow, ...]], ...], tuple[UnresolvedRow, ...]]
+
+
+def resolved_row(article: ResolvedArticle) -> ResolvedRow:
+    """Plain tuples, without the mention records (the article's record holds them)."""
+    names = tuple(
+        (
+            local.key,
+            tuple(
+                (use.index, use.start, None if use.text == use.mention.text else use.text, use.via)
+                for use in local.uses
+            ),
+        )
+        for local in article.names
+    )
+    return names, tuple(article.unresolved)
+
+
 @dataclass(slots=True)
 class _Item:
     mention: Mention
@@ -86,6 +109,7 @@ class _Item:
     key: str
     core: tuple[str, ...]
     acronym: bool
+    index: int  # position in the record's mentions
 
     @property
     def one_word(self) -> bool:
@@ -104,7 +128,7 @@ class _Long:
 
 def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _never) -> ResolvedArticle:
     """The names of one article, short forms attached to their full names (see module doc)."""
-    items = [item for item in map(lambda m: _prepare(m, stats), _readings(record.mentions, stats)) if item]
+    items = [item for item in (_prepare(i, m, stats) for i, m in _readings(record.mentions, stats)) if item]
     longs: dict[str, _Long] = {}
     defined: dict[str, str] = {}
     for item in items:
@@ -140,24 +164,25 @@ def resolve(record: ArticleMentions, stats: CorpusStats, blocked: Blocked = _nev
         local = names.get(key)
         if local is None:
             local = names[key] = LocalName(key)
-        local.uses.append(Use(item.start, item.mention.end, item.text, item.mention, via))
+        local.uses.append(Use(item.start, item.mention.end, item.text, item.mention, via, item.index))
     return ResolvedArticle(record.id, record.source, record.date, list(names.values()), unresolved)
 
 
-def _readings(mentions: tuple[Mention, ...], stats: CorpusStats) -> list[Mention]:
+def _readings(mentions: tuple[Mention, ...], stats: CorpusStats) -> list[tuple[int, Mention]]:
     """Keep a joined reading (`Standard and Poor's`, cue ``j``) instead of its parts when the
-    corpus writes its possessive word with 's nearly always (a name ending in 's), else the parts."""
+    corpus writes its possessive word with 's nearly always (a name ending in 's), else the parts.
+    Each with its position in ``mentions``."""
     joined = [m for m in mentions if "j" in m.cues]
     if not joined:
-        return list(mentions)
+        return list(enumerate(mentions))
     kept = [m for m in joined if stats.possessive_name(_possessive_key(m.text))]
     out = []
-    for mention in mentions:
+    for index, mention in enumerate(mentions):
         if "j" in mention.cues:
             if mention in kept:
-                out.append(mention)
+                out.append((index, mention))
         elif not any(m.start <= mention.start and mention.end <= m.end for m in kept):
-            out.append(mention)
+            out.append((index, mention))
     return out
 
 
@@ -168,7 +193,7 @@ def _possessive_key(text: str) -> str:
     return ""
 
 
-def _prepare(mention: Mention, stats: CorpusStats) -> _Item | None:
+def _prepare(index: int, mention: Mention, stats: CorpusStats) -> _Item | None:
     text, start = mention.text, mention.start
     tokens = name_tokens(text)
     if not tokens:
@@ -194,7 +219,7 @@ def _prepare(mention: Mention, stats: CorpusStats) -> _Item | None:
             return None  # a lone initial, or `Corp` cut off from its name
     elif _only_optional(tokens):
         return None  # `Co Inc`: legal words with no name
-    return _Item(mention, text, start, " ".join(tokens), core, acronym)
+    return _Item(mention, text, start, " ".join(tokens), core, acronym, index)
 
 
 @lru_cache(maxsize=200_000)

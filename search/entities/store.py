@@ -28,7 +28,8 @@ from typing import Any
 from ..models import Article
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, Mention, extract
-from .pipeline import build_entities
+from .pipeline import derive
+from .resolutions import Resolutions
 from .storage import no_gc, write_bytes_atomic, write_json_atomic
 from .table import EntityTable, EntityTableError
 
@@ -90,13 +91,18 @@ def compact(record: ArticleMentions) -> ArticleMentions:
 
 
 class MentionStore:
-    """Per-article mention records, saved together in one pickle of plain tuples."""
+    """Per-article mention records, saved together in one pickle of plain tuples, with the
+    statistics and resolutions derived from them (``Resolutions``) when they are known."""
 
     def __init__(
-        self, records: dict[str, ArticleMentions] | None = None, generation: int | None = None
+        self,
+        records: dict[str, ArticleMentions] | None = None,
+        generation: int | None = None,
+        resolutions: Resolutions | None = None,
     ) -> None:
         self.records = records or {}
         self.generation = generation
+        self.resolutions = resolutions
 
     @classmethod
     def load(cls, path: Path) -> MentionStore:
@@ -115,7 +121,7 @@ class MentionStore:
                 records = {row[0]: record_from_row(row) for row in data.get("articles", ())}
         except (IndexError, KeyError, TypeError, ValueError):
             return cls()
-        return cls(records, data.get("generation"))
+        return cls(records, data.get("generation"), Resolutions.from_state(data.get("derived"), records))
 
     def save(self, path: Path) -> None:
         with no_gc():
@@ -124,6 +130,7 @@ class MentionStore:
                 "version": MENTIONS_VERSION,
                 "generation": self.generation,
                 "articles": [record_to_row(self.records[key]) for key in sorted(self.records)],
+                "derived": None if self.resolutions is None else self.resolutions.state(),
             }
             write_bytes_atomic(Path(path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -145,36 +152,51 @@ class EntityUpdate:
         self.extracted = 0
         self.extract_seconds = 0.0
         self._table: EntityTable | None = None  # from ``precompute``, until the records change
+        # Each changed article's record as the kept statistics counted it (None: new).
+        self._before: dict[str, ArticleMentions | None] = {}
 
     def add(self, article: Article) -> None:
         """Extract the mentions of a new or changed article (replacing any earlier record)."""
         started = time.perf_counter()
+        self._changing(article.id)
         self._store.add(article)
         self.extract_seconds += time.perf_counter() - started
         self.extracted += 1
-        self._table = None
 
     def add_prepared(self, record: ArticleMentions) -> None:
         """Keep a record extracted elsewhere (by the index's writer processes) with ``extract``."""
+        self._changing(record.id)
         self._store.records[record.id] = compact(record)
         self.extracted += 1
-        self._table = None
 
     def remove(self, article_id: str) -> None:
         if article_id in self._store.records:
+            self._changing(article_id)
             self._store.remove(article_id)
-            self._table = None
+
+    def _changing(self, article_id: str) -> None:
+        self._before.setdefault(article_id, self._store.records.get(article_id))
+        self._table = None
 
     def precompute(self) -> None:
         """Cluster now: the index's writer processes are still busy, and ``commit`` only saves."""
-        self._table = build_entities(self._store.records.values(), self._index.corrections())
+        self._table = self._derive()
+
+    def _derive(self) -> EntityTable:
+        store = self._store
+        resolutions = store.resolutions
+        if resolutions is not None and self._before:
+            resolutions.apply(self._before, store.records)
+        self._before = {}
+        table, store.resolutions = derive(store.records.values(), self._index.corrections(), resolutions)
+        return table
 
     def commit(self, generation: int | None = None) -> EntityTable:
         """Cluster all stored mentions, then save the mentions and the table."""
         self._store.generation = generation
         table = self._table  # an empty table is falsy (``len``): test for None, not truth
         if table is None:
-            table = build_entities(self._store.records.values(), self._index.corrections())
+            table = self._derive()
         self._table = None
         table.stats["extracted"] = self.extracted
         table.stats["extract_seconds"] = round(self.extract_seconds, 3)

@@ -1,0 +1,138 @@
+"""Updating entities resolves again only what a change can affect, and ends where a fresh build would.
+
+The kept statistics and resolved rows (``search.entities.resolutions``) are an
+optimisation only: after any sequence of additions, edits and removals, the
+table must be the one a fresh derivation of the same records gives, entity for
+entity and mention for mention.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from search.entities import EntityIndex, MentionStore, build_entities
+from search.entities.table import EntityTable
+from search.models import Article
+
+from .test_entities_seeds import seed_articles
+
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
+
+
+def _content(table: EntityTable) -> dict[str, Any]:
+    """The table without its timings and counters (which say how it was made, not what it is)."""
+    data = table.to_json()
+    data.pop("stats")
+    return data
+
+
+def _fresh(index: EntityIndex) -> dict[str, Any]:
+    store = MentionStore.load(index.mentions_path)
+    return _content(build_entities(store.records.values(), index.corrections()))
+
+
+def _mixed_corpus(count: int, seed: int) -> list[Article]:
+    """Articles made of the seed articles' sentences, shuffled: the same names, many articles."""
+    sentences = [
+        s.strip() for article in seed_articles() for s in SENTENCE.findall(article.text) if s.strip()
+    ]
+    chooser = random.Random(seed)
+    return [
+        Article(
+            id=f"mix-{n:03d}",
+            source=f"outlet-{n % 4}",
+            date=f"2021-08-{1 + n % 28:02d}",
+            title=f"Report {n}",
+            text=" ".join(chooser.sample(sentences, 6)),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> EntityIndex:
+    index = EntityIndex(tmp_path / "index")
+    index.rebuild(_mixed_corpus(60, seed=1), generation=1)
+    return index
+
+
+def test_a_small_update_resolves_only_the_changed_articles(index: EntityIndex) -> None:
+    articles = {a.id: a for a in _mixed_corpus(60, seed=1)}
+    update = index.begin()
+    update.remove("mix-003")
+    changed = articles["mix-010"]
+    update.add(replace(changed, text=changed.text + " Ahmad Massoud met Fahim Dashty in Kabul."))
+    table = update.commit(generation=2)
+    assert table.stats["resolved"] < 10  # the edited article, and any naming a word whose reading changed
+    assert _content(table) == _fresh(index)
+
+
+def test_a_word_newly_written_in_lower_case_re_resolves_the_articles_naming_it(tmp_path: Path) -> None:
+    def article(n: int, text: str) -> Article:
+        return Article(id=f"a{n}", source="s", date="2021-01-01", title="t", text=text)
+
+    index = EntityIndex(tmp_path / "index")
+    first = index.rebuild(
+        [
+            article(1, "The talks ended. Officials said Resistance fighters held the valley."),
+            article(2, "Nothing here."),
+        ],
+        generation=1,
+    )
+    assert first.find("Resistance") is not None  # never written in lower case: a name
+    update = index.begin()
+    update.add(article(3, "The resistance was strong and the resistance grew."))
+    table = update.commit(generation=2)
+    assert table.find("Resistance") is None  # now a common word of this corpus
+    assert table.stats["resolved"] >= 2  # the new article and the one whose reading changed
+    assert _content(table) == _fresh(index)
+
+
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_any_sequence_of_updates_ends_where_a_fresh_build_does(index: EntityIndex, seed: int) -> None:
+    chooser = random.Random(seed)
+    pool = _mixed_corpus(90, seed=seed)  # other mixtures of the same sentences, under the same ids
+    present = {f"mix-{n:03d}" for n in range(60)}
+    generation = 1
+    for _round in range(4):
+        update = index.begin()
+        for _change in range(chooser.randint(1, 6)):
+            candidate = chooser.choice(pool)
+            if candidate.id in present and chooser.random() < 0.4:
+                update.remove(candidate.id)
+                present.discard(candidate.id)
+            else:
+                update.add(candidate)
+                present.add(candidate.id)
+        generation += 1
+        table = update.commit(generation=generation)
+        assert table.stats["resolved"] < table.stats["articles"]  # the kept rows were used
+        assert _content(table) == _fresh(index), f"round {_round}"
+    assert set(MentionStore.load(index.mentions_path).records) == present
+
+
+def test_a_merge_reuses_every_resolution_and_a_split_resolves_again(index: EntityIndex) -> None:
+    _correction, merged = index.merge("Fahim Dashti", "Ahmad Massoud")
+    assert merged.stats["resolved"] == 0  # merges act in clustering only
+    assert _content(merged) == _fresh(index)
+    _correction, split = index.split("Ahmad Massoud", "Massoud")
+    assert split.stats["resolved"] == split.stats["articles"]  # a split may forbid an attachment
+    assert _content(split) == _fresh(index)
+
+
+def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) -> None:
+    import pickle
+
+    data = pickle.loads(index.mentions_path.read_bytes())
+    data["derived"]["version"] = -1
+    index.mentions_path.write_bytes(pickle.dumps(data))
+    assert MentionStore.load(index.mentions_path).resolutions is None
+    table = index.recluster()
+    assert table.stats["resolved"] == table.stats["articles"]
+    assert MentionStore.load(index.mentions_path).resolutions is not None
