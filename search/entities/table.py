@@ -52,21 +52,38 @@ class EntityTable:
         self.stats = dict(stats or {})
         self.conflicts = list(conflicts)
         self._by_id = {entity.id: index for index, entity in enumerate(self.entities)}
-        self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_token: dict[str, set[int]] = defaultdict(set)
-        for index, entity in enumerate(self.entities):
-            seen = set()
-            for spelling in entity.spellings:
-                key = name_key(spelling)
-                if key and key not in seen:
-                    seen.add(key)
-                    self._by_key[key].append(index)
-                for token in name_tokens(spelling):
-                    self._by_token[token].add(index)
-            for key in self.keys[index]:
-                if key not in seen:
-                    seen.add(key)
-                    self._by_key[key].append(index)
+        self._names: tuple[dict[str, list[int]], dict[str, set[int]]] | None = None
+
+    @property
+    def _by_key(self) -> dict[str, list[int]]:
+        return self._name_indexes()[0]
+
+    @property
+    def _by_token(self) -> dict[str, set[int]]:
+        return self._name_indexes()[1]
+
+    def _name_indexes(self) -> tuple[dict[str, list[int]], dict[str, set[int]]]:
+        """Entities by name key and by name token, made on the first look-up: a table that is
+        only built and saved (every index update) never needs them, and they took about as
+        long to make as the table itself."""
+        if self._names is None:
+            by_key: dict[str, list[int]] = defaultdict(list)
+            by_token: dict[str, set[int]] = defaultdict(set)
+            for index, entity in enumerate(self.entities):
+                seen = set()
+                for spelling in entity.spellings:
+                    key = name_key(spelling)
+                    if key and key not in seen:
+                        seen.add(key)
+                        by_key[key].append(index)
+                    for token in name_tokens(spelling):
+                        by_token[token].add(index)
+                for key in self.keys[index]:
+                    if key not in seen:
+                        seen.add(key)
+                        by_key[key].append(index)
+            self._names = by_key, by_token
+        return self._names
 
     def __len__(self) -> int:
         return len(self.entities)
