@@ -106,3 +106,80 @@ def test_a_search_stops_when_its_caller_cancels_it(explorer: Explorer) -> None:
     assert len(asked) == 2
     # a search nobody cancels still answers in full, and the explorer is usable afterwards
     assert len(explorer.search("the", limit=20, cancelled=lambda: False).hits) == 20
+
+
+def test_posting_leaves_read_what_whoosh_reads(explorer: Explorer) -> None:
+    """The leaf's own header reading, ids-and-weights decoding and block scores give Whoosh's values.
+
+    Every posting of the common words (many blocks, compressed and not): same block
+    statistics, ids, weights, positions, and scores equal to the float Whoosh's scorer gives.
+    """
+    from search.firstpage import _bisecting, _BisectingLeaf
+
+    searcher = explorer._current_searcher()
+    checked = partial = 0
+    for subsearcher, _offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        for field in ("body", "title", "exact"):
+            for word in WORDS + FILLER:
+                if (field, word) not in reader:
+                    continue
+                whoosh = reader.postings(
+                    field, word, scorer=searcher.weighting.scorer(subsearcher, field, word)
+                )
+                ours = _bisecting(
+                    reader.postings(field, word, scorer=searcher.weighting.scorer(subsearcher, field, word))
+                )
+                if type(ours) is not _BisectingLeaf:
+                    continue  # inline postings: not a block matcher
+                while whoosh.is_active():
+                    assert ours.is_active()
+                    header = (
+                        "_blocklength",
+                        "_maxid",
+                        "_maxweight",
+                        "_compression",
+                        "_minlength",
+                        "_dataoffset",
+                    )
+                    assert [getattr(ours, name) for name in header] == [
+                        getattr(whoosh, name) for name in header
+                    ]
+                    scores = ours.block_scores()
+                    partial += ours._partial
+                    assert scores is not None
+                    for position in range(whoosh._blocklength):
+                        whoosh._i = ours._i = position
+                        assert (ours.id(), ours.weight(), ours.score()) == (
+                            whoosh.id(),
+                            whoosh.weight(),
+                            whoosh.score(),
+                        )
+                        assert scores[position] == whoosh.score()
+                        checked += 1
+                    assert ours.value() == whoosh.value()  # positions: the whole block is decoded now
+                    whoosh._next_block()
+                    ours._next_block()
+                assert not ours.is_active()
+    assert checked > 10_000 and partial > 10
+
+
+def test_exact_block_bounds_hold_every_score_of_their_range(explorer: Explorer) -> None:
+    """``range_quality`` is at least every score from the current posting to the range's end."""
+    from search.firstpage import _bisecting
+
+    searcher = explorer._current_searcher()
+    for subsearcher, _offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        for word in ("oil", "the", "loss"):
+            leaf = _bisecting(
+                reader.postings("body", word, scorer=searcher.weighting.scorer(subsearcher, "body", word))
+            )
+            while leaf.is_active():
+                ids, scores = leaf._ids or (leaf._read_ids() or leaf._ids), leaf.block_scores()
+                for start in range(0, len(ids), 17):
+                    leaf._i = start
+                    for end in (ids[start], ids[min(start + 5, len(ids) - 1)], leaf.block_max_id()):
+                        within = [s for d, s in zip(ids, scores, strict=True) if ids[start] <= d <= end]
+                        assert leaf.range_quality(end) == max(within)
+                leaf._next_block()
