@@ -160,9 +160,14 @@ class NodeBuilder:
             if by_source is None:
                 by_source = node.sources[record.source] = Counter()
             spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
-            for position, start, written, via in uses:
-                mention = mentions[position]
-                text = mention.text if written is None else written
+            for use in uses:
+                if type(use) is int:
+                    mention = mentions[use]
+                    start, text, via = mention.start, mention.text, ""
+                else:
+                    position, start, written, via = use
+                    mention = mentions[position]
+                    text = mention.text if written is None else written
                 spellings[text] += 1
                 by_source[text] += 1
                 if mention.title:

@@ -31,7 +31,7 @@ from .resolve import Blocked, ResolvedRow, resolve, resolved_row
 
 # Bump whenever resolve.py or casing.py changes what an article resolves to or what
 # the statistics count: saved rows of another version are resolved again.
-RESOLVE_VERSION = 1
+RESOLVE_VERSION = 2  # 2: a use as written is kept as its mention index alone
 
 Splits = tuple[tuple[str, str], ...]
 

@@ -79,8 +79,9 @@ class ResolvedArticle:
     unresolved: list[tuple[int, int, str, tuple[str, ...]]]  # (start, end, text, full names it could mean)
 
 
-# One use as kept between runs: (mention index, start, text or None when the mention's own, via).
-UseRow = tuple[int, int, str | None, str]
+# One use as kept between runs: the mention's index in its record when the use is the mention
+# as written (most are), else (mention index, start, text or None when the mention's own, via).
+UseRow = int | tuple[int, int, str | None, str]
 UnresolvedRow = tuple[int, int, str, tuple[str, ...]]
 # An article's resolution as kept between runs (``ResolvedArticle.row``): (key, uses) per name, unresolved.
 ResolvedRow = tuple[tuple[tuple[str, tuple[UseRow, ...]], ...], tuple[UnresolvedRow, ...]]
@@ -91,14 +92,18 @@ def resolved_row(article: ResolvedArticle) -> ResolvedRow:
     names = tuple(
         (
             local.key,
-            tuple(
-                (use.index, use.start, None if use.text == use.mention.text else use.text, use.via)
-                for use in local.uses
-            ),
+            tuple(_use_row(use) for use in local.uses),
         )
         for local in article.names
     )
     return names, tuple(article.unresolved)
+
+
+def _use_row(use: Use) -> UseRow:
+    written = None if use.text == use.mention.text else use.text
+    if written is None and not use.via and use.start == use.mention.start:
+        return use.index  # a fifth of the size: rows are kept for every article of the corpus
+    return use.index, use.start, written, use.via
 
 
 @dataclass(slots=True)
