@@ -48,6 +48,8 @@ from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
+from . import blockwalk
+
 PRUNE_EVERY = 32  # documents between two prunings (and whenever the threshold rises)
 MARGIN = 1e-9  # scores within this of the threshold are never skipped (float sums differ in order)
 
@@ -160,22 +162,23 @@ class _BisectingLeaf(W3LeafMatcher):
     def block_scores(self) -> list[float] | None:
         """Every score of this block, in posting order; None when the scorer is not our BM25F.
 
-        The expression is Whoosh's ``bm25`` term for term, so each score is the float
-        ``scorer.score`` gives for that posting.
+        The expression is Whoosh's ``bm25`` term for term (its length part, which depends
+        on the document only, computed once per segment: ``_field_norms``), so each score
+        is the float ``scorer.score`` gives for that posting.
         """
         scores = self._scores
         if scores is None:
             scorer = self.scorer
-            lengths = getattr(scorer, "lengths", None)
-            if lengths is None:
+            norms = getattr(scorer, "norms", None)
+            if norms is None:
                 return None
             if self._ids is None:
                 self._read_ids()
             if self._weights is None:
                 self._read_weights()
-            idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+            idf, K1 = scorer.idf, scorer.K1
             scores = [
-                idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docnum] / avgfl)))
+                idf * ((tf * (K1 + 1)) / (tf + norms[docnum]))
                 for docnum, tf in zip(self._ids, self._weights, strict=True)
             ]
             self._scores = scores
@@ -288,8 +291,30 @@ def first_page(
                 continue
         matcher = _bisecting(relaxed.matcher(subsearcher, context))
         checker = _Checker(query, subsearcher, context) if verify else None
-        _collect(matcher, checker, offset, leaf_allowed, heap, limit, cancelled)
+        tree = None
+        if leaf_allowed is None:
+            try:
+                tree = blockwalk.build(matcher)
+            except blockwalk.Unfit:
+                tree = None
+        if tree is not None:
+            check = None if checker is None else checker.score
+            blockwalk.collect(tree, check, offset, heap, limit, MARGIN, _raiser(cancelled))
+        else:
+            _collect(matcher, checker, offset, leaf_allowed, heap, limit, cancelled)
     return [(score, -negated) for score, negated in sorted(heap, key=lambda item: (-item[0], -item[1]))]
+
+
+def _raiser(cancelled: Callable[[], bool] | None) -> Callable[[], None] | None:
+    """A callable raising SearchCancelled once ``cancelled()`` says so (None: never asked)."""
+    if cancelled is None:
+        return None
+
+    def check() -> None:
+        if cancelled():
+            raise SearchCancelled
+
+    return check
 
 
 def relax(query: wq.Query, negated: bool = False) -> wq.Query:
@@ -677,8 +702,30 @@ class FastBM25F(BM25F):
             lengths = _cached_lengths(searcher.reader(), fieldname)
             if lengths is not None:
                 scorer.dfl = lengths.__getitem__
-                scorer.lengths = lengths  # read by _BisectingLeaf.block_scores
+                # read by _BisectingLeaf.block_scores
+                scorer.norms = _field_norms(
+                    searcher.reader(), fieldname, lengths, scorer.B, scorer.K1, scorer.avgfl
+                )
         return scorer
+
+
+_NORMS: WeakKeyDictionary[Any, dict[tuple[str, float, float, float], list[float]]] = WeakKeyDictionary()
+
+
+def _field_norms(
+    reader: Any, fieldname: str, lengths: array[int], B: float, K1: float, avgfl: float
+) -> list[float]:
+    """Per document, ``K1 * ((1 - B) + B * fl / avgfl)``: the part of Whoosh's ``bm25`` that a term does not change.
+
+    Computed once per segment and field (the same floats ``bm25`` computes per posting).
+    """
+    with _LENGTHS_LOCK:
+        per_key = _NORMS.setdefault(reader, {})
+        key = (fieldname, B, K1, avgfl)
+        norms = per_key.get(key)
+        if norms is None:
+            norms = per_key[key] = [K1 * ((1 - B) + B * fl / avgfl) for fl in lengths]
+        return norms
 
 
 _LENGTHS: WeakKeyDictionary[Any, dict[str, array[int] | None]] = WeakKeyDictionary()

@@ -1,0 +1,488 @@
+"""The first page found a window of documents at a time, from whole posting blocks.
+
+Why: the document-at-a-time walk through Whoosh's matcher tree costs 10-20 µs a
+document (a handful of Python calls per node and document), and the words people
+search for are in most articles: `"net loss"` walked tens of thousands of documents
+whose scores could never reach the page. Here the documents are taken in windows
+that end where the first current posting block ends, and for each window:
+
+1. the best score any document of it can reach is bounded from block statistics
+   (Whoosh's header bound for the blocks that define the window, the exact scores
+   of already decoded blocks elsewhere); most windows stop here, undecoded;
+2. otherwise each list gives only the documents whose own score could still lift
+   the total above the page's 20th score, given the others' bounds (a union's side
+   that cannot reach it alone only gives documents the other side also holds...);
+3. only those candidates are scored through the tree (a bisection per list), in
+   document order, and a phrase's positions are checked only for a candidate that
+   would enter the page.
+
+The tree mirrors the Whoosh matcher tree node for node, so scores are added in the
+same order and every score is the float Whoosh gives (``_BisectingLeaf.block_scores``
+is Whoosh's BM25 term for term). The tree is pruned as the page's threshold rises,
+as ``firstpage.prune`` prunes Whoosh's. A tree holding any other matcher is refused
+(``Unfit``) and the caller walks Whoosh's matchers instead.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from whoosh.matching import (
+    AndMaybeMatcher,
+    AndNotMatcher,
+    FilterMatcher,
+    IntersectionMatcher,
+    UnionMatcher,
+    WrappingMatcher,
+)
+
+CANCEL_CHECK_EVERY = 64  # windows between two looks at the caller's cancel flag
+SPARSE_SPREAD = 4  # a block this many times wider than the window is decoded to bound it
+
+
+class Unfit(Exception):
+    """The matcher tree holds a node this module does not mirror."""
+
+
+class _Node:
+    """A matcher-tree node. ``ms`` is the score a document must exceed (None: any document counts)."""
+
+    maxq: float = 0.0  # the best score any document can get from this node
+
+    def leaves(self) -> list[_Leaf]:
+        raise NotImplementedError
+
+    def bound(self, start: int, end: int) -> float | None:
+        """At least every score of the node's documents in [start, end]; None: it has none there."""
+        raise NotImplementedError
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        """The node's documents in [start, end] whose score may exceed ``ms`` (a superset of them)."""
+        raise NotImplementedError
+
+    def score(self, docnum: int) -> float | None:
+        """The node's score of ``docnum`` (in the current window), None when it does not match."""
+        raise NotImplementedError
+
+    def size(self, start: int, end: int) -> int:
+        """About how many documents the node holds in [start, end] (exact for decoded blocks)."""
+        raise NotImplementedError
+
+
+class _Null(_Node):
+    def leaves(self) -> list[_Leaf]:
+        return []
+
+    def bound(self, start: int, end: int) -> float | None:
+        return None
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        return set()
+
+    def score(self, docnum: int) -> float | None:
+        return None
+
+    def size(self, start: int, end: int) -> int:
+        return 0
+
+
+NULL = _Null()
+
+
+class _Leaf(_Node):
+    """One posting list (a ``_BisectingLeaf``), read a block at a time.
+
+    Within a window every list's current block covers the whole window (the window
+    ends where the first block ends), so one bisection finds its postings there.
+    """
+
+    def __init__(self, matcher: Any) -> None:
+        self.m = matcher
+        self.maxq = matcher.max_quality()
+        self._key: tuple[int, int] | None = None
+        self._span = (0, 0)
+        self.after = -1  # the last document of the previous block
+
+    def leaves(self) -> list[_Leaf]:
+        return [self]
+
+    def advance(self, lo: int) -> int | None:
+        """Move to the block holding ``lo`` (headers only); its last document, None at the end."""
+        m = self.m
+        while not m._atend and m._maxid < lo:
+            self.after = m._maxid
+            m._next_block()
+        return None if m._atend else m._maxid
+
+    def sparse(self, start: int, end: int) -> bool:
+        """Whether the current block spreads over several windows like this one (a rarer list).
+
+        Decoding such a block serves the next windows too, and its exact scores say
+        whether it holds a document here at all; a block about as wide as the window
+        is decoded only when its header bound cannot rule the window out.
+        """
+        return self.m._maxid - self.after > SPARSE_SPREAD * (end - start + 1)
+
+    def _range(self, start: int, end: int) -> tuple[int, int]:
+        """Indexes in the current (decoded) block of the postings from ``start`` to ``end``."""
+        if self._key != (start, end) or self.m._ids is None:
+            m = self.m
+            if m._ids is None:
+                m._read_ids()
+            ids = m._ids
+            first = bisect_left(ids, start)
+            self._span = (first, bisect_right(ids, end, first))
+            self._key = (start, end)
+        return self._span
+
+    def bound(self, start: int, end: int) -> float | None:
+        m = self.m
+        if m._atend:
+            return None
+        if m._ids is None and not self.sparse(start, end):
+            return m.block_quality()  # Whoosh's bound from the block header, undecoded
+        first, stop = self._range(start, end)
+        if first == stop:
+            return None
+        return max(m.block_scores()[first:stop])
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        m = self.m
+        if m._atend:
+            return set()
+        if ms is not None and m._ids is None and m.block_quality() <= ms:
+            return set()
+        first, stop = self._range(start, end)
+        ids = m._ids
+        if ms is None:
+            return set(ids[first:stop])
+        scores = m.block_scores()
+        return {ids[i] for i in range(first, stop) if scores[i] > ms}
+
+    def size(self, start: int, end: int) -> int:
+        m = self.m
+        if m._atend:
+            return 0
+        if m._ids is None:
+            return m._blocklength  # undecoded: at most its block
+        first, stop = self._range(start, end)
+        return stop - first
+
+    def score(self, docnum: int) -> float | None:
+        m = self.m
+        if m._atend or docnum > m._maxid:
+            return None
+        if m._ids is None:
+            m._read_ids()
+        ids = m._ids
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            return m.block_scores()[i]
+        return None
+
+
+class _Pair(_Node):
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b = a, b
+        self.maxq = a.maxq + b.maxq
+
+    def leaves(self) -> list[_Leaf]:
+        return self.a.leaves() + self.b.leaves()
+
+    def size(self, start: int, end: int) -> int:
+        return self.a.size(start, end) + self.b.size(start, end)
+
+
+class _Or(_Pair):
+    """Whoosh's UnionMatcher: either side, scores added when both match."""
+
+    def bound(self, start: int, end: int) -> float | None:
+        a, b = self.a.bound(start, end), self.b.bound(start, end)
+        if a is None:
+            return b
+        return a if b is None else a + b
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        a, b = self.a.bound(start, end), self.b.bound(start, end)
+        if a is None and b is None:
+            return set()
+        if ms is None:
+            return self.a.candidates(start, end, None) | self.b.candidates(start, end, None)
+        if a is None:
+            return self.b.candidates(start, end, ms)
+        if b is None:
+            return self.a.candidates(start, end, ms)
+        # A document both sides hold and that beats ``ms`` beats ``ms`` minus the other
+        # side's bound on either side; one holding a single side must beat ``ms`` there.
+        # So one side is asked with the lowered threshold (the one with fewer postings
+        # here: `"net loss"` in a title, not in the text), the other with ``ms`` itself.
+        if self.a.size(start, end) <= self.b.size(start, end):
+            return self.a.candidates(start, end, ms - max(b, 0.0)) | self.b.candidates(start, end, ms)
+        return self.a.candidates(start, end, ms) | self.b.candidates(start, end, ms - max(a, 0.0))
+
+    def score(self, docnum: int) -> float | None:
+        a, b = self.a.score(docnum), self.b.score(docnum)
+        if a is None:
+            return b
+        return a if b is None else a + b
+
+
+class _And(_Pair):
+    """Whoosh's IntersectionMatcher: both sides, scores added."""
+
+    def size(self, start: int, end: int) -> int:
+        return min(self.a.size(start, end), self.b.size(start, end))
+
+    def bound(self, start: int, end: int) -> float | None:
+        a = self.a.bound(start, end)
+        if a is None:
+            return None
+        b = self.b.bound(start, end)
+        return None if b is None else a + b
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        a = self.a.bound(start, end)
+        b = None if a is None else self.b.bound(start, end)
+        if a is None or b is None:
+            return set()
+        found = self.a.candidates(start, end, None if ms is None else ms - b)
+        if not found:
+            return found
+        return found & self.b.candidates(start, end, None if ms is None else ms - a)
+
+    def score(self, docnum: int) -> float | None:
+        a = self.a.score(docnum)
+        if a is None:
+            return None
+        b = self.b.score(docnum)
+        return None if b is None else a + b
+
+
+class _Maybe(_Pair):
+    """Whoosh's AndMaybeMatcher: the first side, plus the second's score where it matches too."""
+
+    def size(self, start: int, end: int) -> int:
+        return self.a.size(start, end)
+
+    def bound(self, start: int, end: int) -> float | None:
+        a = self.a.bound(start, end)
+        if a is None:
+            return None
+        b = self.b.bound(start, end)
+        return a if b is None else a + b
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        if ms is None:
+            return self.a.candidates(start, end, None)
+        b = self.b.bound(start, end)
+        return self.a.candidates(start, end, ms - max(b or 0.0, 0.0))
+
+    def score(self, docnum: int) -> float | None:
+        a = self.a.score(docnum)
+        if a is None:
+            return None
+        b = self.b.score(docnum)
+        return a if b is None else a + b
+
+
+class _Not(_Pair):
+    """Whoosh's AndNotMatcher: the first side's documents the second lacks, the first's score."""
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        super().__init__(a, b)
+        self.maxq = a.maxq
+
+    def size(self, start: int, end: int) -> int:
+        return self.a.size(start, end)
+
+    def bound(self, start: int, end: int) -> float | None:
+        return self.a.bound(start, end)
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        return self.a.candidates(start, end, ms)
+
+    def score(self, docnum: int) -> float | None:
+        a = self.a.score(docnum)
+        if a is None or self.b.score(docnum) is not None:
+            return None
+        return a
+
+
+class _Scale(_Node):
+    """Whoosh's WrappingMatcher with a boost: the child's score times the boost."""
+
+    def __init__(self, child: _Node, boost: float) -> None:
+        self.child, self.boost = child, boost
+        self.maxq = child.maxq * boost
+
+    def leaves(self) -> list[_Leaf]:
+        return self.child.leaves()
+
+    def size(self, start: int, end: int) -> int:
+        return self.child.size(start, end)
+
+    def bound(self, start: int, end: int) -> float | None:
+        child = self.child.bound(start, end)
+        return None if child is None else child * self.boost
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        return self.child.candidates(start, end, None if ms is None else ms / self.boost)
+
+    def score(self, docnum: int) -> float | None:
+        child = self.child.score(docnum)
+        return None if child is None else child * self.boost
+
+
+class _Drop(_Node):
+    """Whoosh's FilterMatcher leaving out a segment's deleted documents (boost 1: scores unchanged)."""
+
+    def __init__(self, child: _Node, dropped: Any) -> None:
+        self.child, self.dropped = child, dropped
+        self.maxq = child.maxq
+
+    def leaves(self) -> list[_Leaf]:
+        return self.child.leaves()
+
+    def size(self, start: int, end: int) -> int:
+        return self.child.size(start, end)
+
+    def bound(self, start: int, end: int) -> float | None:
+        return self.child.bound(start, end)
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        dropped = self.dropped
+        return {docnum for docnum in self.child.candidates(start, end, ms) if docnum not in dropped}
+
+    def score(self, docnum: int) -> float | None:
+        return None if docnum in self.dropped else self.child.score(docnum)
+
+
+def build(matcher: Any) -> _Node:
+    """The tree mirroring a Whoosh matcher tree; raises Unfit for any node it cannot mirror."""
+    if not matcher.is_active():
+        return NULL
+    kind = type(matcher)
+    if kind is UnionMatcher:
+        return _Or(build(matcher.a), build(matcher.b))
+    if kind is IntersectionMatcher:
+        return _And(build(matcher.a), build(matcher.b))
+    if isinstance(matcher, AndMaybeMatcher):
+        return _Maybe(build(matcher.a), build(matcher.b))
+    if kind is AndNotMatcher:
+        return _Not(build(matcher.a), build(matcher.b))
+    if kind is FilterMatcher and matcher._exclude and matcher.boost == 1.0:
+        return _Drop(build(matcher.child), matcher._ids)
+    if kind is WrappingMatcher and matcher.boost > 0:
+        return _Scale(build(matcher.child), matcher.boost)
+    if hasattr(matcher, "block_scores") and getattr(matcher.scorer, "norms", None) is not None:
+        return _Leaf(matcher)
+    raise Unfit(kind.__name__)
+
+
+def prune(node: _Node, ms: float) -> _Node:
+    """``node`` without what cannot lift a document above ``ms`` (``firstpage.prune``, on this tree).
+
+    A union side that cannot exceed ``ms`` alone turns the union into an AND-MAYBE (only the
+    other side's documents can reach the page); an AND with a side gone matches nothing.
+    Sides are only reordered or dropped, so the scores of what is left are added as before.
+    """
+    kind = type(node)
+    if kind is _Leaf:
+        return NULL if node.maxq <= ms or node.m._atend else node
+    if kind is _Or:
+        a, b = node.a, node.b
+        if a.maxq + b.maxq <= ms:
+            return NULL
+        if a.maxq <= ms and b.maxq <= ms:
+            return prune(_And(a, b), ms)
+        if a.maxq <= ms:
+            return prune(_Maybe(b, a), ms)
+        if b.maxq <= ms:
+            return prune(_Maybe(a, b), ms)
+        new_a, new_b = prune(a, ms - b.maxq), prune(b, ms - a.maxq)
+        if new_a is NULL:
+            return new_b
+        if new_b is NULL:
+            return new_a
+        return node if (new_a is a and new_b is b) else _Or(new_a, new_b)
+    if kind is _And or kind is _Maybe:
+        a, b = node.a, node.b
+        if a.maxq + b.maxq <= ms:
+            return NULL
+        if kind is _Maybe and a.maxq <= ms:
+            return prune(_And(a, b), ms)
+        new_a, new_b = prune(a, ms - b.maxq), prune(b, ms - a.maxq)
+        if new_a is NULL:
+            return NULL
+        if new_b is NULL:
+            return NULL if kind is _And else new_a
+        return node if (new_a is a and new_b is b) else kind(new_a, new_b)
+    if kind is _Not:
+        new_a = prune(node.a, ms)
+        return NULL if new_a is NULL else (node if new_a is node.a else _Not(new_a, node.b))
+    if kind is _Scale:
+        child = prune(node.child, ms / node.boost)
+        return NULL if child is NULL else (node if child is node.child else _Scale(child, node.boost))
+    if kind is _Drop:
+        child = prune(node.child, ms)
+        return NULL if child is NULL else (node if child is node.child else _Drop(child, node.dropped))
+    return node
+
+
+def collect(
+    root: _Node,
+    check: Callable[[int], float | None] | None,
+    offset: int,
+    heap: list[tuple[float, int]],
+    limit: int,
+    margin: float,
+    cancelled: Callable[[], None] | None = None,
+) -> int:
+    """Add the segment's best documents to ``heap`` ((score, -document) pairs, at most ``limit``).
+
+    ``check``: the exact score of a candidate under the original query, None when it does
+    not match (phrases); ``cancelled`` raises to stop. Returns the number of windows read.
+    """
+    tree = root
+    minscore: float | None = None
+    leaves: Sequence[_Leaf] = tree.leaves()
+    lo = 0
+    windows = 0
+    while True:
+        windows += 1
+        if cancelled is not None and windows % CANCEL_CHECK_EVERY == 0:
+            cancelled()
+        full = len(heap) >= limit
+        if full and heap[0][0] != minscore:
+            minscore = heap[0][0]
+            tree = prune(tree, minscore - margin)
+            leaves = tree.leaves()
+        ms = minscore - margin if full and minscore is not None else None
+        end = -1
+        for leaf in leaves:
+            last = leaf.advance(lo)
+            if last is not None and (end < 0 or last < end):
+                end = last
+        if end < 0:
+            return windows
+        bound = tree.bound(lo, end)
+        if bound is not None and (ms is None or bound > ms):
+            for docnum in sorted(tree.candidates(lo, end, ms)):
+                score = tree.score(docnum)
+                if score is None:
+                    continue
+                full = len(heap) >= limit
+                if full and score <= heap[0][0]:
+                    continue
+                if check is not None:
+                    score = check(docnum)
+                    if score is None:
+                        continue
+                if not full:
+                    heapq.heappush(heap, (score, -(offset + docnum)))
+                elif score > heap[0][0]:
+                    heapq.heapreplace(heap, (score, -(offset + docnum)))
+        lo = end + 1
