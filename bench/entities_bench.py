@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from search.entities import EntityIndex, MentionStore, build_entities, extract
+from search.entities.rows import to_row
 from search.entities.store import MENTIONS_FILE, TABLE_FILE
 from search.models import Article
 
@@ -82,7 +83,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
-        store = MentionStore({record.id: record for record in records})
+        store = MentionStore({record.id: to_row(record) for record in records})
         started = time.perf_counter()
         store.save(folder / MENTIONS_FILE)
         table.save(folder / TABLE_FILE)

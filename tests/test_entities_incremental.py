@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from search.entities import EntityIndex, MentionStore, build_entities
+from search.entities import EntityIndex, MentionStore
+from search.entities.pipeline import derive
 from search.entities.table import EntityTable
 from search.models import Article
 
@@ -34,7 +35,7 @@ def _content(table: EntityTable) -> dict[str, Any]:
 
 def _fresh(index: EntityIndex) -> dict[str, Any]:
     store = MentionStore.load(index.mentions_path)
-    return _content(build_entities(store.records.values(), index.corrections()))
+    return _content(derive(store.rows.values(), index.corrections())[0])
 
 
 def _mixed_corpus(count: int, seed: int) -> list[Article]:
@@ -114,7 +115,7 @@ def test_any_sequence_of_updates_ends_where_a_fresh_build_does(index: EntityInde
         table = update.commit(generation=generation)
         assert table.stats["resolved"] < table.stats["articles"]  # the kept rows were used
         assert _content(table) == _fresh(index), f"round {_round}"
-    assert set(MentionStore.load(index.mentions_path).records) == present
+    assert set(MentionStore.load(index.mentions_path).rows) == present
 
 
 def test_a_merge_reuses_every_resolution_and_a_split_resolves_again(index: EntityIndex) -> None:

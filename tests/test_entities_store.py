@@ -29,7 +29,7 @@ def test_table_and_mentions_round_trip(built: EntityIndex) -> None:
     store = MentionStore.load(built.mentions_path)
     assert store.generation == 7 == built.stored_generation()
     for article in seed_articles():
-        assert store.records[article.id].mentions == extract(article).mentions
+        assert store.record(article.id).mentions == extract(article).mentions  # type: ignore[union-attr]
     names = {p.name for p in built.folder.iterdir()}
     assert {TABLE_FILE, MENTIONS_FILE} <= names
     assert not [n for n in names if n.endswith(".tmp")]
@@ -40,7 +40,7 @@ def test_damaged_files_are_reported_or_rebuilt(built: EntityIndex) -> None:
     with pytest.raises(Exception, match="cannot be read"):
         EntityTable.load(built.table_path)
     built.mentions_path.write_bytes(b"\x1f\x8b garbage")
-    assert MentionStore.load(built.mentions_path).records == {}
+    assert MentionStore.load(built.mentions_path).rows == {}
 
 
 def test_incremental_update_reextracts_only_changed_articles(built: EntityIndex) -> None:
@@ -58,7 +58,7 @@ def test_incremental_update_reextracts_only_changed_articles(built: EntityIndex)
     assert "Abdul Wudod Zarah" in general.spellings
     assert articles[4].id not in general.articles
     assert built.table().find("Zarah") == general
-    assert set(MentionStore.load(built.mentions_path).records) == {a.id for a in articles} - {articles[4].id}
+    assert set(MentionStore.load(built.mentions_path).rows) == {a.id for a in articles} - {articles[4].id}
 
 
 def test_user_split_and_merge_survive_save_load_and_reclustering(built: EntityIndex) -> None:

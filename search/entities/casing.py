@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from .kinds import MENTIONS, decide_kind
 from .lexicon import FUNCTION_WORDS, TIME_WORDS
-from .mentions import ArticleMentions
 from .names import name_tokens
+from .rows import ARTICLE_LOWER, ARTICLE_MENTIONS, CUES, INITIAL, TEXT, TITLE, ArticleRow
 
 SHARE = 0.8  # share of a name's mentions with a cue for ``possessive_name`` and ``furniture``
 EVIDENCE_MENTIONS = 3  # ... out of at least this many mentions
@@ -38,32 +38,34 @@ class CorpusStats:
     _kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def gather(cls, records: Iterable[ArticleMentions]) -> CorpusStats:
+    def gather(cls, rows: Iterable[ArticleRow]) -> CorpusStats:
         stats = cls()
-        for record in records:
-            stats.add(record)
+        for row in rows:
+            stats.add(row)
         return stats
 
-    def add(self, record: ArticleMentions) -> None:
-        self._count(record, 1)
+    def add(self, row: ArticleRow) -> None:
+        self._count(row, 1)
 
-    def remove(self, record: ArticleMentions) -> None:
-        """Take back what ``add`` counted for ``record`` (an article removed or changed)."""
-        self._count(record, -1)
+    def remove(self, row: ArticleRow) -> None:
+        """Take back what ``add`` counted for ``row`` (an article removed or changed)."""
+        self._count(row, -1)
 
-    def _count(self, record: ArticleMentions, sign: int) -> None:
+    def _count(self, row: ArticleRow, sign: int) -> None:
         self.articles += sign
-        _step(self.lower, record.lower, sign)
+        _step(self.lower, row[ARTICLE_LOWER], sign)
         capital: set[str] = set()
         alone: set[str] = set()
-        for mention in record.mentions:
-            tokens = name_tokens(mention.text)
+        for mention in row[ARTICLE_MENTIONS]:
+            tokens = name_tokens(mention[TEXT])
             key = " ".join(tokens)
-            self._count_cues(key, mention.cues, sign)
-            if "j" in mention.cues:  # a joined reading of words counted in their own mentions
+            cues = mention[CUES]
+            self._count_cues(key, cues, sign)
+            if "j" in cues:  # a joined reading of words counted in their own mentions
                 continue
-            capital.update(tokens[1:] if mention.initial else tokens)
-            if len(tokens) == 1 and not mention.initial and not mention.title:
+            initial = mention[INITIAL]
+            capital.update(tokens[1:] if initial else tokens)
+            if len(tokens) == 1 and not initial and not mention[TITLE]:
                 alone.add(tokens[0])
         _step(self.capital, capital, sign)
         _step(self.alone, alone, sign)
@@ -81,13 +83,13 @@ class CorpusStats:
                 del self.cues[key]
         self._kinds.pop(key, None)
 
-    def words_and_keys(self, record: ArticleMentions) -> tuple[set[str], set[str]]:
-        """The folded words and name keys whose counts ``record`` adds to: the only
+    def words_and_keys(self, row: ArticleRow) -> tuple[set[str], set[str]]:
+        """The folded words and name keys whose counts ``row`` adds to: the only
         decisions (``common``, ``kind_of`` ...) that adding or removing it can change."""
-        words = set(record.lower)
+        words = set(row[ARTICLE_LOWER])
         keys = set()
-        for mention in record.mentions:
-            tokens = name_tokens(mention.text)
+        for mention in row[ARTICLE_MENTIONS]:
+            tokens = name_tokens(mention[TEXT])
             words.update(tokens)
             keys.add(" ".join(tokens))
         return words, keys

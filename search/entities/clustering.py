@@ -39,7 +39,7 @@ from typing import Any
 from .blocking import BlockingStats, candidate_pairs
 from .kinds import MENTIONS, ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
 from .lexicon import HONORIFICS, KINSHIP_WORDS, TITLE_SUFFIXES
-from .mentions import ArticleMentions, spells_initials
+from .mentions import spells_initials
 from .model import (
     RULE_ACRONYM,
     RULE_CONTEXT,
@@ -52,6 +52,7 @@ from .model import (
 )
 from .names import STRONG, WEAK, NameMatch, compare, core_tokens, name_key
 from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedRow
+from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ARTICLE_SOURCE, START, TEXT, ArticleRow
 
 CONTEXT_THRESHOLD = 1.5
 MAX_CONTEXT_ARTICLES = 40
@@ -142,9 +143,10 @@ class NodeBuilder:
         self.article_nodes: list[array[int]] = []  # node indices named in each article
         self.articles: list[ArticleSpans] = []
 
-    def add(self, record: ArticleMentions, resolved: ResolvedRow) -> None:
-        """Count one article's resolved names (``resolve.resolved_row``) of its mention ``record``."""
-        nodes, node_of, mentions = self.nodes, self.node_of, record.mentions
+    def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
+        """Count one article's resolved names (``resolve.resolved_row``) of its mention record."""
+        nodes, node_of, mentions = self.nodes, self.node_of, article[ARTICLE_MENTIONS]
+        source = article[ARTICLE_SOURCE]
         article_index = len(self.articles)
         here = array("I")
         spans = array("I")
@@ -156,38 +158,41 @@ class NodeBuilder:
                 index = node_of[key] = len(nodes)
                 nodes.append(Node(key, tokens, core_tokens(tokens)))
             node = nodes[index]
-            by_source = node.sources.get(record.source)
+            by_source = node.sources.get(source)
             if by_source is None:
-                by_source = node.sources[record.source] = Counter()
+                by_source = node.sources[source] = Counter()
             spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
             for use in uses:
                 if type(use) is int:
                     mention = mentions[use]
-                    start, text, via = mention.start, mention.text, ""
+                    start, text, via = mention[START], mention[TEXT], ""
                 else:
                     position, start, written, via = use
                     mention = mentions[position]
-                    text = mention.text if written is None else written
+                    text = mention[TEXT] if written is None else written
                 spellings[text] += 1
                 by_source[text] += 1
-                if mention.title:
-                    titles[mention.title] += 1
-                for role in mention.roles:
+                _, end, _, title, mention_roles, affiliation, acronym, mention_cues = mention[:8]
+                if title:
+                    titles[title] += 1
+                for role in mention_roles:
                     roles[role] += 1
-                if mention.affiliation:
-                    node.affiliations[name_key(mention.affiliation)] += 1
-                if mention.acronym:
-                    node.acronyms[mention.acronym] += 1
-                for cue in mention.cues:
+                if affiliation:
+                    node.affiliations[name_key(affiliation)] += 1
+                if acronym:
+                    node.acronyms[acronym] += 1
+                for cue in mention_cues:
                     cues[cue] += 1
                 cues[MENTIONS] += 1
                 if via:
                     _note_short_form(node, text, via, article_index)
-                spans.extend((start, mention.end, index))
+                spans.extend((start, end, index))
             node.articles.append(article_index)
             here.append(index)
         self.article_nodes.append(here)
-        self.articles.append(ArticleSpans(record.id, record.date, spans, list(unresolved)))
+        self.articles.append(
+            ArticleSpans(article[ARTICLE_ID], article[ARTICLE_DATE], spans, list(unresolved))
+        )
 
     def finish(self) -> None:
         for node in self.nodes:

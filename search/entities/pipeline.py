@@ -11,56 +11,59 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 from .clustering import NodeBuilder, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolutions import Resolutions
+from .rows import ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
 from .storage import no_gc
 from .table import EntityTable, build_table
 
 
 def build_entities(records: Iterable[ArticleMentions], corrections: Corrections | None = None) -> EntityTable:
-    """The entity table of a corpus from its per-article mention records (sorted by article id)."""
-    return derive(records, corrections)[0]
+    """The entity table of a corpus from its per-article mention records."""
+    return derive(map(to_row, records), corrections)[0]
 
 
 def derive(
-    records: Iterable[ArticleMentions],
+    records: Iterable[ArticleRow],
     corrections: Corrections | None = None,
     resolutions: Resolutions | None = None,
 ) -> tuple[EntityTable, Resolutions]:
-    """The entity table, and the statistics and resolved rows it was made from (to keep).
+    """The entity table of the mention records (``rows``), and the statistics and
+    resolutions it was made from (to keep).
 
     ``resolutions`` are those kept from an earlier run, already told of the changed
-    records (``Resolutions.apply``); the rows still there are reused. None counts and
-    resolves everything.
+    records (``Resolutions.apply``); the resolutions still there are reused. None counts
+    and resolves everything.
     """
     with no_gc():
         return _build(records, corrections or Corrections(), resolutions)
 
 
 def _build(
-    records: Iterable[ArticleMentions], corrections: Corrections, resolutions: Resolutions | None
+    records: Iterable[ArticleRow], corrections: Corrections, resolutions: Resolutions | None
 ) -> tuple[EntityTable, Resolutions]:
     """Each article is counted into the name nodes as soon as it is resolved (``NodeBuilder``),
-    so that only the few integers per mention the table needs are kept beside its row."""
+    so that only the few integers per mention the table needs are kept beside its resolution."""
     started = time.perf_counter()
-    ordered: Sequence[ArticleMentions] = sorted(records, key=lambda record: record.id)
+    ordered: Sequence[ArticleRow] = sorted(records, key=itemgetter(ARTICLE_ID))
     splits = tuple(sorted(corrections.split_pairs()))
     if resolutions is None:
         resolutions = Resolutions.gather(ordered, splits)
     elif resolutions.splits != splits:
         resolutions.forget_all(splits)
     builder = NodeBuilder()
-    for record, row in resolutions.resolve_all(ordered, corrections.blocks_attachment):
-        builder.add(record, row)
+    for article, resolved in resolutions.resolve_all(ordered, corrections.blocks_attachment):
+        builder.add(article, resolved)
     resolved_at = time.perf_counter()
     result = cluster(builder, corrections.merge_pairs(), corrections.split_pairs())
     clustered_at = time.perf_counter()
     timings = {
         "articles": len(ordered),
-        "mentions": sum(len(record.mentions) for record in ordered),
+        "mentions": sum(len(article[ARTICLE_MENTIONS]) for article in ordered),
         "names": len(result.nodes),
         "candidate_pairs": result.blocking.pairs,
         "skipped_blocks": result.blocking.skipped_blocks,

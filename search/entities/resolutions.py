@@ -10,7 +10,7 @@ and those that mention a word whose decision changed (a word first written in
 lower case, a name whose cues now say another kind); every other article's
 saved resolution is exactly what a fresh build would make of it.
 
-The saved rows depend on the user's splits too (a split forbids attaching a
+The kept resolutions depend on the user's splits too (a split forbids attaching a
 short form), so a change of splits resolves every article again; merges act
 only in clustering.
 """
@@ -25,37 +25,37 @@ from typing import Any
 
 from ..analysis import fold
 from .casing import CorpusStats
-from .mentions import ArticleMentions
 from .names import name_tokens
 from .resolve import Blocked, ResolvedRow, resolve, resolved_row
+from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow, to_record
 
 # Bump whenever resolve.py or casing.py changes what an article resolves to or what
-# the statistics count: saved rows of another version are resolved again.
-RESOLVE_VERSION = 2  # 2: a use as written is kept as its mention index alone
+# the statistics count: resolutions kept by another version are made again.
+RESOLVE_VERSION = 3  # 2: a use as written is kept as its mention index alone; 3: "kept"
 
 Splits = tuple[tuple[str, str], ...]
 
 
 @dataclass(slots=True)
 class Resolutions:
-    """The statistics of the stored records and the resolved row of each (by article id)."""
+    """The statistics of the stored records and the resolution of each (by article id)."""
 
     stats: CorpusStats = field(default_factory=CorpusStats)
-    rows: dict[str, ResolvedRow] = field(default_factory=dict)
+    kept: dict[str, ResolvedRow] = field(default_factory=dict)  # article id -> its resolution
     splits: Splits = ()
     resolved: int = 0  # articles resolved by the last ``resolve_all`` (the rest were reused)
 
     @classmethod
-    def gather(cls, records: Iterable[ArticleMentions], splits: Splits) -> Resolutions:
-        """Statistics counted afresh and no rows: every article is resolved."""
+    def gather(cls, records: Iterable[ArticleRow], splits: Splits) -> Resolutions:
+        """Statistics counted afresh and no resolutions: every article is resolved."""
         return cls(CorpusStats.gather(records), {}, splits)
 
     def apply(
         self,
-        before: Mapping[str, ArticleMentions | None],
-        records: Mapping[str, ArticleMentions],
+        before: Mapping[str, ArticleRow | None],
+        records: Mapping[str, ArticleRow],
     ) -> None:
-        """Count the changed articles' records afresh and forget the rows their change may alter.
+        """Count the changed articles' records afresh and forget the resolutions their change may alter.
 
         ``before`` maps each changed article id to its record as these statistics counted
         it (None for a new article); ``records`` are all records now.
@@ -64,31 +64,31 @@ class Resolutions:
         after = {article_id: records.get(article_id) for article_id in before}
         words: set[str] = set()
         keys: set[str] = set()
-        for record in (*before.values(), *after.values()):
-            if record is not None:
-                more_words, more_keys = stats.words_and_keys(record)
+        for row in (*before.values(), *after.values()):
+            if row is not None:
+                more_words, more_keys = stats.words_and_keys(row)
                 words |= more_words
                 keys |= more_keys
         was = stats.decisions(words, keys)
-        for record in before.values():
-            if record is not None:
-                stats.remove(record)
-        for record in after.values():
-            if record is not None:
-                stats.add(record)
+        for row in before.values():
+            if row is not None:
+                stats.remove(row)
+        for row in after.values():
+            if row is not None:
+                stats.add(row)
         now = stats.decisions(words, keys)
         changed = [name for name, decision in was.items() if now[name] != decision]
         for article_id in before:
-            self.rows.pop(article_id, None)
+            self.kept.pop(article_id, None)
         if changed:
             changed_words = {name[1:] for name in changed if name[0] == "w"}
             changed_keys = [tuple(name[1:].split()) for name in changed if name[0] == "k"]
             self._forget_mentioning(changed_words, changed_keys, records)
 
     def _forget_mentioning(
-        self, words: set[str], keys: list[tuple[str, ...]], records: Mapping[str, ArticleMentions]
+        self, words: set[str], keys: list[tuple[str, ...]], records: Mapping[str, ArticleRow]
     ) -> None:
-        """Drop the rows of articles that may ask about one of ``words`` or ``keys``.
+        """Forget the resolutions of articles that may ask about one of ``words`` or ``keys``.
 
         Every word and key resolution asks about is made of the tokens of one mention
         (``name_tokens``), so an article that asks about them has a mention holding the
@@ -96,35 +96,37 @@ class Resolutions:
         mention texts first finds the few articles that could (it runs over every
         article); their mentions' tokens are then compared.
         """
-        rows = self.rows
+        kept = self.kept
         tokens = words.union(*keys)
         pattern = re.compile("|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True)))
-        for article_id, record in records.items():
-            if article_id not in rows or not pattern.search(_folded_names(record)):
+        for article_id, article in records.items():
+            if article_id not in kept or not pattern.search(_folded_names(article)):
                 continue
-            for mention in record.mentions:
-                held = name_tokens(mention.text)
+            for mention in article[ARTICLE_MENTIONS]:
+                held = name_tokens(mention[TEXT])
                 if not words.isdisjoint(held) or any(set(key) <= set(held) for key in keys):
-                    del rows[article_id]
+                    del kept[article_id]
                     break
 
     def forget_all(self, splits: Splits) -> None:
         """The user's splits changed: every row may have attached a short form they now forbid."""
-        self.rows.clear()
+        self.kept.clear()
         self.splits = splits
 
     def resolve_all(
-        self, ordered: Iterable[ArticleMentions], blocked: Blocked
-    ) -> Iterator[tuple[ArticleMentions, ResolvedRow]]:
-        """Each record with its row: the saved one, else resolved now (and saved)."""
-        rows, stats = self.rows, self.stats
+        self, ordered: Iterable[ArticleRow], blocked: Blocked
+    ) -> Iterator[tuple[ArticleRow, ResolvedRow]]:
+        """Each record with its resolution: the kept one, else resolved now (and kept)."""
+        kept, stats = self.kept, self.stats
         self.resolved = 0
-        for record in ordered:
-            row = rows.get(record.id)
-            if row is None:
-                row = rows[record.id] = resolved_row(resolve(record, stats, blocked))
+        for article in ordered:
+            resolved = kept.get(article[ARTICLE_ID])
+            if resolved is None:
+                resolved = kept[article[ARTICLE_ID]] = resolved_row(
+                    resolve(to_record(article), stats, blocked)
+                )
                 self.resolved += 1
-            yield record, row
+            yield article, resolved
 
     # -- saved with the mention records ------------------------------------------
 
@@ -134,23 +136,23 @@ class Resolutions:
             "version": RESOLVE_VERSION,
             "splits": self.splits,
             "stats": (stats.articles, dict(stats.lower), dict(stats.capital), dict(stats.alone), stats.cues),
-            "rows": self.rows,
+            "kept": self.kept,
         }
 
     @classmethod
-    def from_state(cls, state: Any, records: Mapping[str, ArticleMentions]) -> Resolutions | None:
+    def from_state(cls, state: Any, records: Mapping[str, ArticleRow]) -> Resolutions | None:
         """The saved state, or None when it is of another version or does not match ``records``."""
         if not isinstance(state, dict) or state.get("version") != RESOLVE_VERSION:
             return None
         try:
             articles, lower, capital, alone, cues = state["stats"]
-            rows, splits = state["rows"], tuple(tuple(pair) for pair in state["splits"])
+            kept, splits = state["kept"], tuple(tuple(pair) for pair in state["splits"])
         except (KeyError, TypeError, ValueError):
             return None
-        if articles != len(records) or not isinstance(rows, dict) or not rows.keys() <= records.keys():
+        if articles != len(records) or not isinstance(kept, dict) or not kept.keys() <= records.keys():
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
-        return cls(stats, rows, splits)
+        return cls(stats, kept, splits)
 
 
 # What ``name_tokens`` drops inside a token (it splits on whitespace, hyphens, dashes, _ and /).
@@ -158,10 +160,10 @@ _INSIDE_TOKEN = re.compile(r"[^\w\s\-‐‑–—_/]+")
 _fold = fold.__wrapped__  # type: ignore[attr-defined]  # the uncached function: texts are not words
 
 
-def _folded_names(record: ArticleMentions) -> str:
+def _folded_names(article: ArticleRow) -> str:
     """The article's mention texts folded as ``name_tokens`` folds them: each of their tokens
     is a substring of it (a possessive's s and a joined word's letters may remain; a superset)."""
-    return _INSIDE_TOKEN.sub("", _fold("\n".join(mention.text for mention in record.mentions)))
+    return _INSIDE_TOKEN.sub("", _fold("\n".join(mention[TEXT] for mention in article[ARTICLE_MENTIONS])))
 
 
 __all__ = ["RESOLVE_VERSION", "Resolutions"]

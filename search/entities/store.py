@@ -23,13 +23,13 @@ import pickle
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from ..models import Article
 from .corrections import MERGE, SPLIT, Correction, Corrections
-from .mentions import ArticleMentions, Mention, extract
+from .mentions import ArticleMentions, extract
 from .pipeline import derive
 from .resolutions import Resolutions
+from .rows import ARTICLE_FIELDS, ARTICLE_ID, ArticleRow, to_record, to_row
 from .storage import no_gc, write_bytes_atomic, write_json_atomic
 from .table import EntityTable, EntityTableError
 
@@ -45,62 +45,17 @@ MENTIONS_FORMAT = "explorer-mentions"
 MENTIONS_VERSION = 6  # 3: hyphenated titles, local place cues; 4: joined readings, U.S., line/possessive cues; 5: initials keep their dot; 6: narrower local place cues
 
 
-def record_to_row(record: ArticleMentions) -> tuple[Any, ...]:
-    return (
-        record.id,
-        record.source,
-        record.date,
-        tuple(record.lower),
-        tuple(
-            (
-                m.start,
-                m.end,
-                m.text,
-                m.title,
-                m.roles,
-                m.affiliation,
-                m.acronym,
-                m.cues,
-                m.initial,
-                m.sentence,
-                m.lead,
-            )
-            for m in record.mentions
-        ),
-    )
-
-
-def record_from_row(row: tuple[Any, ...]) -> ArticleMentions:
-    """A stored record, its lower-case words kept as the stored tuple (see ``compact``)."""
-    article_id, source, date, lower, mentions = row
-    return ArticleMentions(article_id, source, date, tuple(Mention(*m) for m in mentions), lower)
-
-
-def compact(record: ArticleMentions) -> ArticleMentions:
-    """Keep a record's lower-case words as a tuple, not a frozenset (in place; returns it).
-
-    Why: nothing tests a word's membership in one article's words; they are only counted
-    across the corpus (``CorpusStats``) and saved as a tuple. A frozenset of 40 words
-    takes about six times the memory of the tuple: 48 MB of the 180 MB that the stored
-    records of Reuters-21578 (19,000 articles) took. The saved order is the tuple's, as
-    ``record_to_row`` made it from the frozenset before.
-    """
-    if not isinstance(record.lower, tuple):
-        record.lower = tuple(record.lower)  # type: ignore[assignment]
-    return record
-
-
 class MentionStore:
-    """Per-article mention records, saved together in one pickle of plain tuples, with the
-    statistics and resolutions derived from them (``Resolutions``) when they are known."""
+    """Per-article mention records as plain tuples (``rows``), saved together in one pickle,
+    with the statistics and resolutions derived from them (``Resolutions``) when known."""
 
     def __init__(
         self,
-        records: dict[str, ArticleMentions] | None = None,
+        rows: dict[str, ArticleRow] | None = None,
         generation: int | None = None,
         resolutions: Resolutions | None = None,
     ) -> None:
-        self.records = records or {}
+        self.rows = rows or {}
         self.generation = generation
         self.resolutions = resolutions
 
@@ -116,12 +71,13 @@ class MentionStore:
             return cls()
         if data.get("version") != MENTIONS_VERSION:
             return cls()
-        try:
-            with no_gc():
-                records = {row[0]: record_from_row(row) for row in data.get("articles", ())}
-        except (IndexError, KeyError, TypeError, ValueError):
+        articles = data.get("articles")
+        if not isinstance(articles, list) or not all(
+            type(row) is tuple and len(row) == ARTICLE_FIELDS for row in articles
+        ):
             return cls()
-        return cls(records, data.get("generation"), Resolutions.from_state(data.get("derived"), records))
+        rows = {row[ARTICLE_ID]: row for row in articles}
+        return cls(rows, data.get("generation"), Resolutions.from_state(data.get("derived"), rows))
 
     def save(self, path: Path) -> None:
         with no_gc():
@@ -129,18 +85,21 @@ class MentionStore:
                 "format": MENTIONS_FORMAT,
                 "version": MENTIONS_VERSION,
                 "generation": self.generation,
-                "articles": [record_to_row(self.records[key]) for key in sorted(self.records)],
+                "articles": [self.rows[key] for key in sorted(self.rows)],
                 "derived": None if self.resolutions is None else self.resolutions.state(),
             }
             write_bytes_atomic(Path(path), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def add(self, article: Article) -> ArticleMentions:
-        record = compact(extract(article))
-        self.records[article.id] = record
-        return record
+    def record(self, article_id: str) -> ArticleMentions | None:
+        """One article's record as ``extract`` gave it, or None."""
+        row = self.rows.get(article_id)
+        return None if row is None else to_record(row)
+
+    def add(self, article: Article) -> None:
+        self.rows[article.id] = to_row(extract(article))
 
     def remove(self, article_id: str) -> None:
-        self.records.pop(article_id, None)
+        self.rows.pop(article_id, None)
 
 
 class EntityUpdate:
@@ -153,7 +112,7 @@ class EntityUpdate:
         self.extract_seconds = 0.0
         self._table: EntityTable | None = None  # from ``precompute``, until the records change
         # Each changed article's record as the kept statistics counted it (None: new).
-        self._before: dict[str, ArticleMentions | None] = {}
+        self._before: dict[str, ArticleRow | None] = {}
 
     def add(self, article: Article) -> None:
         """Extract the mentions of a new or changed article (replacing any earlier record)."""
@@ -166,16 +125,16 @@ class EntityUpdate:
     def add_prepared(self, record: ArticleMentions) -> None:
         """Keep a record extracted elsewhere (by the index's writer processes) with ``extract``."""
         self._changing(record.id)
-        self._store.records[record.id] = compact(record)
+        self._store.rows[record.id] = to_row(record)
         self.extracted += 1
 
     def remove(self, article_id: str) -> None:
-        if article_id in self._store.records:
+        if article_id in self._store.rows:
             self._changing(article_id)
             self._store.remove(article_id)
 
     def _changing(self, article_id: str) -> None:
-        self._before.setdefault(article_id, self._store.records.get(article_id))
+        self._before.setdefault(article_id, self._store.rows.get(article_id))
         self._table = None
 
     def precompute(self) -> None:
@@ -186,9 +145,9 @@ class EntityUpdate:
         store = self._store
         resolutions = store.resolutions
         if resolutions is not None and self._before:
-            resolutions.apply(self._before, store.records)
+            resolutions.apply(self._before, store.rows)
         self._before = {}
-        table, store.resolutions = derive(store.records.values(), self._index.corrections(), resolutions)
+        table, store.resolutions = derive(store.rows.values(), self._index.corrections(), resolutions)
         return table
 
     def commit(self, generation: int | None = None) -> EntityTable:
