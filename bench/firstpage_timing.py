@@ -2,26 +2,39 @@
 
 Why a script of its own: the full benchmark rebuilds and times everything; tuning the
 first-page walk needs the per-query figures of the search queries only, in one process,
-with the time of ``first_page`` itself and the documents it walked.
+with the time of ``first_page`` itself.
 
-    python -m bench.firstpage_timing --corpus synthetic100k --repeats 5
+``--baseline REV`` also loads the ``search`` package as of git revision REV (extracted
+to a temporary folder under another name) and times both on the same index, query by
+query, alternating which goes first: on a machine shared with other work, figures taken
+minutes apart are not comparable, figures taken interleaved are. Besides wall-clock time
+each search's CPU time (its thread's) is reported: other processes stretch the first
+much more than the second.
+
+    python -m bench.firstpage_timing --corpus synthetic100k --repeats 5 --baseline HEAD~1 -v
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import io
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from search import firstpage
-from search.explorer import Explorer
-
-from .queries import KINDS, queries_for
+from .queries import KINDS, Query, queries_for
 
 CACHE = Path(__file__).parent / ".cache"
 FAMILY = {"synthetic100k": "synthetic", "reuters": "reuters", "headlines": "headlines"}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -30,62 +43,116 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def run(corpus_name: str, repeats: int, verbose: bool) -> dict[str, Any]:
-    explorer = Explorer.open(CACHE / "corpora" / corpus_name, CACHE / "indexes" / corpus_name / "ours")
-    queries = queries_for(FAMILY[corpus_name])
-    explorer.search(queries[0].text, limit=20)  # open the searcher, load the vocabulary
-    page_time: dict[str, float] = {}
-    original = firstpage.first_page
+@dataclass
+class Timed:
+    """One version of the engine, with its explorer and the samples taken so far (ms)."""
+
+    label: str
+    explorer: Any
+    page_time: dict[str, float] = field(default_factory=dict)
+    wall: dict[str, list[float]] = field(default_factory=dict)  # per kind
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    page: dict[str, list[float]] = field(default_factory=dict)
+    per_query: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
+
+    def search(self, query: Query) -> None:
+        self.page_time["last"] = 0.0
+        began, cpu_began = time.perf_counter(), time.thread_time()
+        self.explorer.search(query.text, since=query.since, until=query.until, limit=20)
+        cpu = (time.thread_time() - cpu_began) * 1000
+        wall = (time.perf_counter() - began) * 1000
+        page = self.page_time["last"] * 1000
+        self.wall.setdefault(query.kind, []).append(wall)
+        self.cpu.setdefault(query.kind, []).append(cpu)
+        self.page.setdefault(query.kind, []).append(page)
+        name = query.text + (" (dated)" if query.since else "")
+        self.per_query.setdefault(name, []).append((wall, cpu, page))
+
+
+def _package(revision: str | None) -> ModuleType:
+    """``search.explorer`` of the working tree (None) or of a git revision, under its own name."""
+    if revision is None:
+        return importlib.import_module("search.explorer")
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, "search"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    folder = Path(tempfile.mkdtemp(prefix="firstpage-baseline-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    name = "search_" + "".join(c if c.isalnum() else "_" for c in revision)
+    (folder / "search").rename(folder / name)
+    sys.path.insert(0, str(folder))
+    return importlib.import_module(f"{name}.explorer")
+
+
+def _opened(label: str, module: ModuleType, corpus_name: str, warm: Query) -> Timed:
+    explorer = module.Explorer.open(CACHE / "corpora" / corpus_name, CACHE / "indexes" / corpus_name / "ours")
+    explorer.search(warm.text, limit=20)  # open the searcher, load the vocabulary
+    timed = Timed(label, explorer)
+    original = module.first_page
 
     def timed_first_page(*args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
-            page_time["last"] = time.perf_counter() - began
+            timed.page_time["last"] = time.perf_counter() - began
 
-    import search.explorer as explorer_module
+    module.first_page = timed_first_page  # type: ignore[attr-defined]
+    return timed
 
-    explorer_module.first_page = timed_first_page  # type: ignore[assignment]
-    totals: dict[str, list[float]] = {}
-    pages: dict[str, list[float]] = {}
-    per_query: dict[str, list[tuple[float, float]]] = {}
-    for _ in range(repeats):
+
+def run(corpus_name: str, repeats: int, verbose: bool, baseline: str | None = None) -> list[Timed]:
+    queries = queries_for(FAMILY[corpus_name])
+    versions = [_opened("now", _package(None), corpus_name, queries[0])]
+    if baseline is not None:
+        versions.insert(0, _opened(baseline, _package(baseline), corpus_name, queries[0]))
+    for _ in range(2):  # entity look-ups, vocabulary buckets, OS caches: not what is compared
         for query in queries:
-            page_time["last"] = 0.0
-            began = time.perf_counter()
-            explorer.search(query.text, since=query.since, until=query.until, limit=20)
-            elapsed = time.perf_counter() - began
-            totals.setdefault(query.kind, []).append(elapsed * 1000)
-            pages.setdefault(query.kind, []).append(page_time["last"] * 1000)
-            per_query.setdefault(query.text + (" (dated)" if query.since else ""), []).append(
-                (elapsed * 1000, page_time["last"] * 1000)
-            )
-    explorer_module.first_page = original  # type: ignore[assignment]
-    explorer.close()
+            for version in versions:
+                version.explorer.search(query.text, since=query.since, until=query.until, limit=20)
+    for repeat in range(repeats):
+        for number, query in enumerate(queries):
+            order = versions if (repeat + number) % 2 == 0 else versions[::-1]
+            for version in order:
+                version.search(query)
+    for version in versions:
+        version.explorer.close()
+    _report(corpus_name, versions, verbose)
+    return versions
+
+
+def _figures(samples: list[float]) -> str:
+    return f"{statistics.median(samples):6.1f} / {percentile(samples, 0.95):6.1f} / {max(samples):6.1f}"
+
+
+def _report(corpus_name: str, versions: list[Timed], verbose: bool) -> None:
+    print(f"{corpus_name}: ms per Explorer.search, p50 / p95 / max (wall; CPU of the searching thread)")
     for kind in KINDS:
-        samples = totals[kind]
-        print(
-            f"{corpus_name:14} {kind:16} search p50/p95/max {statistics.median(samples):6.1f} / "
-            f"{percentile(samples, 0.95):6.1f} / {max(samples):6.1f} ms;  first_page p50 "
-            f"{statistics.median(pages[kind]):6.1f} p95 {percentile(pages[kind], 0.95):6.1f}"
-        )
-    if verbose:
-        for text, pairs in per_query.items():
+        for version in versions:
             print(
-                f"    {text:28} search {statistics.median(p[0] for p in pairs):6.1f} ms, "
-                f"first_page {statistics.median(p[1] for p in pairs):6.1f} ms"
+                f"  {kind:16} {version.label:8} wall {_figures(version.wall[kind])}   "
+                f"cpu {_figures(version.cpu[kind])}   first_page p50 {statistics.median(version.page[kind]):6.1f}"
             )
-    return {"totals": totals, "pages": pages}
+    if verbose:
+        print("  per query, medians (wall / cpu / first_page ms):")
+        for name in versions[0].per_query:
+            cells = "   ".join(
+                f"{v.label}: "
+                + " / ".join(f"{statistics.median(s[i] for s in v.per_query[name]):6.1f}" for i in range(3))
+                for v in versions
+            )
+            print(f"    {name:24} {cells}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="synthetic100k", choices=sorted(FAMILY))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REV", help="also time the search package of this git revision")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
-    run(args.corpus, args.repeats, args.verbose)
+    run(args.corpus, args.repeats, args.verbose, args.baseline)
 
 
 if __name__ == "__main__":

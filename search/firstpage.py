@@ -21,6 +21,7 @@ compares the two. Only the total is not counted: callers estimate it.
 from __future__ import annotations
 
 import heapq
+import mmap
 import threading
 import zlib
 from array import array
@@ -87,6 +88,8 @@ class _BisectingLeaf(W3LeafMatcher):
 
     _scores: list[float] | None = None  # this block's scores, once computed
     _partial = False  # this block's data was decoded without its positions
+    _shared: dict[int, _Block] | None = None  # blocks of this segment read so far by this search
+    _block: _Block | None = None  # the current block's record in ``_shared``
 
     def _goto(self, position: int) -> None:
         """Whoosh's, reading the block header from one slice of bytes instead of a pickle stream.
@@ -95,30 +98,66 @@ class _BisectingLeaf(W3LeafMatcher):
         largest cost of walking a long list's blocks without decoding them). The header is
         the block length and a small pickled tuple; its size is that of the same tuple
         pickled again, checked byte for byte (any other layout takes Whoosh's path).
+
+        With ``_shared``, a block another list of the same search already reached (the
+        same word in several clauses: `"stock exchange"` holds `exact:stock` once per
+        spelling variant, and the phrase check reads the words the walk read) is taken
+        from there, header and whatever of it was decoded.
         """
         self._scores = None
         self._partial = False
+        block = self._block_at(position)
+        if block is None:  # not a protocol-2 header: Whoosh reads it
+            self._block = None
+            super()._goto(position)
+        else:
+            self._enter(block)
+
+    def _block_at(self, position: int) -> _Block | None:
+        """The header of the block at ``position``, from ``_shared`` or read (and then shared)."""
+        shared = self._shared
+        block = None if shared is None else shared.get(position)
+        if block is not None:
+            return block
         head = self._postfile.get(position, _HEADER_BYTES)
         try:
             info = loads(head[_INT_SIZE:])
             infobytes = dumps(info, 2)
-        except Exception:  # not a protocol-2 header in those bytes: Whoosh reads it
-            infobytes = b""
+        except Exception:  # not a protocol-2 header in those bytes
+            return None
         end = _INT_SIZE + len(infobytes)
-        if not infobytes or head[_INT_SIZE:end] != infobytes or len(info) != 6:
-            super()._goto(position)
-            return
-        self._data = self._ids = self._weights = self._values = None
-        self._i = 0
+        if head[_INT_SIZE:end] != infobytes or type(info) is not tuple or len(info) != 6:
+            return None
         (length,) = unpack_int(head[:_INT_SIZE])
-        if length < 0:
+        block = _Block(position + _INT_SIZE + abs(length), position + end, length < 0, info)
+        if shared is not None:
+            shared[position] = block
+        return block
+
+    def share(self, shared: dict[int, _Block]) -> None:
+        """Share blocks with the search's other lists from now on, the current one too if it is the first.
+
+        Whoosh read the first block when it made the list; if the list still stands at its
+        start, it takes that block from (or gives it to) ``shared`` instead.
+        """
+        self._shared = shared
+        if self._i != 0 or self._atend or self._data is not None:
+            return
+        block = self._block_at(self._baseoffset)
+        if block is not None and block.dataoffset == self._dataoffset:
+            self._enter(block)
+
+    def _enter(self, block: _Block) -> None:
+        """Stand at the start of ``block``, with what of it is already decoded."""
+        self._block = block
+        self._i = 0
+        if block.last:
             self._lastblock = True
-            length = -length
-        self._nextoffset = position + _INT_SIZE + length
-        self._dataoffset = position + end
-        self._blocklength, self._maxid, self._maxweight, self._compression, mnlen, mxlen = info
-        self._minlength = byte_to_length(mnlen)
-        self._maxlength = byte_to_length(mxlen)
+        self._nextoffset, self._dataoffset = block.nextoffset, block.dataoffset
+        self._blocklength, self._maxid, self._maxweight, self._compression = block.header
+        self._minlength, self._maxlength = block.lengths
+        self._data, self._partial = block.data, block.partial
+        self._ids, self._weights, self._values = block.ids, block.weights, block.values
 
     def skip_to(self, targetid: int) -> None:
         if not self.is_active():
@@ -136,28 +175,58 @@ class _BisectingLeaf(W3LeafMatcher):
 
     def _read_data(self) -> None:
         """The block's ids and weights only, when it is compressed and laid out as Whoosh writes it."""
+        block = self._block
+        if block is not None and block.data is not None:
+            self._data, self._partial = block.data, block.partial
+            return
+        self._partial = False
+        data = None
         if self._compression:
             raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
             data = _ids_and_weights(raw, self._blocklength)
-            if data is not None:
-                self._data = data
-                self._partial = True
-                return
-        super()._read_data()
+        if data is not None:
+            self._data, self._partial = data, True
+        else:
+            super()._read_data()
+        if block is not None:
+            block.data, block.partial = self._data, self._partial
 
     def _read_ids(self) -> None:
         """Whoosh's, with the delta decoding done by ``accumulate`` in C, not a Python generator."""
+        block = self._block
+        if block is not None and block.ids is not None:
+            self._ids = block.ids
+            return
         if self._data is None:
             self._read_data()
         ids = self._data[0]
         self._ids = ids if self._byteids else tuple(accumulate(ids))
+        if block is not None:
+            block.ids = self._ids
+
+    def _read_weights(self) -> None:
+        block = self._block
+        if block is not None and block.weights is not None:
+            self._weights = block.weights
+            return
+        super()._read_weights()
+        if block is not None:
+            block.weights = self._weights
 
     def _read_values(self) -> None:
         """Positions: the whole block is decoded now, if only its ids and weights were."""
-        if self._partial:
+        block = self._block
+        if block is not None and block.values is not None:
+            self._values = block.values
+            return
+        if block is not None and block.data is not None and not block.partial:
+            self._data, self._partial = block.data, False
+        if self._partial or self._data is None:
             self._partial = False
             super()._read_data()
         super()._read_values()
+        if block is not None:
+            block.data, block.partial, block.values = self._data, False, self._values
 
     def block_scores(self) -> list[float] | None:
         """Every score of this block, in posting order; None when the scorer is not our BM25F.
@@ -172,16 +241,23 @@ class _BisectingLeaf(W3LeafMatcher):
             norms = getattr(scorer, "norms", None)
             if norms is None:
                 return None
+            idf, K1 = scorer.idf, scorer.K1
+            block = self._block
+            key = (idf, K1, id(norms))
+            if block is not None and block.scores is not None and block.scores[0] == key:
+                self._scores = block.scores[1]
+                return self._scores
             if self._ids is None:
                 self._read_ids()
             if self._weights is None:
                 self._read_weights()
-            idf, K1 = scorer.idf, scorer.K1
             scores = [
                 idf * ((tf * (K1 + 1)) / (tf + norms[docnum]))
                 for docnum, tf in zip(self._ids, self._weights, strict=True)
             ]
             self._scores = scores
+            if block is not None:
+                block.scores = (key, scores)
         return scores
 
     def score(self) -> float:
@@ -202,6 +278,41 @@ class _BisectingLeaf(W3LeafMatcher):
             return None
         stop = len(scores) if end == self._maxid else bisect_right(self._ids, end, self._i)
         return max(scores[self._i : stop]) if stop > self._i else None
+
+
+class _Block:
+    """One posting block as the lists of one search read it: header, and each part once decoded.
+
+    Shared by every list of the search standing on the same block (``_BisectingLeaf._shared``):
+    the decoded tuples are never changed, and scores are kept with the scorer they came from
+    (the same word in the same field and segment has the same one).
+    """
+
+    __slots__ = (
+        "data",
+        "dataoffset",
+        "header",
+        "ids",
+        "last",
+        "lengths",
+        "nextoffset",
+        "partial",
+        "scores",
+        "values",
+        "weights",
+    )
+
+    def __init__(self, nextoffset: int, dataoffset: int, last: bool, info: tuple[Any, ...]) -> None:
+        self.nextoffset, self.dataoffset, self.last = nextoffset, dataoffset, last
+        blocklength, maxid, maxweight, compression, mnlen, mxlen = info
+        self.header = (blocklength, maxid, maxweight, compression)
+        self.lengths = (byte_to_length(mnlen), byte_to_length(mxlen))
+        self.data: Any = None
+        self.partial = False
+        self.ids: Any = None
+        self.weights: Any = None
+        self.values: Any = None
+        self.scores: tuple[tuple[float, float, int], list[float]] | None = None
 
 
 _VALUES_START = b"(c_codecs\nencode\n"
@@ -233,14 +344,72 @@ def _ids_and_weights(raw: bytes, count: int) -> tuple[Any, Any, None] | None:
     return ids, weights, None
 
 
-def _bisecting(matcher: Any) -> Any:
-    """``matcher`` with every Whoosh posting-list leaf in it made a ``_BisectingLeaf`` (in place)."""
+def _bisecting(matcher: Any, shared: dict[int, _Block] | None = None) -> Any:
+    """``matcher`` with every Whoosh posting-list leaf in it made a ``_BisectingLeaf`` (in place).
+
+    ``shared``: the blocks read so far by the search's other lists of the same segment
+    (keyed by their place in the segment's posting file), which these leaves then share.
+    """
     if type(matcher) is W3LeafMatcher:
         matcher.__class__ = _BisectingLeaf
+        matcher._postfile = _mapped(matcher._postfile)
+        if shared is not None:
+            matcher.share(shared)
         return matcher
     for child in _children(matcher):
-        _bisecting(child)
+        _bisecting(child, shared)
     return matcher
+
+
+class _MappedFile:
+    """A segment's posting file whose ``get`` slices a memory map instead of seeking and reading.
+
+    Why: Whoosh reads a block header or a block with a seek and a buffered read; a
+    header far from the last read costs a system call filling the 8 KB buffer (10-20 µs
+    on a busy machine), and a common word's walk reads thousands of headers. A slice of
+    the map is a copy of the bytes asked for. Every other attribute (Whoosh's own
+    seek-and-read path, used for layouts ``_goto`` does not read itself) is the file's.
+    """
+
+    __slots__ = ("_file", "_map")
+
+    def __init__(self, file: Any, mapped: mmap.mmap) -> None:
+        self._file = file
+        self._map = mapped
+
+    def get(self, position: int, length: int) -> bytes:
+        return self._map[position : position + length]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+_MAPS: WeakKeyDictionary[Any, _MappedFile | None] = WeakKeyDictionary()
+_MAPS_LOCK = threading.Lock()
+
+
+def _mapped(file: Any) -> Any:
+    """``file`` (a Whoosh StructFile) served from a memory map, kept while the file lives.
+
+    The file itself when it cannot be mapped (not a real file, empty, closed, or the
+    system refuses): Whoosh's reads then serve as before.
+    """
+    if type(file) is _MappedFile:
+        return file
+    with _MAPS_LOCK:
+        try:
+            found = _MAPS.get(file)
+        except TypeError:  # not weakly referenceable
+            return file
+        if found is None and file not in _MAPS:
+            found = None
+            if getattr(file, "is_real", False) and not getattr(file, "is_closed", True):
+                try:
+                    found = _MappedFile(file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
+                except (OSError, ValueError):
+                    found = None
+            _MAPS[file] = found
+        return file if found is None else found
 
 
 def _children(matcher: Any) -> list[Any]:
@@ -289,8 +458,9 @@ def first_page(
             leaf_allowed = allowed[bisect_left(allowed, offset) : bisect_left(allowed, end)]
             if not leaf_allowed:
                 continue
-        matcher = _bisecting(relaxed.matcher(subsearcher, context))
-        checker = _Checker(query, subsearcher, context) if verify else None
+        shared: dict[int, _Block] = {}
+        matcher = _bisecting(relaxed.matcher(subsearcher, context), shared)
+        checker = _Checker(query, subsearcher, context, shared) if verify else None
         tree = None
         if leaf_allowed is None:
             try:
@@ -565,9 +735,12 @@ class _Checker:
     Documents come in increasing order, so every matcher only moves forward.
     """
 
-    def __init__(self, query: wq.Query, searcher: Any, context: Any) -> None:
+    def __init__(
+        self, query: wq.Query, searcher: Any, context: Any, shared: dict[int, _Block] | None = None
+    ) -> None:
         self.searcher = searcher
         self.context = context
+        self.shared = shared  # the walk's blocks: the checker reads the same words
         self.root = self._node(query)
 
     def score(self, docnum: int) -> float | None:
@@ -575,11 +748,12 @@ class _Checker:
 
     def _node(self, query: wq.Query) -> Any:
         if relax(query) is query:  # no phrase inside: Whoosh's matcher answers
-            return _At(_bisecting(query.matcher(self.searcher, self.context)))
+            return _At(_bisecting(query.matcher(self.searcher, self.context), self.shared))
         if isinstance(query, wq.Phrase):
-            return _Phrase(query, self.searcher, self.context)
+            return _Phrase(query, self.searcher, self.context, self.shared)
         if isinstance(query, wq.AndNot):
-            return _AndNot(self._node(query.a), _At(_bisecting(query.b.matcher(self.searcher, self.context))))
+            negative = _bisecting(query.b.matcher(self.searcher, self.context), self.shared)
+            return _AndNot(self._node(query.a), _At(negative))
         if type(query) is wq.And or (type(query) is wq.Or and not query.scale):
             children = [self._node(q) for q in query.subqueries]
             if len(children) == 1:  # Whoosh ignores the boost of a one-child compound
@@ -650,7 +824,9 @@ class _Require:
 class _Phrase:
     """A phrase checked the way Whoosh's SpanNear2 checks it, scored as Whoosh scores it."""
 
-    def __init__(self, phrase: wq.Phrase, searcher: Any, context: Any) -> None:
+    def __init__(
+        self, phrase: wq.Phrase, searcher: Any, context: Any, shared: dict[int, _Block] | None = None
+    ) -> None:
         reader = searcher.reader()
         try:
             field = searcher.schema[phrase.fieldname]
@@ -658,15 +834,22 @@ class _Phrase:
             field = None
         self.boost = phrase.boost
         self.ms: list[Any] | None = []
+        frequencies: list[int] = []
         for word in phrase.words:
             try:
-                present = field is not None and (phrase.fieldname, field.to_bytes(word)) in reader
+                term = (phrase.fieldname, field.to_bytes(word)) if field is not None else None
+                present = term is not None and term in reader
             except ValueError:
                 present = False
             if not present:
                 self.ms = None  # a word the field lacks: Whoosh matches nothing
                 break
-            self.ms.append(_bisecting(wq.Term(phrase.fieldname, word).matcher(searcher, context)))
+            frequencies.append(reader.doc_frequency(*term))  # type: ignore[misc]
+            self.ms.append(_bisecting(wq.Term(phrase.fieldname, word).matcher(searcher, context), shared))
+        # Which words hold the document is asked rarest first: a spelling variant's phrase
+        # (`exact:"stock exchaange"`) then costs a look in the variant's one block, not a walk
+        # through the common word's blocks up to the document.
+        self.rarest_first = [] if self.ms is None else [self.ms[i] for i in _ascending(frequencies)]
         # The attributes SpanNear2Matcher._get_spans reads, so its own code checks positions.
         self.slop, self.ordered, self.mindist = phrase.slop, True, 1
 
@@ -674,7 +857,7 @@ class _Phrase:
         if self.ms is None:
             return None
         total = 0.0
-        for matcher in self.ms:
+        for matcher in self.rarest_first:
             if not _on(matcher, docnum):
                 return None
         if not SpanNear2.SpanNear2Matcher._get_spans(self):  # type: ignore[arg-type]
@@ -682,6 +865,11 @@ class _Phrase:
         for matcher in self.ms:
             total += matcher.score()
         return total * self.boost
+
+
+def _ascending(values: list[int]) -> list[int]:
+    """The indexes of ``values``, smallest value first (ties in their order)."""
+    return sorted(range(len(values)), key=values.__getitem__)
 
 
 # -- scoring -------------------------------------------------------------------------------

@@ -194,6 +194,9 @@ WINDOWED = [
     "title:oil OR price",
     "the a of",
     '"oil price" trade',
+    # the same word in several clauses: its blocks are read once and shared
+    '"oil price" OR "oil bank"',
+    'net "net loss" "net profit"',
 ]
 
 
@@ -219,3 +222,22 @@ def test_the_window_walk_is_taken_and_equals_the_exhaustive_ranking(
     # A NOT is Whoosh's InverseMatcher, which the window walk does not mirror: the matcher walk answers.
     assert bool(windows) == ("NOT" not in query and " -" not in query), "the window walk was (not) taken"
     assert [(hit.score, hit.id) for hit in page.hits] == expected[:limit]  # exact floats, ties by document
+
+
+def test_lists_of_one_search_share_their_blocks(explorer: Explorer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word in several clauses (and in the phrase check) is decoded once per block, not once per clause."""
+    from search import firstpage
+
+    decoded: list[int] = []
+    original = firstpage._ids_and_weights
+
+    def counted(raw, count):  # type: ignore[no-untyped-def]
+        decoded.append(count)
+        return original(raw, count)
+
+    monkeypatch.setattr(firstpage, "_ids_and_weights", counted)
+    explorer.search("body:the", limit=20)
+    once = len(decoded)
+    decoded.clear()
+    explorer.search("body:the OR body:the^2 OR (body:the AND body:the)", limit=20)
+    assert once > 5 and len(decoded) <= once + 1
