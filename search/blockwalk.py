@@ -41,6 +41,8 @@ from whoosh.matching import (
 
 CANCEL_CHECK_EVERY = 64  # windows between two looks at the caller's cancel flag
 SPARSE_SPREAD = 4  # a block this many times wider than the window is decoded to bound it
+LAZY_RATIO = 8  # an AND's posting list with this many times the other side's bytes is read lazily
+LAZY_SIZE = 1 << 30  # what a lazy list answers for its size in a window (unknown: large)
 
 
 class Unfit(Exception):
@@ -51,6 +53,11 @@ class _Node:
     """A matcher-tree node. ``ms`` is the score a document must exceed (None: any document counts)."""
 
     maxq: float = 0.0  # the best score any document can get from this node
+    lazy = False  # a posting list read only where its AND's other side has documents (``_Leaf``)
+
+    def weight(self) -> int:
+        """About how many bytes of postings the node's documents take: which AND side is rarer."""
+        raise NotImplementedError
 
     def leaves(self) -> list[_Leaf]:
         raise NotImplementedError
@@ -88,6 +95,9 @@ class _Null(_Node):
     def size(self, start: int, end: int) -> int:
         return 0
 
+    def weight(self) -> int:
+        return 0
+
 
 NULL = _Null()
 
@@ -97,6 +107,11 @@ class _Leaf(_Node):
 
     Within a window every list's current block covers the whole window (the window
     ends where the first block ends), so one bisection finds its postings there.
+
+    A ``lazy`` list is the common side of an AND whose other side is rare (`exact:stock`
+    beside a spelling variant's `exact:exchaange`): its blocks do not cut windows, and
+    it is moved forward only to bound or score a document its AND's rare side holds.
+    Then a window may end beyond its current block; it is bounded by its best score.
     """
 
     def __init__(self, matcher: Any) -> None:
@@ -109,12 +124,20 @@ class _Leaf(_Node):
     def leaves(self) -> list[_Leaf]:
         return [self]
 
+    def weight(self) -> int:
+        length = getattr(self.m, "_length", 0)  # the list's bytes (Whoosh keeps it as a 1-tuple)
+        if isinstance(length, tuple):
+            length = length[0] if length else 0
+        return length if isinstance(length, int) else 0
+
     def advance(self, lo: int) -> int | None:
         """Move to the block holding ``lo`` (headers only); its last document, None at the end."""
         m = self.m
-        while not m._atend and m._maxid < lo:
-            self.after = m._maxid
-            m._next_block()
+        if not m._atend and m._maxid < lo:
+            self._key = None
+            while not m._atend and m._maxid < lo:
+                self.after = m._maxid
+                m._next_block()
         return None if m._atend else m._maxid
 
     def sparse(self, start: int, end: int) -> bool:
@@ -140,6 +163,12 @@ class _Leaf(_Node):
 
     def bound(self, start: int, end: int) -> float | None:
         m = self.m
+        if self.lazy:
+            last = self.advance(start)
+            if last is None:
+                return None
+            if last < end:
+                return self.maxq  # the window runs past this block: any score of the list
         if m._atend:
             return None
         if m._ids is None and not self.sparse(start, end):
@@ -164,6 +193,8 @@ class _Leaf(_Node):
 
     def size(self, start: int, end: int) -> int:
         m = self.m
+        if self.lazy:
+            return LAZY_SIZE  # unknown here: never the side to ask first
         if m._atend:
             return 0
         if m._ids is None:
@@ -173,6 +204,8 @@ class _Leaf(_Node):
 
     def score(self, docnum: int) -> float | None:
         m = self.m
+        if self.lazy:
+            self.advance(docnum)
         if m._atend or docnum > m._maxid:
             return None
         if m._ids is None:
@@ -194,6 +227,9 @@ class _Pair(_Node):
 
     def size(self, start: int, end: int) -> int:
         return self.a.size(start, end) + self.b.size(start, end)
+
+    def weight(self) -> int:
+        return self.a.weight() + self.b.weight()
 
 
 class _Or(_Pair):
@@ -231,33 +267,46 @@ class _Or(_Pair):
 
 
 class _And(_Pair):
-    """Whoosh's IntersectionMatcher: both sides, scores added."""
+    """Whoosh's IntersectionMatcher: both sides, scores added.
+
+    With a ``lazy`` side, the other side is asked first and alone gives the candidates;
+    the lazy side only bounds and scores them (adding its score second changes no float:
+    one addition of two numbers does not depend on their order).
+    """
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        super().__init__(a, b)
+        self.first, self.second = (b, a) if a.lazy else (a, b)
 
     def size(self, start: int, end: int) -> int:
         return min(self.a.size(start, end), self.b.size(start, end))
 
+    def weight(self) -> int:
+        return min(self.a.weight(), self.b.weight())
+
     def bound(self, start: int, end: int) -> float | None:
-        a = self.a.bound(start, end)
+        a = self.first.bound(start, end)
         if a is None:
             return None
-        b = self.b.bound(start, end)
+        b = self.second.bound(start, end)
         return None if b is None else a + b
 
     def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
-        a = self.a.bound(start, end)
-        b = None if a is None else self.b.bound(start, end)
+        first, second = self.first, self.second
+        a = first.bound(start, end)
+        b = None if a is None else second.bound(start, end)
         if a is None or b is None:
             return set()
-        found = self.a.candidates(start, end, None if ms is None else ms - b)
-        if not found:
-            return found
-        return found & self.b.candidates(start, end, None if ms is None else ms - a)
+        found = first.candidates(start, end, None if ms is None else ms - b)
+        if not found or second.lazy:
+            return found  # a superset: scoring drops those the lazy side lacks
+        return found & second.candidates(start, end, None if ms is None else ms - a)
 
     def score(self, docnum: int) -> float | None:
-        a = self.a.score(docnum)
+        a = self.first.score(docnum)
         if a is None:
             return None
-        b = self.b.score(docnum)
+        b = self.second.score(docnum)
         return None if b is None else a + b
 
 
@@ -266,6 +315,9 @@ class _Maybe(_Pair):
 
     def size(self, start: int, end: int) -> int:
         return self.a.size(start, end)
+
+    def weight(self) -> int:
+        return self.a.weight()
 
     def bound(self, start: int, end: int) -> float | None:
         a = self.a.bound(start, end)
@@ -298,6 +350,9 @@ class _Not(_Pair):
     def size(self, start: int, end: int) -> int:
         return self.a.size(start, end)
 
+    def weight(self) -> int:
+        return self.a.weight()
+
     def bound(self, start: int, end: int) -> float | None:
         return self.a.bound(start, end)
 
@@ -318,11 +373,18 @@ class _Scale(_Node):
         self.child, self.boost = child, boost
         self.maxq = child.maxq * boost
 
+    @property
+    def lazy(self) -> bool:  # type: ignore[override]
+        return self.child.lazy
+
     def leaves(self) -> list[_Leaf]:
         return self.child.leaves()
 
     def size(self, start: int, end: int) -> int:
         return self.child.size(start, end)
+
+    def weight(self) -> int:
+        return self.child.weight()
 
     def bound(self, start: int, end: int) -> float | None:
         child = self.child.bound(start, end)
@@ -343,11 +405,18 @@ class _Drop(_Node):
         self.child, self.dropped = child, dropped
         self.maxq = child.maxq
 
+    @property
+    def lazy(self) -> bool:  # type: ignore[override]
+        return self.child.lazy
+
     def leaves(self) -> list[_Leaf]:
         return self.child.leaves()
 
     def size(self, start: int, end: int) -> int:
         return self.child.size(start, end)
+
+    def weight(self) -> int:
+        return self.child.weight()
 
     def bound(self, start: int, end: int) -> float | None:
         return self.child.bound(start, end)
@@ -368,7 +437,7 @@ def build(matcher: Any) -> _Node:
     if kind is UnionMatcher:
         return _Or(build(matcher.a), build(matcher.b))
     if kind is IntersectionMatcher:
-        return _And(build(matcher.a), build(matcher.b))
+        return _And(*_lazier(build(matcher.a), build(matcher.b)))
     if isinstance(matcher, AndMaybeMatcher):
         return _Maybe(build(matcher.a), build(matcher.b))
     if kind is AndNotMatcher:
@@ -380,6 +449,23 @@ def build(matcher: Any) -> _Node:
     if hasattr(matcher, "block_scores") and getattr(matcher.scorer, "norms", None) is not None:
         return _Leaf(matcher)
     raise Unfit(kind.__name__)
+
+
+def _lazier(a: _Node, b: _Node) -> tuple[_Node, _Node]:
+    """The sides of an AND, a posting list among them made ``lazy`` when the other is far rarer."""
+    for big, small in ((a, b), (b, a)):
+        leaf = _list_of(big)
+        if leaf is not None and not small.lazy and small.weight() * LAZY_RATIO < leaf.weight():
+            leaf.lazy = True
+            break
+    return a, b
+
+
+def _list_of(node: _Node) -> _Leaf | None:
+    """The posting list ``node`` is, under its boost or deleted-document filter; None for a compound."""
+    while type(node) is _Scale or type(node) is _Drop:
+        node = node.child  # type: ignore[attr-defined]
+    return node if type(node) is _Leaf else None
 
 
 def prune(node: _Node, ms: float) -> _Node:
@@ -448,7 +534,7 @@ def collect(
     """
     tree = root
     minscore: float | None = None
-    leaves: Sequence[_Leaf] = tree.leaves()
+    leaves: Sequence[_Leaf] = _eager(tree)
     lo = 0
     windows = 0
     while True:
@@ -459,7 +545,7 @@ def collect(
         if full and heap[0][0] != minscore:
             minscore = heap[0][0]
             tree = prune(tree, minscore - margin)
-            leaves = tree.leaves()
+            leaves = _eager(tree)
         ms = minscore - margin if full and minscore is not None else None
         end = -1
         for leaf in leaves:
@@ -486,3 +572,8 @@ def collect(
                 elif score > heap[0][0]:
                     heapq.heapreplace(heap, (score, -(offset + docnum)))
         lo = end + 1
+
+
+def _eager(tree: _Node) -> list[_Leaf]:
+    """The lists whose blocks cut the windows: all but the lazy ones."""
+    return [leaf for leaf in tree.leaves() if not leaf.lazy]

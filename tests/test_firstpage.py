@@ -197,6 +197,11 @@ WINDOWED = [
     # the same word in several clauses: its blocks are read once and shared
     '"oil price" OR "oil bank"',
     'net "net loss" "net profit"',
+    # an AND of a common word and a rare one: the common list is read lazily
+    '"oil reserve"',
+    '"reserve oil"',
+    "body:oil AND body:reserv",
+    '"oil reserve" OR "federal reserve"',
 ]
 
 
@@ -222,6 +227,30 @@ def test_the_window_walk_is_taken_and_equals_the_exhaustive_ranking(
     # A NOT is Whoosh's InverseMatcher, which the window walk does not mirror: the matcher walk answers.
     assert bool(windows) == ("NOT" not in query and " -" not in query), "the window walk was (not) taken"
     assert [(hit.score, hit.id) for hit in page.hits] == expected[:limit]  # exact floats, ties by document
+
+
+@pytest.mark.parametrize("query", ['"oil reserve"', '"reserve oil"'])
+def test_a_common_word_beside_a_rare_one_is_read_lazily(
+    explorer: Explorer, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window walk reads such a list only where the rare side has documents, and still ranks exactly."""
+    from search import blockwalk
+
+    lazy: list[int] = []
+    original = blockwalk._lazier
+
+    def counted(a, b):  # type: ignore[no-untyped-def]
+        sides = original(a, b)
+        lazy.extend(1 for side in sides if side.lazy)
+        return sides
+
+    monkeypatch.setattr(blockwalk, "_lazier", counted)
+    everything = explorer.search(query, limit=0)
+    expected = sorted(((hit.score, hit.id) for hit in everything.hits), key=lambda item: (-item[0], item[1]))
+    for limit in (1, 5, 20):
+        page = explorer.search(query, limit=limit)
+        assert [(hit.score, hit.id) for hit in page.hits] == expected[:limit]
+    assert lazy, "no list was read lazily"
 
 
 def test_lists_of_one_search_share_their_blocks(explorer: Explorer, monkeypatch: pytest.MonkeyPatch) -> None:
