@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from search.entities.store import TABLE_FILE
+from search.entities.store import MENTIONS_FILE, TABLE_FILE
 from search.explorer import Explorer
 
 
@@ -21,7 +21,9 @@ def test_search_finds_every_spelling_of_an_entity(run_cli) -> None:
     reasons = {e["reason"] for e in hits[0]["expansions"]}
     assert "entity" in reasons
     [entity] = [e for e in hits[0]["expansions"] if e["reason"] == "entity"]
-    assert entity["entity"] == "Abdul Wadood Zhor" and "Zhor" in entity["variants"]  # which entity, as text says
+    assert (
+        entity["entity"] == "Abdul Wadood Zhor" and "Zhor" in entity["variants"]
+    )  # which entity, as text says
     assert any("zhor" in h["matched"] for h in hits)
     exact = jsonl(run_cli("search", "Zara", "--exact", "--format", "jsonl").out)
     assert {h["id"] for h in exact} == {"002_026596cb75424136"}
@@ -73,6 +75,22 @@ def test_a_lost_entity_table_is_rebuilt_to_match_the_index(seed_corpus: Path, in
     assert explorer.update().changed is False
     assert explorer.entity("Dashty") is not None
     assert explorer.entities().stats.get("generation") == explorer.store.generation()
+
+
+def test_damaged_stored_mentions_are_rebuilt_before_an_update_uses_them(
+    seed_corpus: Path, index_dir: Path
+) -> None:
+    """An update counts only the changed articles into the stored mentions: with those lost,
+    the table would describe the changed articles alone."""
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    before = {entity.id for entity in explorer.entities()}
+    mentions = index_dir / MENTIONS_FILE
+    mentions.write_bytes(mentions.read_bytes()[:100])  # torn or damaged since the last run
+    (seed_corpus / "extra.txt").write_text("nothing much happened here today.\n", encoding="utf-8")
+    explorer.update()
+    after = {entity.id for entity in explorer.entities()}
+    assert before == after
 
 
 def test_variants_groups_a_name_list(run_cli) -> None:

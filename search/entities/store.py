@@ -164,7 +164,12 @@ class EntityUpdate:
         table.expansion_table().save(self._index.expansions_path)
         table.save(self._index.table_path)
         write_json_atomic(
-            self._index.generation_path, {"generation": generation, "mentions": MENTIONS_VERSION}
+            self._index.generation_path,
+            {
+                "generation": generation,
+                "mentions": MENTIONS_VERSION,
+                "mentions_bytes": self._index.mentions_path.stat().st_size,
+            },
         )
         self._index._forget()
         return table
@@ -202,6 +207,9 @@ class EntityIndex:
             return None
         if not isinstance(tag, dict) or tag.get("mentions") != MENTIONS_VERSION:
             return None  # written beside mentions of another format: rebuilt from the index
+        expected = tag.get("mentions_bytes")
+        if expected is not None and _size(self.mentions_path) != expected:
+            return None  # the stored mentions were lost or damaged since: an update would lack them
         return tag.get("generation")
 
     def begin(self) -> EntityUpdate:
@@ -278,6 +286,13 @@ class EntityIndex:
         if not self.mentions_path.exists():
             return correction, table
         return correction, self.recluster()
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 __all__ = ["EntityIndex", "EntityTableError", "EntityUpdate", "MentionStore"]
