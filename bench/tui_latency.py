@@ -138,8 +138,10 @@ def measure(args: dict[str, Any]) -> dict[str, Any]:
         # none comes, the screen already showed them (a prefix such as "tonne" found the same hits
         # and summary as "tonnes"), and the arrival itself is when they were there to see
         await until(
-            lambda: any(e[0] == "frame" and e[1] > final_shown()[1] for e in events[mark:])
-            or time.perf_counter() - final_shown()[1] > UNCHANGED_AFTER,
+            lambda: (
+                any(e[0] == "frame" and e[1] > final_shown()[1] for e in events[mark:])
+                or time.perf_counter() - final_shown()[1] > UNCHANGED_AFTER
+            ),
             pilot,
             ARRIVAL_TIMEOUT,
             f"drawing the results of {query!r}",

@@ -34,10 +34,15 @@ def test_own_corpus_short_forms_have_evidence() -> None:
         "Maria Oduya visited the dam. Later Oduya told reporters it was safe.",
     )
     oduya = evidence_text(table, "Maria Oduya")
-    assert "Oduya = Maria Oduya (short form): used alone in 2 articles (a0, a1) that name Maria Oduya" in oduya
+    assert (
+        "Oduya = Maria Oduya (short form): used alone in 2 articles (a0, a1) that name Maria Oduya" in oduya
+    )
     assert "name score" not in oduya
     mwr = evidence_text(table, "MWR")
-    assert "MWR = Ministry of Water Resources (acronym): defined as 'Ministry of Water Resources' in article a0" in mwr
+    assert (
+        "MWR = Ministry of Water Resources (acronym): defined as 'Ministry of Water Resources' in article a0"
+        in mwr
+    )
 
 
 def test_hyphenated_titles_stay_out_of_the_name() -> None:

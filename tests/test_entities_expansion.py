@@ -40,7 +40,11 @@ def test_a_two_word_query_reports_the_spellings_added_for_each_word() -> None:
 
     table = make("Abdul Wadood Zhor", {"Abdul Wadood Zhor": 2, "Abdul Wudod Zara": 1})
     prepared = prepare(
-        "Wudod Zara", make_parser(build_schema()), None, None, entities=table  # type: ignore[arg-type]
+        "Wudod Zara",
+        make_parser(build_schema()),
+        None,
+        None,
+        entities=table,  # type: ignore[arg-type]
     )
     [report] = [e for e in prepared.expansions if e.reason == "entity"]
     assert report.variants == ("Wadood", "Zhor")

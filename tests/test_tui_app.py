@@ -195,7 +195,9 @@ async def test_article_scrolls_by_pager_keys(make_app) -> None:
         assert scroller.scroll_y == 5
         burst(app, [("space", " ")] * 2)
         await settle(pilot)
-        assert scroller.scroll_y == min(scroller.max_scroll_y, 5 + 2 * scroller.scrollable_content_region.height)
+        assert scroller.scroll_y == min(
+            scroller.max_scroll_y, 5 + 2 * scroller.scrollable_content_region.height
+        )
 
 
 async def test_escape_goes_back_step_by_step(make_app) -> None:
@@ -539,7 +541,9 @@ async def test_an_index_that_cannot_be_built_says_why_and_offers_a_retry(tmp_pat
     explorer.close()
 
 
-async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_end(make_app, tmp_path) -> None:
+async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_end(
+    make_app, tmp_path
+) -> None:
     """Snippets are made for the hits one can see; moving down asks for more, keeping the cursor."""
     corpus = tmp_path / "many"
     corpus.mkdir()
@@ -580,8 +584,10 @@ async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_
 
 
 async def test_a_space_after_a_word_puts_off_the_waiting_search(make_app, monkeypatch) -> None:
-    """"oil prices" typed at speed must not be searched as "oil" while "prices" is being typed."""
-    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 5.0)  # no timer fires mid-test on a slow machine
+    """ "oil prices" typed at speed must not be searched as "oil" while "prices" is being typed."""
+    monkeypatch.setattr(
+        "tui.screens.search.DEBOUNCE_SECONDS", 5.0
+    )  # no timer fires mid-test on a slow machine
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
