@@ -11,6 +11,10 @@ minutes apart are not comparable, figures taken interleaved are. Besides wall-cl
 each search's CPU time (its thread's) is reported: other processes stretch the first
 much more than the second.
 
+Blocks kept between searches (``firstpage.forget_blocks``, where the version has it) are
+dropped before each timed search, so each search is timed from a cold start as a first
+search of those words would be; ``--warm`` keeps them (search-as-you-type repeating words).
+
     python -m bench.firstpage_timing --corpus synthetic100k --repeats 5 --baseline HEAD~1 -v
 """
 
@@ -49,6 +53,7 @@ class Timed:
 
     label: str
     explorer: Any
+    forget: Any = None  # drops the blocks the version keeps between searches (None: keeps none)
     page_time: dict[str, float] = field(default_factory=dict)
     wall: dict[str, list[float]] = field(default_factory=dict)  # per kind
     cpu: dict[str, list[float]] = field(default_factory=dict)
@@ -57,6 +62,8 @@ class Timed:
 
     def search(self, query: Query) -> None:
         self.page_time["last"] = 0.0
+        if self.forget is not None:
+            self.forget()
         began, cpu_began = time.perf_counter(), time.thread_time()
         self.explorer.search(query.text, since=query.since, until=query.until, limit=20)
         cpu = (time.thread_time() - cpu_began) * 1000
@@ -85,10 +92,11 @@ def _package(revision: str | None) -> ModuleType:
     return importlib.import_module(f"{name}.explorer")
 
 
-def _opened(label: str, module: ModuleType, corpus_name: str, warm: Query) -> Timed:
+def _opened(label: str, module: ModuleType, corpus_name: str, warm: Query, cold: bool) -> Timed:
     explorer = module.Explorer.open(CACHE / "corpora" / corpus_name, CACHE / "indexes" / corpus_name / "ours")
     explorer.search(warm.text, limit=20)  # open the searcher, load the vocabulary
-    timed = Timed(label, explorer)
+    package = importlib.import_module(module.__name__.rsplit(".", 1)[0] + ".firstpage")
+    timed = Timed(label, explorer, getattr(package, "forget_blocks", None) if cold else None)
     original = module.first_page
 
     def timed_first_page(*args: Any, **kwargs: Any) -> Any:
@@ -102,11 +110,13 @@ def _opened(label: str, module: ModuleType, corpus_name: str, warm: Query) -> Ti
     return timed
 
 
-def run(corpus_name: str, repeats: int, verbose: bool, baseline: str | None = None) -> list[Timed]:
+def run(
+    corpus_name: str, repeats: int, verbose: bool, baseline: str | None = None, cold: bool = True
+) -> list[Timed]:
     queries = queries_for(FAMILY[corpus_name])
-    versions = [_opened("now", _package(None), corpus_name, queries[0])]
+    versions = [_opened("now", _package(None), corpus_name, queries[0], cold)]
     if baseline is not None:
-        versions.insert(0, _opened(baseline, _package(baseline), corpus_name, queries[0]))
+        versions.insert(0, _opened(baseline, _package(baseline), corpus_name, queries[0], cold))
     for _ in range(2):  # entity look-ups, vocabulary buckets, OS caches: not what is compared
         for query in queries:
             for version in versions:
@@ -150,9 +160,10 @@ def main() -> None:
     parser.add_argument("--corpus", default="synthetic100k", choices=sorted(FAMILY))
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--baseline", metavar="REV", help="also time the search package of this git revision")
+    parser.add_argument("--warm", action="store_true", help="keep posting blocks between searches")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args()
-    run(args.corpus, args.repeats, args.verbose, args.baseline)
+    run(args.corpus, args.repeats, args.verbose, args.baseline, cold=not args.warm)
 
 
 if __name__ == "__main__":

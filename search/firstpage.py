@@ -26,6 +26,7 @@ import threading
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from pickle import dumps, loads
@@ -88,7 +89,7 @@ class _BisectingLeaf(W3LeafMatcher):
 
     _scores: list[float] | None = None  # this block's scores, once computed
     _partial = False  # this block's data was decoded without its positions
-    _shared: dict[int, _Block] | None = None  # blocks of this segment read so far by this search
+    _shared: _Blocks | None = None  # blocks of this segment read by this search and recent ones
     _block: _Block | None = None  # the current block's record in ``_shared``
 
     def _goto(self, position: int) -> None:
@@ -134,7 +135,7 @@ class _BisectingLeaf(W3LeafMatcher):
             shared[position] = block
         return block
 
-    def share(self, shared: dict[int, _Block]) -> None:
+    def share(self, shared: _Blocks) -> None:
         """Share blocks with the search's other lists from now on, the current one too if it is the first.
 
         Whoosh read the first block when it made the list; if the list still stands at its
@@ -243,21 +244,22 @@ class _BisectingLeaf(W3LeafMatcher):
                 return None
             idf, K1 = scorer.idf, scorer.K1
             block = self._block
-            key = (idf, K1, id(norms))
-            if block is not None and block.scores is not None and block.scores[0] == key:
-                self._scores = block.scores[1]
-                return self._scores
+            kept = None if block is None else block.scores
+            if kept is not None and kept[0] == idf and kept[1] == K1 and kept[2] is norms:
+                self._scores = kept[3]
+                return kept[3]
             if self._ids is None:
                 self._read_ids()
             if self._weights is None:
                 self._read_weights()
+            k1_plus_1 = K1 + 1  # the same float Whoosh's expression computes for every posting
             scores = [
-                idf * ((tf * (K1 + 1)) / (tf + norms[docnum]))
-                for docnum, tf in zip(self._ids, self._weights, strict=True)
+                idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
+                for docnum, tf in zip(self._ids, self._weights, strict=False)  # one length (Whoosh)
             ]
             self._scores = scores
             if block is not None:
-                block.scores = (key, scores)
+                block.scores = (idf, K1, norms, scores)  # another searcher's idf scores differently
         return scores
 
     def score(self) -> float:
@@ -312,7 +314,57 @@ class _Block:
         self.ids: Any = None
         self.weights: Any = None
         self.values: Any = None
-        self.scores: tuple[tuple[float, float, int], list[float]] | None = None
+        self.scores: tuple[float, float, list[float], list[float]] | None = None
+
+
+class _Blocks:
+    """The posting blocks of one segment read by recent searches, by their place in its posting file.
+
+    Shared by every list of a search (a word in several clauses, the phrase check after the
+    walk) and kept for the next searches: search-as-you-type searches `interest rate` and
+    then `interest rates`, the same lists, a keystroke apart. The least recently used blocks
+    go beyond ``CACHED_BLOCKS`` (all segments together: a block with its scores is about
+    13 KB). The file's bytes never change while its reader is open, so a kept block is
+    what reading it again would give.
+    """
+
+    def __init__(self) -> None:
+        self.token = object()  # this segment's part of the keys in _RECENT
+
+    def get(self, position: int) -> _Block | None:
+        key = (self.token, position)
+        with _RECENT_LOCK:
+            block = _RECENT.get(key)
+            if block is not None:
+                _RECENT.move_to_end(key)
+            return block
+
+    def __setitem__(self, position: int, block: _Block) -> None:
+        with _RECENT_LOCK:
+            _RECENT[(self.token, position)] = block
+            while len(_RECENT) > CACHED_BLOCKS:
+                _RECENT.popitem(last=False)
+
+
+CACHED_BLOCKS = 2048
+_RECENT: OrderedDict[tuple[object, int], _Block] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+_SEGMENT_BLOCKS: WeakKeyDictionary[Any, _Blocks] = WeakKeyDictionary()
+
+
+def _blocks_of(reader: Any) -> _Blocks:
+    """The kept blocks of a segment reader's posting file (a new reader starts with none)."""
+    with _RECENT_LOCK:
+        blocks = _SEGMENT_BLOCKS.get(reader)
+        if blocks is None:
+            blocks = _SEGMENT_BLOCKS[reader] = _Blocks()
+        return blocks
+
+
+def forget_blocks() -> None:
+    """Drop every kept block (benchmarks time searches from a cold start this way)."""
+    with _RECENT_LOCK:
+        _RECENT.clear()
 
 
 _VALUES_START = b"(c_codecs\nencode\n"
@@ -344,7 +396,7 @@ def _ids_and_weights(raw: bytes, count: int) -> tuple[Any, Any, None] | None:
     return ids, weights, None
 
 
-def _bisecting(matcher: Any, shared: dict[int, _Block] | None = None) -> Any:
+def _bisecting(matcher: Any, shared: _Blocks | None = None) -> Any:
     """``matcher`` with every Whoosh posting-list leaf in it made a ``_BisectingLeaf`` (in place).
 
     ``shared``: the blocks read so far by the search's other lists of the same segment
@@ -458,7 +510,7 @@ def first_page(
             leaf_allowed = allowed[bisect_left(allowed, offset) : bisect_left(allowed, end)]
             if not leaf_allowed:
                 continue
-        shared: dict[int, _Block] = {}
+        shared = _blocks_of(subsearcher.reader())
         matcher = _bisecting(relaxed.matcher(subsearcher, context), shared)
         checker = _Checker(query, subsearcher, context, shared) if verify else None
         tree = None
@@ -735,9 +787,7 @@ class _Checker:
     Documents come in increasing order, so every matcher only moves forward.
     """
 
-    def __init__(
-        self, query: wq.Query, searcher: Any, context: Any, shared: dict[int, _Block] | None = None
-    ) -> None:
+    def __init__(self, query: wq.Query, searcher: Any, context: Any, shared: _Blocks | None = None) -> None:
         self.searcher = searcher
         self.context = context
         self.shared = shared  # the walk's blocks: the checker reads the same words
@@ -824,9 +874,7 @@ class _Require:
 class _Phrase:
     """A phrase checked the way Whoosh's SpanNear2 checks it, scored as Whoosh scores it."""
 
-    def __init__(
-        self, phrase: wq.Phrase, searcher: Any, context: Any, shared: dict[int, _Block] | None = None
-    ) -> None:
+    def __init__(self, phrase: wq.Phrase, searcher: Any, context: Any, shared: _Blocks | None = None) -> None:
         reader = searcher.reader()
         try:
             field = searcher.schema[phrase.fieldname]
