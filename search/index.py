@@ -33,6 +33,7 @@ from .analysis import exact_analyzer, name_words, stemming_analyzer
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
 from .derived import DerivedUpdate, derived_tables
+from .gcpause import no_gc
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
 from .variants import Vocabulary, WordStats
 
@@ -365,7 +366,11 @@ class IndexStore:
     def update(self, warn: Warn, progress: ProgressCallback | None = None) -> IndexSummary:
         """Bring the index up to date with the corpus, touching only what changed."""
         started = time.perf_counter()
-        with writer_lock(self.index_dir):
+        # The cyclic collector stays off for the run: an update holds every stored entity
+        # mention (millions of small tuples at 100,000 articles), which each collection walked
+        # again (12-15% of updating Reuters-21578 by 10 articles). They hold no cycles, and a
+        # whole build's peak memory is the same without it.
+        with writer_lock(self.index_dir), no_gc():
             ix, manifest = self._open_for_writing()
             warnings = skipped = 0
 

@@ -13,12 +13,12 @@ import time
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
+from ..gcpause import no_gc
 from .clustering import NodeBuilder, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolutions import Resolutions
 from .rows import ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
-from .storage import no_gc
 from .table import EntityTable, build_table
 
 

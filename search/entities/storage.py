@@ -7,28 +7,11 @@ call into this package, so this package must not import it back.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause cyclic garbage collection while building or reading many small records.
-
-    Why: hundreds of thousands of small objects trigger repeated full GC
-    passes that cost more than the work itself; none of them form cycles.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def compact_json(value: Any) -> str:

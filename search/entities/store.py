@@ -24,13 +24,14 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..gcpause import no_gc
 from ..models import Article
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
 from .pipeline import derive
 from .resolutions import Resolutions
 from .rows import ARTICLE_FIELDS, ARTICLE_ID, ArticleRow, to_record, to_row
-from .storage import no_gc, write_bytes_atomic, write_json_atomic
+from .storage import write_bytes_atomic, write_json_atomic
 from .table import EntityTable, EntityTableError
 
 # A pickle of plain tuples: every update loads and saves all records, and this loads about

@@ -18,11 +18,12 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..analysis import fold
+from ..gcpause import no_gc
 from .clustering import ArticleSpans, Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
 from .names import core_tokens, name_key, name_tokens, token_position
-from .storage import compact_json, no_gc, read_json, write_text_atomic
+from .storage import compact_json, read_json, write_text_atomic
 
 FORMAT = "explorer-entities"
 VERSION = 1
