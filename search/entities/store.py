@@ -225,7 +225,8 @@ class EntityIndex:
 
     def recluster(self) -> EntityTable:
         """Cluster the stored mentions again (after a correction), without extracting anything."""
-        return EntityUpdate(self, MentionStore.load(self.mentions_path)).commit(self.stored_generation())
+        with no_gc():  # as an index run (``search.gcpause``): every stored mention is alive here
+            return EntityUpdate(self, MentionStore.load(self.mentions_path)).commit(self.stored_generation())
 
     def table(self) -> EntityTable:
         """The saved table (cached until the file changes); empty when none was built yet."""
