@@ -468,9 +468,13 @@ def _jsonl_rows(stream: io.TextIOBase, relpath: str, warn: Warn) -> Iterator[tup
         if not isinstance(row, dict):
             warn(CorpusWarning(relpath, "not a JSON object; line skipped", number))
             continue
-        # Lone surrogates only come from \\uD8xx-\\uDFxx escapes, nesting only from list or
-        # object values: cheap checks spare the ordinary flat row a walk over its values.
-        if _SURROGATE_ESCAPE.search(line) or any(isinstance(v, _NESTED) for v in row.values()):
+        # Lone surrogates only come from \\uD8xx-\\uDFxx escapes, and a field nested more than
+        # MAX_NESTING levels deep needs more opening brackets than that in its line: cheap
+        # checks spare the ordinary row (flat, or with a list of topics) a walk over its values.
+        if _SURROGATE_ESCAPE.search(line) or (
+            line.count("[") + line.count("{") > MAX_NESTING
+            and any(isinstance(v, _NESTED) for v in row.values())
+        ):
             row = _clean_json_row(row, relpath, number, warn)
         yield number, row
 
