@@ -26,7 +26,6 @@ import threading
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from pickle import dumps, loads
@@ -89,7 +88,7 @@ class _BisectingLeaf(W3LeafMatcher):
 
     _scores: list[float] | None = None  # this block's scores, once computed
     _partial = False  # this block's data was decoded without its positions
-    _shared: _Blocks | None = None  # blocks of this segment read by this search and recent ones
+    _shared: _Blocks | None = None  # blocks of this segment read so far by this search
     _block: _Block | None = None  # the current block's record in ``_shared``
 
     def _goto(self, position: int) -> None:
@@ -317,54 +316,21 @@ class _Block:
         self.scores: tuple[float, float, list[float], list[float]] | None = None
 
 
-class _Blocks:
-    """The posting blocks of one segment read by recent searches, by their place in its posting file.
+_Blocks = dict[int, "_Block"]  # one search's blocks of one segment, by their place in its posting file
 
-    Shared by every list of a search (a word in several clauses, the phrase check after the
-    walk) and kept for the next searches: search-as-you-type searches `interest rate` and
-    then `interest rates`, the same lists, a keystroke apart. The least recently used blocks
-    go beyond ``CACHED_BLOCKS`` (all segments together: a block with its scores is about
-    13 KB). The file's bytes never change while its reader is open, so a kept block is
-    what reading it again would give.
+
+def _shares_blocks(query: wq.Query, relaxed: wq.Query) -> bool:
+    """Whether the lists of a search would read the same blocks: a word in several clauses, or a phrase.
+
+    Only then are blocks shared (``_Blocks``): keeping every block a search decoded, where no
+    other list reads it again, costs more than it saves (a cycle of one- and two-word searches
+    at 100,000 articles was 15% slower with every block kept; the kept lists and their floats
+    are also more for Python's garbage collector to walk).
     """
-
-    def __init__(self) -> None:
-        self.token = object()  # this segment's part of the keys in _RECENT
-
-    def get(self, position: int) -> _Block | None:
-        key = (self.token, position)
-        with _RECENT_LOCK:
-            block = _RECENT.get(key)
-            if block is not None:
-                _RECENT.move_to_end(key)
-            return block
-
-    def __setitem__(self, position: int, block: _Block) -> None:
-        with _RECENT_LOCK:
-            _RECENT[(self.token, position)] = block
-            while len(_RECENT) > CACHED_BLOCKS:
-                _RECENT.popitem(last=False)
-
-
-CACHED_BLOCKS = 2048
-_RECENT: OrderedDict[tuple[object, int], _Block] = OrderedDict()
-_RECENT_LOCK = threading.Lock()
-_SEGMENT_BLOCKS: WeakKeyDictionary[Any, _Blocks] = WeakKeyDictionary()
-
-
-def _blocks_of(reader: Any) -> _Blocks:
-    """The kept blocks of a segment reader's posting file (a new reader starts with none)."""
-    with _RECENT_LOCK:
-        blocks = _SEGMENT_BLOCKS.get(reader)
-        if blocks is None:
-            blocks = _SEGMENT_BLOCKS[reader] = _Blocks()
-        return blocks
-
-
-def forget_blocks() -> None:
-    """Drop every kept block (benchmarks time searches from a cold start this way)."""
-    with _RECENT_LOCK:
-        _RECENT.clear()
+    if relaxed is not query:
+        return True  # the phrase check reads the words the walk read
+    terms = list(relaxed.iter_all_terms())
+    return len(set(terms)) < len(terms)
 
 
 _VALUES_START = b"(c_codecs\nencode\n"
@@ -501,6 +467,7 @@ def first_page(
     verify = relaxed is not query
     context = searcher.context()
     heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest hit on top
+    share = _shares_blocks(query, relaxed)
     for subsearcher, offset in searcher.leaf_searchers():
         if subsearcher.reader().doc_count() == 0:
             continue  # every document deleted (a segment an update replaced): nothing to walk
@@ -510,7 +477,7 @@ def first_page(
             leaf_allowed = allowed[bisect_left(allowed, offset) : bisect_left(allowed, end)]
             if not leaf_allowed:
                 continue
-        shared = _blocks_of(subsearcher.reader())
+        shared: _Blocks | None = {} if share else None
         matcher = _bisecting(relaxed.matcher(subsearcher, context), shared)
         checker = _Checker(query, subsearcher, context, shared) if verify else None
         tree = None

@@ -265,39 +265,8 @@ def test_lists_of_one_search_share_their_blocks(explorer: Explorer, monkeypatch:
         return original(raw, count)
 
     monkeypatch.setattr(firstpage, "_ids_and_weights", counted)
-    firstpage.forget_blocks()
     explorer.search("body:the", limit=20)
     once = len(decoded)
     decoded.clear()
-    firstpage.forget_blocks()
     explorer.search("body:the OR body:the^2 OR (body:the AND body:the)", limit=20)
     assert once > 5 and len(decoded) <= once + 1
-
-
-def test_blocks_kept_between_searches_give_the_same_pages(
-    explorer: Explorer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The next search (the next keystroke) reuses the blocks the last one decoded; pages stay exact."""
-    from search import firstpage
-
-    decoded: list[int] = []
-    original = firstpage._ids_and_weights
-
-    def counted(raw, count):  # type: ignore[no-untyped-def]
-        decoded.append(count)
-        return original(raw, count)
-
-    monkeypatch.setattr(firstpage, "_ids_and_weights", counted)
-    for query in ["oil", '"net loss"', "oil bank", "net^2 loss"]:
-        everything = explorer.search(query, limit=0)
-        expected = sorted(
-            ((hit.score, hit.id) for hit in everything.hits), key=lambda item: (-item[0], item[1])
-        )
-        firstpage.forget_blocks()
-        decoded.clear()
-        cold = explorer.search(query, limit=20)
-        first = len(decoded)
-        warm = explorer.search(query, limit=20)
-        assert first > 0 and len(decoded) == first, query  # the second search decoded nothing
-        assert [(hit.score, hit.id) for hit in cold.hits] == expected[:20]
-        assert [(hit.score, hit.id) for hit in warm.hits] == expected[:20]
