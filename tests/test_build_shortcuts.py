@@ -76,3 +76,34 @@ def test_keyword_items_match_whoosh() -> None:
     ]
     for value in values:
         assert sorted(_keyword_items(value, names.format.field_boost)) == sorted(names.index(value)), value
+
+
+def test_block_pickles_read_as_protocol_2_and_keep_the_cut_firstpage_makes() -> None:
+    """A block's pickle unpickles to the same tuple as Whoosh's protocol-2 pickle, and
+    ``firstpage`` still finds its ids and weights without the positions, whatever the
+    number of postings, shared bytes objects (memo references) and value sizes."""
+    import pickle
+    import zlib
+
+    from search.firstpage import _ids_and_weights
+    from search.segments import _SINGLE, _encode, _pickle_block
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        count = rng.choice([1, 2, 3, 4, 5, 50, 127, 128])
+        ids = tuple(rng.randrange(0, 70_000) for _ in range(count))
+        weights = rng.choice([None, 2.0, tuple(float(rng.randint(1, 9)) for _ in range(count))])
+        values = []
+        for _ in range(count):
+            draw = rng.random()
+            if draw < 0.4:
+                values.append(_SINGLE[rng.randrange(0, 50)])  # one object many times
+            elif draw < 0.9:
+                values.append(_encode(sorted(rng.sample(range(5000), rng.randint(2, 6)))))
+            else:  # over 255 bytes: another opcode
+                values.append(_encode(sorted(rng.sample(range(100_000), rng.randint(60, 300)))))
+        block = (ids, weights, tuple(values))
+        data = _pickle_block(*block)
+        assert pickle.loads(data) == pickle.loads(pickle.dumps(block, 2)) == block
+        assert _ids_and_weights(zlib.compress(data, 3), count) == (ids, weights, None)
+    assert pickle.loads(_pickle_block((3,), None, ())) == ((3,), None, ())
