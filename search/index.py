@@ -279,12 +279,16 @@ class IndexStore:
         return vocabulary
 
     def _vocabulary_by_segment(
-        self, reader: Any, fresh: dict[str, dict[str, list[int]]] | None = None
+        self,
+        reader: Any,
+        fresh: dict[str, dict[str, list[int]]] | None = None,
+        saved: frozenset[str] = frozenset(),
     ) -> Vocabulary:
         """The vocabulary as ``Vocabulary.from_reader`` reads it (Whoosh sums a word's document
         counts over segments), from per-segment counts kept beside the index.
 
-        ``fresh``: counts of segments just written, known without reading them.
+        ``fresh``: counts of segments just written, known without reading them; ``saved``:
+        the ids of those whose file the writer processes wrote already.
         """
         folder = self.index_dir / SEGMENT_VOCABULARIES
         current: list[dict[str, list[int]]] = []
@@ -308,7 +312,7 @@ class IndexStore:
             current.append(counts)
         with contextlib.suppress(OSError):
             for segment_id, counts in (fresh or {}).items():
-                if f"{segment_id}.json" in present:
+                if f"{segment_id}.json" in present and segment_id not in saved:
                     write_json_atomic(folder / f"{segment_id}.json", counts, durable=False)
             for old in folder.glob("*.json"):
                 if old.name not in present:
@@ -325,6 +329,13 @@ class IndexStore:
                     total[0] += articles
                     total[1] += capitalised
         return Vocabulary({word: WordStats(*totals[word]) for word in sorted(totals)})
+
+    def _save_segment_vocabulary(self, segment_id: str, counts: dict[str, list[int]]) -> None:
+        """Save one new segment's word counts (run by a writer process, beside the others)."""
+        with contextlib.suppress(OSError):  # a cache: a missing file is read from the segment
+            write_json_atomic(
+                self.index_dir / SEGMENT_VOCABULARIES / f"{segment_id}.json", counts, durable=False
+            )
 
     def load_manifest(self) -> Manifest:
         path = self.index_dir / MANIFEST
@@ -630,6 +641,7 @@ class IndexStore:
                     derive,
                     procs=segments.cpu_count(),
                     progress=(lambda done, total: progress(done, total, "writing")) if progress else None,
+                    save_vocabulary=self._save_segment_vocabulary,
                 )
                 finalsegments = new_segments
             removed = len(old_ids)
@@ -653,7 +665,9 @@ class IndexStore:
         for derived in updates:
             derived.commit(manifest.generation)
         with ix.reader() as reader:
-            vocabulary = self._vocabulary_by_segment(reader, fresh_vocabularies)
+            vocabulary = self._vocabulary_by_segment(
+                reader, fresh_vocabularies, frozenset(fresh_vocabularies)
+            )
             with contextlib.suppress(OSError):
                 vocabulary.save(self.index_dir / VOCABULARY, manifest.generation)
         ix.close()

@@ -483,6 +483,8 @@ class FilePlan:
 
 Prepare = Callable[[Article], Any]
 MakeDocument = Callable[[Article, CorpusFile, str], dict[str, Any]]
+# Saves a new segment's vocabulary (segment id, word -> counts); runs in the writer process.
+SaveVocabulary = Callable[[str, dict[str, list[int]]], None]
 
 
 @dataclass
@@ -535,6 +537,7 @@ def _worker(
     preparers: Sequence[Prepare],
     flush_postings: int,
     parent: int,
+    save_vocabulary: SaveVocabulary | None,
 ) -> None:
     _die_with_parent(parent)
     # Objects inherited from the parent are shared copy-on-write; a collection pass would
@@ -567,13 +570,13 @@ def _worker(
             writer.add_article(make_document(article, item.file, item.digest))
             ids.append(article.id)
             if writer.postings >= flush_postings:
-                vocabularies[writer.newsegment.segment_id()] = writer.vocabulary()
+                _keep_vocabulary(writer, vocabularies, save_vocabulary)
                 segments.append(writer._finalize_segment())
                 writer = FastSegmentWriter(ix, _lk=False, compound=False)
         # Never destroy the writers' temporary storage here: it is one folder shared with the
         # parent's writer, which removes it when it finishes.
         if writer.docnum:
-            vocabularies[writer.newsegment.segment_id()] = writer.vocabulary()
+            _keep_vocabulary(writer, vocabularies, save_vocabulary)
             segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
@@ -582,6 +585,19 @@ def _worker(
         conn.send(("error", traceback.format_exc()))
     finally:
         conn.close()
+
+
+def _keep_vocabulary(
+    writer: FastSegmentWriter,
+    vocabularies: dict[str, dict[str, list[int]]],
+    save: SaveVocabulary | None,
+) -> None:
+    """Note the vocabulary of the segment ``writer`` is about to write, and save it from here:
+    the parent's work after the writers is done on one core while the other waits."""
+    segment_id = writer.newsegment.segment_id()
+    counts = vocabularies[segment_id] = writer.vocabulary()
+    if save is not None:
+        save(segment_id, counts)
 
 
 class WorkerFailed(Exception):
@@ -602,6 +618,7 @@ def write_parallel(
     procs: int = 2,
     progress: Callable[[int, int], None] | None = None,
     flush_postings: int | None = None,
+    save_vocabulary: SaveVocabulary | None = None,
 ) -> tuple[list[Any], dict[str, dict[str, list[int]]]]:
     """Write the plan's articles as new segments, ``procs`` contiguous slices at once.
 
@@ -609,7 +626,8 @@ def write_parallel(
     results; once all have, ``on_prepared`` gets them (per preparer, in article
     order) and runs here while the processes go on writing the index.
     Returns the segments in article order (to be committed by the caller, who
-    holds the write lock) and each new segment's vocabulary.
+    holds the write lock) and each new segment's vocabulary, which the processes
+    also hand to ``save_vocabulary`` (called in them) when given.
     The caller must hold the index's write lock for the whole call.
     """
     flush_postings = flush_postings or FLUSH_POSTINGS
@@ -633,6 +651,7 @@ def write_parallel(
                 preparers,
                 flush_postings,
                 os.getpid(),
+                save_vocabulary,
             ),
             daemon=True,
         )
