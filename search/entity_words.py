@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # sqlite3 is imported when first needed: most searches never 
 
 LOOKUP_FILE = "entity_words.sqlite"
 FORMAT = 1
+KEPT_ANSWERS = 1024  # phrases whose expansions are kept (forgotten all at once beyond)
 
 
 class EntityWords:
@@ -43,17 +44,33 @@ class EntityWords:
         self._db_stamp: str | None = None
         self._fallback: EntityTable | None = None  # when the look-up file cannot be written
         self._fallback_stamp: str | None = None
+        self._answers: dict[str, list[EntityExpansion]] = {}  # phrase -> expansions, for one table
+        self._answers_stamp: str | None = None
 
     def expand(self, phrase: str) -> list[EntityExpansion]:
-        """Other spellings of the entities ``phrase`` names (see EntityTable.expand)."""
-        from .entities.names import name_tokens
+        """Other spellings of the entities ``phrase`` names (see EntityTable.expand).
+
+        A phrase of name particles and legal suffixes only (`Co`, `Inc`, `al`) names no
+        one: every company's `Co` aligns with another's `Corp` or `Plc`, and `co` was
+        searched as 63 companies' suffixes (140 ms on Reuters-21578, 1.3 s at 100,000
+        articles). Answers are kept per phrase until the table changes, because the
+        explorer searches the words already typed again at every key.
+        """
+        from .entities.names import is_optional, name_tokens
 
         tokens = name_tokens(phrase)
-        if not tokens:
+        if not tokens or all(is_optional(token) for token in tokens):
             return []
         with self._lock:
-            table = self._table_for(tokens)
-        return table.expand(phrase) if table is not None else []
+            source = self._source()
+            stamp = source[1] if source is not None else None
+            if stamp != self._answers_stamp or len(self._answers) >= KEPT_ANSWERS:
+                self._answers, self._answers_stamp = {}, stamp
+            answer = self._answers.get(phrase)
+            if answer is None:
+                table = self._table_for(tokens, source)
+                answer = self._answers[phrase] = table.expand(phrase) if table is not None else []
+        return list(answer)
 
     def refresh(self) -> None:
         """Rebuild the look-up file now if the table it comes from changed.
@@ -85,8 +102,7 @@ class EntityWords:
             return path, f"{FORMAT}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
         return None
 
-    def _table_for(self, tokens: tuple[str, ...]) -> EntityTable | None:
-        source = self._source()
+    def _table_for(self, tokens: tuple[str, ...], source: tuple[Path, str] | None) -> EntityTable | None:
         if source is None:
             return None
         _path, stamp = source

@@ -68,3 +68,41 @@ def test_the_look_up_file_is_made_by_the_index_run_not_by_a_search(seed_corpus, 
     assert lookup.stat().st_mtime_ns != made  # remade for the corrected table, before any search
     assert "004_fa9e966636171c75" not in {h.id for h in explorer.search("Zara").hits}
     explorer.close()
+
+
+def test_a_legal_suffix_or_particle_alone_names_no_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`Co` is in every `X Co`, and aligns with another spelling's `Corp`: searched alone it
+    would bring every company's suffixes. A name around it still expands."""
+    from search.entities import EntityIndex
+    from search.entity_words import EntityWords
+
+    table = make("Acme Co", {"Acme Co": 3, "Acme Corp": 2, "al-Acme": 1})
+    assert any("Corp" in e.alternatives for e in table.expand("Co"))  # what the table alone says
+    index = EntityIndex(tmp_path)
+    table.save(index.expansions_path)
+    words = EntityWords(tmp_path, lambda: index)
+    assert words.expand("Co") == []
+    assert words.expand("Inc") == []
+    assert words.expand("al") == []
+    assert any("Acme Corp" in e.alternatives for e in words.expand("Acme Co"))
+    words.close()
+
+
+def test_kept_answers_follow_the_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Expansions are kept per phrase (the explorer asks again at every key), until the table changes."""
+    import os
+
+    from search.entities import EntityIndex
+    from search.entity_words import EntityWords
+
+    index = EntityIndex(tmp_path)
+    make("Fahim Dashti", {"Fahim Dashti": 3, "Fahim Dashty": 2}).save(index.expansions_path)
+    words = EntityWords(tmp_path, lambda: index)
+    assert [e.alternatives for e in words.expand("Dashti")] == [("Dashty",)]
+    make("Fahim Dashti", {"Fahim Dashti": 3, "Fahim Dashtee": 2, "Fahim Dashty": 1}).save(
+        index.expansions_path
+    )
+    stat = index.expansions_path.stat()
+    os.utime(index.expansions_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [e.alternatives for e in words.expand("Dashti")] == [("Dashtee", "Dashty")]
+    words.close()
