@@ -366,43 +366,11 @@ class _Not(_Pair):
         return a
 
 
-class _Scale(_Node):
-    """Whoosh's WrappingMatcher with a boost: the child's score times the boost."""
+class _Wrapper(_Node):
+    """A node over one child that answers as the child does unless it says otherwise."""
 
-    def __init__(self, child: _Node, boost: float) -> None:
-        self.child, self.boost = child, boost
-        self.maxq = child.maxq * boost
-
-    @property
-    def lazy(self) -> bool:  # type: ignore[override]
-        return self.child.lazy
-
-    def leaves(self) -> list[_Leaf]:
-        return self.child.leaves()
-
-    def size(self, start: int, end: int) -> int:
-        return self.child.size(start, end)
-
-    def weight(self) -> int:
-        return self.child.weight()
-
-    def bound(self, start: int, end: int) -> float | None:
-        child = self.child.bound(start, end)
-        return None if child is None else child * self.boost
-
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
-        return self.child.candidates(start, end, None if ms is None else ms / self.boost)
-
-    def score(self, docnum: int) -> float | None:
-        child = self.child.score(docnum)
-        return None if child is None else child * self.boost
-
-
-class _Drop(_Node):
-    """Whoosh's FilterMatcher leaving out a segment's deleted documents (boost 1: scores unchanged)."""
-
-    def __init__(self, child: _Node, dropped: Any) -> None:
-        self.child, self.dropped = child, dropped
+    def __init__(self, child: _Node) -> None:
+        self.child = child
         self.maxq = child.maxq
 
     @property
@@ -420,6 +388,40 @@ class _Drop(_Node):
 
     def bound(self, start: int, end: int) -> float | None:
         return self.child.bound(start, end)
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        return self.child.candidates(start, end, ms)
+
+    def score(self, docnum: int) -> float | None:
+        return self.child.score(docnum)
+
+
+class _Scale(_Wrapper):
+    """Whoosh's WrappingMatcher with a boost: the child's score times the boost."""
+
+    def __init__(self, child: _Node, boost: float) -> None:
+        super().__init__(child)
+        self.boost = boost
+        self.maxq = child.maxq * boost
+
+    def bound(self, start: int, end: int) -> float | None:
+        child = self.child.bound(start, end)
+        return None if child is None else child * self.boost
+
+    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+        return self.child.candidates(start, end, None if ms is None else ms / self.boost)
+
+    def score(self, docnum: int) -> float | None:
+        child = self.child.score(docnum)
+        return None if child is None else child * self.boost
+
+
+class _Drop(_Wrapper):
+    """Whoosh's FilterMatcher leaving out a segment's deleted documents (boost 1: scores unchanged)."""
+
+    def __init__(self, child: _Node, dropped: Any) -> None:
+        super().__init__(child)
+        self.dropped = dropped
 
     def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
         dropped = self.dropped
