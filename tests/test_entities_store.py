@@ -114,3 +114,14 @@ def test_the_table_written_in_pieces_is_exactly_its_json(built: EntityIndex) -> 
 
     table = built.table()
     assert built.table_path.read_text(encoding="utf-8") == compact_json(table.to_json())
+
+
+def test_the_expansions_kept_after_a_run_are_those_saved(built: EntityIndex) -> None:
+    """The expansion table is kept in memory after a run (the entity look-up is rebuilt from
+    it at once): it must be what a reader of the saved file gets."""
+    kept = built.expansions()
+    assert kept is built.expansions()  # not read back from the file
+    saved = EntityTable.load(built.expansions_path)
+    assert [e.as_dict() for e in kept] == [e.as_dict() for e in saved]
+    assert kept.keys == saved.keys
+    assert kept.find("Zara") is not None and kept.find("Zara") == saved.find("Zara")
