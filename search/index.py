@@ -310,10 +310,10 @@ class IndexStore:
                     counts = _segment_vocabulary(leaf)
                     fresh = {**(fresh or {}), segment_id: counts}
             current.append(counts)
+        for segment_id, counts in (fresh or {}).items():
+            if f"{segment_id}.json" in present and segment_id not in saved:
+                self._save_segment_vocabulary(segment_id, counts)
         with contextlib.suppress(OSError):
-            for segment_id, counts in (fresh or {}).items():
-                if f"{segment_id}.json" in present and segment_id not in saved:
-                    write_json_atomic(folder / f"{segment_id}.json", counts, durable=False)
             for old in folder.glob("*.json"):
                 if old.name not in present:
                     old.unlink()
