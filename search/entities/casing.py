@@ -70,7 +70,7 @@ class CorpusStats:
         _step(self.capital, capital, sign)
         _step(self.alone, alone, sign)
 
-    def _count_cues(self, key: str, cues: str, sign: int = 1) -> None:
+    def _count_cues(self, key: str, cues: str, sign: int) -> None:
         counter = self.cues.get(key)
         if counter is None:
             counter = self.cues[key] = {}
