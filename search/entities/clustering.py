@@ -133,8 +133,8 @@ class ArticleSpans:
 class NodeBuilder:
     """Counts resolved articles into nodes one at a time, so that they need not all be kept.
 
-    ``build_entities`` resolves an article and adds it here at once; what the table needs
-    of it later is kept as an ``ArticleSpans``.
+    ``pipeline.derive`` adds each article's resolution (kept or made now) in article order;
+    what the table needs of it later is kept as an ``ArticleSpans``.
     """
 
     def __init__(self) -> None:
@@ -172,6 +172,7 @@ class NodeBuilder:
                     text = mention[TEXT] if written is None else written
                 spellings[text] += 1
                 by_source[text] += 1
+                # the first eight fields of a mention row, in ``rows``' order (START ... CUES)
                 _, end, _, title, mention_roles, affiliation, acronym, mention_cues = mention[:8]
                 if title:
                     titles[title] += 1
