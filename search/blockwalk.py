@@ -120,6 +120,10 @@ class _Leaf(_Node):
         self._key: tuple[int, int] | None = None
         self._span = (0, 0)
         self.after = -1  # the last document of the previous block
+        # The last window bounded and its bound: a window asks each list for its bound
+        # several times (the tree's bound, then each AND and OR on the way to candidates).
+        self._bounded = (-1, -1)
+        self._bound: float | None = None
 
     def leaves(self) -> list[_Leaf]:
         return [self]
@@ -135,6 +139,7 @@ class _Leaf(_Node):
         m = self.m
         if not m._atend and m._maxid < lo:
             self._key = None
+            self._bounded = (-1, -1)
             while not m._atend and m._maxid < lo:
                 self.after = m._maxid
                 m._next_block()
@@ -162,6 +167,13 @@ class _Leaf(_Node):
         return self._span
 
     def bound(self, start: int, end: int) -> float | None:
+        if self._bounded == (start, end):
+            return self._bound
+        found = self._bound = self._compute_bound(start, end)
+        self._bounded = (start, end)
+        return found
+
+    def _compute_bound(self, start: int, end: int) -> float | None:
         m = self.m
         if self.lazy:
             last = self.advance(start)
