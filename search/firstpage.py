@@ -34,6 +34,7 @@ from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermsReader
+from whoosh.formats import Positions
 from whoosh.matching import (
     AndMaybeMatcher,
     AndNotMatcher,
@@ -988,8 +989,10 @@ class _Phrase:
         # (`exact:"stock exchaange"`) then costs a look in the variant's one block, not a walk
         # through the common word's blocks up to the document.
         self.rarest_first = [] if self.ms is None else [self.ms[i] for i in _ascending(frequencies)]
-        # The attributes SpanNear2Matcher._get_spans reads, so its own code checks positions.
+        # The attributes SpanNear2Matcher._get_spans reads, so its own code checks positions
+        # where ``_in_order`` cannot (a field whose postings hold more than positions).
         self.slop, self.ordered, self.mindist = phrase.slop, True, 1
+        self.positions = None if field is None or type(field.format) is not Positions else field.format
 
     def __call__(self, docnum: int) -> float | None:
         if self.ms is None:
@@ -998,11 +1001,38 @@ class _Phrase:
         for matcher in self.rarest_first:
             if not _on(matcher, docnum):
                 return None
-        if not SpanNear2.SpanNear2Matcher._get_spans(self):  # type: ignore[arg-type]
+        if self.positions is not None:
+            decode = self.positions.decode_positions
+            if not _in_order([decode(matcher.value()) for matcher in self.ms], self.slop):
+                return None
+        elif not SpanNear2.SpanNear2Matcher._get_spans(self):  # type: ignore[arg-type]
             return None
         for matcher in self.ms:
             total += matcher.score()
         return total * self.boost
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether each word follows the one before it by 1 to ``slop`` positions: SpanNear2's answer, ordered.
+
+    Whoosh's ``_get_spans`` (ordered, ``mindist`` 1) joins a span ending at ``e`` with a
+    next word at ``q`` exactly when ``1 <= q - e <= slop`` (a nearer ``q`` overlaps the span,
+    an earlier one is out of order), and the joined span ends at ``q``; so only the ends of
+    the spans matched so far matter. It builds a Span object per position and compares
+    them pairwise: 60 µs a document for `"net loss"` at 100k, where the words occur a dozen
+    times each; this is a set look-up per position.
+    """
+    ends = positions[0]
+    for following in positions[1:]:
+        if not ends:
+            return False
+        reached = set(ends)
+        if slop == 1:
+            ends = [q for q in following if q - 1 in reached]
+        else:
+            steps = range(1, slop + 1)
+            ends = [q for q in following if any(q - step in reached for step in steps)]
+    return bool(ends)
 
 
 def _ascending(values: list[int]) -> list[int]:
