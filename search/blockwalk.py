@@ -74,6 +74,16 @@ class _Node:
         """The node's score of ``docnum`` (in the current window), None when it does not match."""
         raise NotImplementedError
 
+    def at_most(self, docnum: int) -> float | None:
+        """At least the node's score of ``docnum`` (None: it surely lacks it), decoding no block for it.
+
+        Asked before ``score`` for a candidate once the page is full: a lazy list moves to
+        the document's block and answers from its header unless that block is decoded.
+        Every list's answer is at least its score and sums are added as in ``score``,
+        so (float addition being monotonic) the node's answer is at least its score.
+        """
+        raise NotImplementedError
+
     def size(self, start: int, end: int) -> int:
         """About how many documents the node holds in [start, end] (exact for decoded blocks)."""
         raise NotImplementedError
@@ -90,6 +100,9 @@ class _Null(_Node):
         return set()
 
     def score(self, docnum: int) -> float | None:
+        return None
+
+    def at_most(self, docnum: int) -> float | None:
         return None
 
     def size(self, start: int, end: int) -> int:
@@ -228,11 +241,37 @@ class _Leaf(_Node):
             return m.block_scores()[i]
         return None
 
+    def at_most(self, docnum: int) -> float | None:
+        m = self.m
+        if self.lazy:
+            self.advance(docnum)
+        if m._atend or docnum > m._maxid:
+            return None
+        if m._ids is None:
+            return m.block_quality()
+        ids = m._ids
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            return m.block_scores()[i]
+        return None
+
 
 class _Pair(_Node):
     def __init__(self, a: _Node, b: _Node) -> None:
         self.a, self.b = a, b
         self.maxq = a.maxq + b.maxq
+        self._bounded = (-1, -1)  # the last window bounded, and its bound (as ``_Leaf`` keeps it)
+        self._bound: float | None = None
+
+    def bound(self, start: int, end: int) -> float | None:
+        if self._bounded == (start, end):
+            return self._bound
+        found = self._bound = self._compute_bound(start, end)
+        self._bounded = (start, end)
+        return found
+
+    def _compute_bound(self, start: int, end: int) -> float | None:
+        raise NotImplementedError
 
     def leaves(self) -> list[_Leaf]:
         return self.a.leaves() + self.b.leaves()
@@ -247,7 +286,7 @@ class _Pair(_Node):
 class _Or(_Pair):
     """Whoosh's UnionMatcher: either side, scores added when both match."""
 
-    def bound(self, start: int, end: int) -> float | None:
+    def _compute_bound(self, start: int, end: int) -> float | None:
         a, b = self.a.bound(start, end), self.b.bound(start, end)
         if a is None:
             return b
@@ -277,6 +316,12 @@ class _Or(_Pair):
             return b
         return a if b is None else a + b
 
+    def at_most(self, docnum: int) -> float | None:
+        a, b = self.a.at_most(docnum), self.b.at_most(docnum)
+        if a is None:
+            return b
+        return a if b is None else a + b
+
 
 class _And(_Pair):
     """Whoosh's IntersectionMatcher: both sides, scores added.
@@ -286,9 +331,14 @@ class _And(_Pair):
     one addition of two numbers does not depend on their order).
     """
 
-    def __init__(self, a: _Node, b: _Node) -> None:
-        super().__init__(a, b)
-        self.first, self.second = (b, a) if a.lazy else (a, b)
+    @property
+    def first(self) -> _Node:
+        """The side asked first: the one that is not lazy (which side is can change at a pruning)."""
+        return self.b if self.a.lazy else self.a
+
+    @property
+    def second(self) -> _Node:
+        return self.a if self.a.lazy else self.b
 
     def size(self, start: int, end: int) -> int:
         return min(self.a.size(start, end), self.b.size(start, end))
@@ -296,7 +346,7 @@ class _And(_Pair):
     def weight(self) -> int:
         return min(self.a.weight(), self.b.weight())
 
-    def bound(self, start: int, end: int) -> float | None:
+    def _compute_bound(self, start: int, end: int) -> float | None:
         a = self.first.bound(start, end)
         if a is None:
             return None
@@ -304,7 +354,7 @@ class _And(_Pair):
         return None if b is None else a + b
 
     def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
-        first, second = self.first, self.second
+        first, second = (self.b, self.a) if self.a.lazy else (self.a, self.b)
         a = first.bound(start, end)
         b = None if a is None else second.bound(start, end)
         if a is None or b is None:
@@ -321,6 +371,14 @@ class _And(_Pair):
         b = self.second.score(docnum)
         return None if b is None else a + b
 
+    def at_most(self, docnum: int) -> float | None:
+        first, second = (self.b, self.a) if self.a.lazy else (self.a, self.b)
+        a = first.at_most(docnum)
+        if a is None:
+            return None
+        b = second.at_most(docnum)
+        return None if b is None else a + b
+
 
 class _Maybe(_Pair):
     """Whoosh's AndMaybeMatcher: the first side, plus the second's score where it matches too."""
@@ -331,7 +389,7 @@ class _Maybe(_Pair):
     def weight(self) -> int:
         return self.a.weight()
 
-    def bound(self, start: int, end: int) -> float | None:
+    def _compute_bound(self, start: int, end: int) -> float | None:
         a = self.a.bound(start, end)
         if a is None:
             return None
@@ -351,6 +409,13 @@ class _Maybe(_Pair):
         b = self.b.score(docnum)
         return a if b is None else a + b
 
+    def at_most(self, docnum: int) -> float | None:
+        a = self.a.at_most(docnum)
+        if a is None:
+            return None
+        b = self.b.at_most(docnum)
+        return a if b is None else a + b
+
 
 class _Not(_Pair):
     """Whoosh's AndNotMatcher: the first side's documents the second lacks, the first's score."""
@@ -365,7 +430,7 @@ class _Not(_Pair):
     def weight(self) -> int:
         return self.a.weight()
 
-    def bound(self, start: int, end: int) -> float | None:
+    def _compute_bound(self, start: int, end: int) -> float | None:
         return self.a.bound(start, end)
 
     def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
@@ -376,6 +441,9 @@ class _Not(_Pair):
         if a is None or self.b.score(docnum) is not None:
             return None
         return a
+
+    def at_most(self, docnum: int) -> float | None:
+        return self.a.at_most(docnum)  # the excluded side can only remove the document
 
 
 class _Wrapper(_Node):
@@ -407,6 +475,9 @@ class _Wrapper(_Node):
     def score(self, docnum: int) -> float | None:
         return self.child.score(docnum)
 
+    def at_most(self, docnum: int) -> float | None:
+        return self.child.at_most(docnum)
+
 
 class _Scale(_Wrapper):
     """Whoosh's WrappingMatcher with a boost: the child's score times the boost."""
@@ -427,6 +498,10 @@ class _Scale(_Wrapper):
         child = self.child.score(docnum)
         return None if child is None else child * self.boost
 
+    def at_most(self, docnum: int) -> float | None:
+        child = self.child.at_most(docnum)
+        return None if child is None else child * self.boost
+
 
 class _Drop(_Wrapper):
     """Whoosh's FilterMatcher leaving out a segment's deleted documents (boost 1: scores unchanged)."""
@@ -442,6 +517,9 @@ class _Drop(_Wrapper):
     def score(self, docnum: int) -> float | None:
         return None if docnum in self.dropped else self.child.score(docnum)
 
+    def at_most(self, docnum: int) -> float | None:
+        return None if docnum in self.dropped else self.child.at_most(docnum)
+
 
 def build(matcher: Any) -> _Node:
     """The tree mirroring a Whoosh matcher tree; raises Unfit for any node it cannot mirror."""
@@ -451,7 +529,7 @@ def build(matcher: Any) -> _Node:
     if kind is UnionMatcher:
         return _Or(build(matcher.a), build(matcher.b))
     if kind is IntersectionMatcher:
-        return _And(*_lazier(build(matcher.a), build(matcher.b)))
+        return _And(build(matcher.a), build(matcher.b))
     if isinstance(matcher, AndMaybeMatcher):
         return _Maybe(build(matcher.a), build(matcher.b))
     if kind is AndNotMatcher:
@@ -463,6 +541,38 @@ def build(matcher: Any) -> _Node:
     if hasattr(matcher, "block_scores") and getattr(matcher.scorer, "norms", None) is not None:
         return _Leaf(matcher)
     raise Unfit(kind.__name__)
+
+
+def _mark_lazy(node: _Node, cutting: bool = True) -> None:
+    """Say which lists cut the windows (``lazy`` False) and which are only moved to what is asked of them.
+
+    Only documents of a window-cutting list can enter the page: both sides of an OR cut,
+    the far rarer side of an AND alone (``_lazier``), the first side of an AND-MAYBE or
+    AND-NOT alone. The other lists never give candidates; they bound a window (by their
+    best score where it runs past their current block) and score a candidate found by
+    another list, moving forward to it.
+
+    Why: once the page is good, `"stock exchange"` and `oil prices` prune to "title AND
+    (optionally) body": only the few articles with the words in their title can enter the
+    page, but the body lists' blocks, a hundred times more, still cut the windows (140 a
+    segment instead of a handful), and each window bounded and decoded them.
+    """
+    kind = type(node)
+    if kind is _Leaf:
+        node.lazy = not cutting
+    elif kind is _Or:
+        _mark_lazy(node.a, cutting)  # type: ignore[attr-defined]
+        _mark_lazy(node.b, cutting)  # type: ignore[attr-defined]
+    elif kind is _And:
+        _mark_lazy(node.a, cutting)  # type: ignore[attr-defined]
+        _mark_lazy(node.b, cutting)  # type: ignore[attr-defined]
+        if cutting:
+            _lazier(node.a, node.b)  # type: ignore[attr-defined]
+    elif kind is _Maybe or kind is _Not:
+        _mark_lazy(node.a, cutting)  # type: ignore[attr-defined]
+        _mark_lazy(node.b, False)  # type: ignore[attr-defined]
+    elif kind is _Scale or kind is _Drop:
+        _mark_lazy(node.child, cutting)  # type: ignore[attr-defined]
 
 
 def _lazier(a: _Node, b: _Node) -> tuple[_Node, _Node]:
@@ -548,6 +658,7 @@ def collect(
     """
     tree = root
     minscore: float | None = None
+    _mark_lazy(tree)
     leaves: Sequence[_Leaf] = _eager(tree)
     lo = 0
     windows = 0
@@ -559,6 +670,7 @@ def collect(
         if full and heap[0][0] != minscore:
             minscore = heap[0][0]
             tree = prune(tree, minscore - margin)
+            _mark_lazy(tree)
             leaves = _eager(tree)
         ms = minscore - margin if full and minscore is not None else None
         end = -1
@@ -571,6 +683,10 @@ def collect(
         bound = tree.bound(lo, end)
         if bound is not None and (ms is None or bound > ms):
             for docnum in sorted(tree.candidates(lo, end, ms)):
+                if ms is not None:
+                    ceiling = tree.at_most(docnum)
+                    if ceiling is None or ceiling <= ms:
+                        continue
                 score = tree.score(docnum)
                 if score is None:
                     continue

@@ -89,6 +89,7 @@ class _BisectingLeaf(W3LeafMatcher):
     """
 
     _scores: list[float] | None = None  # this block's scores, once computed
+    _quality: float | None = None  # this block's bound from its header, once computed
     _partial = False  # this block's data was decoded without its positions
     _shared: _Blocks | None = None  # blocks of this segment read so far by this search
     _block: _Block | None = None  # the current block's record in ``_shared``
@@ -117,6 +118,7 @@ class _BisectingLeaf(W3LeafMatcher):
         from there, header and whatever of it was decoded.
         """
         self._scores = None
+        self._quality = None
         self._partial = False
         block = self._block_at(position)
         if block is None:  # not a protocol-2 header: Whoosh reads it
@@ -272,6 +274,13 @@ class _BisectingLeaf(W3LeafMatcher):
             if block is not None:
                 block.scores = (idf, K1, norms, scores)  # another searcher's idf scores differently
         return scores
+
+    def block_quality(self) -> float:
+        """Whoosh's bound for the current block (from its header), computed once per block."""
+        quality = self._quality
+        if quality is None:
+            quality = self._quality = self.scorer.block_quality(self)
+        return quality
 
     def score(self) -> float:
         scores = self._scores

@@ -108,3 +108,34 @@ def test_filtered_first_page_equals_the_exhaustive_ranking(explorer: Explorer, q
     expected = sorted(((hit.score, hit.id) for hit in everything.hits), key=lambda item: (-item[0], item[1]))
     page = explorer.search(query, limit=5, **options)  # type: ignore[arg-type]
     assert [(hit.score, hit.id) for hit in page.hits] == expected[:5]
+
+
+@pytest.mark.parametrize(
+    "query", ['"net loss"', "oil price", "title:oil OR price", "net ANDNOT bank", "oil ANDMAYBE wheat"]
+)
+def test_a_document_bound_holds_its_score(explorer: Explorer, query: str) -> None:
+    """``at_most`` (headers of lazy lists, scores of decoded blocks) is never below the document's score.
+
+    Every list is made lazy, so each answer for a document not yet decoded comes from the
+    header of the block that holds it.
+    """
+    from search import blockwalk, firstpage
+    from search.query import prepare
+
+    searcher = explorer._current_searcher()
+    prepared = prepare(query, explorer._parser, None, searcher.reader())
+    relaxed = firstpage.relax(prepared.query)
+    bounded = 0
+    for subsearcher, _offset in searcher.leaf_searchers():
+        bounds, scores = (
+            blockwalk.build(firstpage._bisecting(relaxed.matcher(subsearcher, searcher.context())))
+            for _ in range(2)
+        )
+        blockwalk._mark_lazy(bounds, cutting=False)
+        blockwalk._mark_lazy(scores, cutting=False)
+        for docnum in range(subsearcher.reader().doc_count_all()):
+            ceiling, score = bounds.at_most(docnum), scores.score(docnum)
+            if score is not None:
+                assert ceiling is not None and ceiling >= score, docnum
+                bounded += 1
+    assert bounded > 50
