@@ -19,7 +19,7 @@ from pathlib import Path
 
 from search.entities import EntityIndex, MentionStore, build_entities, extract
 from search.entities.rows import to_row
-from search.entities.store import MENTIONS_FILE, TABLE_FILE
+from search.entities.store import MENTIONS_DIR, TABLE_FILE
 from search.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,10 +85,13 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         store = MentionStore({record.id: to_row(record) for record in records})
         started = time.perf_counter()
-        store.save(folder / MENTIONS_FILE)
+        store.save(folder / MENTIONS_DIR)
         table.save(folder / TABLE_FILE)
         save_seconds = time.perf_counter() - started
-        sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
+        sizes = {
+            p.name: sum(f.stat().st_size for f in p.iterdir()) if p.is_dir() else p.stat().st_size
+            for p in folder.iterdir()
+        }
         print(
             f"saving: {save_seconds:.2f} s; sizes: "
             + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from search.entities.store import MENTIONS_FILE, TABLE_FILE
+from search.entities.store import MENTIONS_DIR, TABLE_FILE
 from search.explorer import Explorer
 
 
@@ -85,8 +85,8 @@ def test_damaged_stored_mentions_are_rebuilt_before_an_update_uses_them(
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.update()
     before = {entity.id for entity in explorer.entities()}
-    mentions = index_dir / MENTIONS_FILE
-    mentions.write_bytes(mentions.read_bytes()[:100])  # torn or damaged since the last run
+    shard = next(p for p in (index_dir / MENTIONS_DIR).iterdir() if p.name[0].isdigit())
+    shard.write_bytes(shard.read_bytes()[:100])  # torn or damaged since the last run
     (seed_corpus / "extra.txt").write_text("nothing much happened here today.\n", encoding="utf-8")
     explorer.update()
     after = {entity.id for entity in explorer.entities()}

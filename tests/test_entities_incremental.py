@@ -34,7 +34,7 @@ def _content(table: EntityTable) -> dict[str, Any]:
 
 
 def _fresh(index: EntityIndex) -> dict[str, Any]:
-    store = MentionStore.load(index.mentions_path)
+    store = MentionStore.load(index.mentions_dir)
     return _content(derive(store.rows.values(), index.corrections())[0])
 
 
@@ -115,7 +115,7 @@ def test_any_sequence_of_updates_ends_where_a_fresh_build_does(index: EntityInde
         table = update.commit(generation=generation)
         assert table.stats["resolved"] < table.stats["articles"]  # the kept rows were used
         assert _content(table) == _fresh(index), f"round {_round}"
-    assert set(MentionStore.load(index.mentions_path).rows) == present
+    assert set(MentionStore.load(index.mentions_dir).rows) == present
 
 
 def test_a_merge_reuses_every_resolution_and_a_split_resolves_again(index: EntityIndex) -> None:
@@ -128,12 +128,18 @@ def test_a_merge_reuses_every_resolution_and_a_split_resolves_again(index: Entit
 
 
 def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) -> None:
+    import json
     import pickle
 
-    data = pickle.loads(index.mentions_path.read_bytes())
-    data["derived"]["version"] = -1
-    index.mentions_path.write_bytes(pickle.dumps(data))
-    assert MentionStore.load(index.mentions_path).resolutions is None
+    manifest_path = index.mentions_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    state_path = index.mentions_dir / manifest["state"][0]
+    state = pickle.loads(state_path.read_bytes())
+    state["version"] = -1
+    state_path.write_bytes(pickle.dumps(state))
+    manifest["state"][1] = state_path.stat().st_size
+    manifest_path.write_text(json.dumps(manifest))
+    assert MentionStore.load(index.mentions_dir).resolutions is None
     table = index.recluster()
     assert table.stats["resolved"] == table.stats["articles"]
-    assert MentionStore.load(index.mentions_path).resolutions is not None
+    assert MentionStore.load(index.mentions_dir).resolutions is not None

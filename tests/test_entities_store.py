@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.entities import Corrections, EntityIndex, EntityTable, MentionStore, extract
-from search.entities.store import CORRECTIONS_FILE, MENTIONS_FILE, TABLE_FILE
+from search.entities.store import CORRECTIONS_FILE, MENTIONS_DIR, TABLE_FILE
 
 from .test_entities_seeds import seed_articles
 
@@ -26,12 +26,12 @@ def test_table_and_mentions_round_trip(built: EntityIndex) -> None:
     again = EntityTable.load(built.table_path)
     assert [e.as_dict() for e in again] == [e.as_dict() for e in table]
     assert again.find("Zara").name == "Abdul Wadood Zhor"  # type: ignore[union-attr]
-    store = MentionStore.load(built.mentions_path)
+    store = MentionStore.load(built.mentions_dir)
     assert store.generation == 7 == built.stored_generation()
     for article in seed_articles():
         assert store.record(article.id).mentions == extract(article).mentions  # type: ignore[union-attr]
     names = {p.name for p in built.folder.iterdir()}
-    assert {TABLE_FILE, MENTIONS_FILE} <= names
+    assert {TABLE_FILE, MENTIONS_DIR} <= names
     assert not [n for n in names if n.endswith(".tmp")]
 
 
@@ -39,8 +39,10 @@ def test_damaged_files_are_reported_or_rebuilt(built: EntityIndex) -> None:
     built.table_path.write_text("{not json", encoding="utf-8")
     with pytest.raises(Exception, match="cannot be read"):
         EntityTable.load(built.table_path)
-    built.mentions_path.write_bytes(b"\x1f\x8b garbage")
-    assert MentionStore.load(built.mentions_path).rows == {}
+    shard = next(p for p in built.mentions_dir.iterdir() if p.name[0].isdigit())
+    shard.write_bytes(b"\x1f\x8b garbage")
+    assert MentionStore.load(built.mentions_dir).rows == {}
+    assert built.stored_generation() is None  # so the next index run rebuilds them
 
 
 def test_incremental_update_reextracts_only_changed_articles(built: EntityIndex) -> None:
@@ -58,7 +60,7 @@ def test_incremental_update_reextracts_only_changed_articles(built: EntityIndex)
     assert "Abdul Wudod Zarah" in general.spellings
     assert articles[4].id not in general.articles
     assert built.table().find("Zarah") == general
-    assert set(MentionStore.load(built.mentions_path).rows) == {a.id for a in articles} - {articles[4].id}
+    assert set(MentionStore.load(built.mentions_dir).rows) == {a.id for a in articles} - {articles[4].id}
 
 
 def test_user_split_and_merge_survive_save_load_and_reclustering(built: EntityIndex) -> None:

@@ -44,6 +44,8 @@ class Resolutions:
     kept: dict[str, ResolvedRow] = field(default_factory=dict)  # article id -> its resolution
     splits: Splits = ()
     resolved: int = 0  # articles resolved by the last ``resolve_all`` (the rest were reused)
+    # Articles resolved since the store last saved these resolutions (it saves only theirs).
+    touched: set[str] = field(default_factory=set)
 
     @classmethod
     def gather(cls, records: Iterable[ArticleRow], splits: Splits) -> Resolutions:
@@ -117,39 +119,42 @@ class Resolutions:
         self, ordered: Iterable[ArticleRow], blocked: Blocked
     ) -> Iterator[tuple[ArticleRow, ResolvedRow]]:
         """Each record with its resolution: the kept one, else resolved now (and kept)."""
-        kept, stats = self.kept, self.stats
+        kept, stats, touched = self.kept, self.stats, self.touched
         self.resolved = 0
         for article in ordered:
-            resolved = kept.get(article[ARTICLE_ID])
+            article_id = article[ARTICLE_ID]
+            resolved = kept.get(article_id)
             if resolved is None:
-                resolved = kept[article[ARTICLE_ID]] = resolved_row(
-                    resolve(to_record(article), stats, blocked)
-                )
+                resolved = kept[article_id] = resolved_row(resolve(to_record(article), stats, blocked))
+                touched.add(article_id)
                 self.resolved += 1
             yield article, resolved
 
     # -- saved with the mention records ------------------------------------------
 
     def state(self) -> dict[str, Any]:
+        """Everything but the per-article resolutions (``kept``), which the store saves with
+        each article's record."""
         stats = self.stats
         return {
             "version": RESOLVE_VERSION,
             "splits": self.splits,
             "stats": (stats.articles, dict(stats.lower), dict(stats.capital), dict(stats.alone), stats.cues),
-            "kept": self.kept,
         }
 
     @classmethod
-    def from_state(cls, state: Any, records: Mapping[str, ArticleRow]) -> Resolutions | None:
-        """The saved state, or None when it is of another version or does not match ``records``."""
+    def from_state(
+        cls, state: Any, kept: dict[str, ResolvedRow], records: Mapping[str, ArticleRow]
+    ) -> Resolutions | None:
+        """The saved state and resolutions, or None when of another version or not of ``records``."""
         if not isinstance(state, dict) or state.get("version") != RESOLVE_VERSION:
             return None
         try:
             articles, lower, capital, alone, cues = state["stats"]
-            kept, splits = state["kept"], tuple(tuple(pair) for pair in state["splits"])
+            splits = tuple(tuple(pair) for pair in state["splits"])
         except (KeyError, TypeError, ValueError):
             return None
-        if articles != len(records) or not isinstance(kept, dict) or not kept.keys() <= records.keys():
+        if articles != len(records) or not kept.keys() <= records.keys():
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
         return cls(stats, kept, splits)

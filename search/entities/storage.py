@@ -52,10 +52,10 @@ def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (best effort: not every system allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -1,0 +1,103 @@
+"""The stored mentions are shards written copy-on-write: an update rewrites only what it
+touched, and a save that dies midway leaves the previous store whole."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from search.entities import EntityIndex, MentionStore
+from search.entities import shards as shards_module
+from search.entities.shards import MANIFEST, ShardFolder, shard_of
+
+from .test_entities_incremental import _mixed_corpus
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Shard number (or 'state') -> the file that holds it now."""
+    manifest = ShardFolder.open(folder).manifest
+    assert manifest is not None
+    return {**{shard: entry[0] for shard, entry in manifest["files"].items()}, "state": manifest["state"][0]}
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> EntityIndex:
+    index = EntityIndex(tmp_path / "index")
+    index.rebuild(_mixed_corpus(60, seed=1), generation=1)
+    return index
+
+
+def test_an_update_rewrites_only_the_shards_of_the_articles_it_changed(index: EntityIndex) -> None:
+    before = _files(index.mentions_dir)
+    articles = {a.id: a for a in _mixed_corpus(60, seed=1)}
+    update = index.begin()
+    # Text that names nobody new: no word's reading changes, so nothing else is resolved again.
+    update.add(replace(articles["mix-007"], text=articles["mix-007"].text + " It rained."))
+    update.remove("mix-021")
+    table = update.commit(generation=2)
+    after = _files(index.mentions_dir)
+    rewritten = {shard for shard in before if before[shard] != after.get(shard)}
+    expected = {str(shard_of("mix-007")), str(shard_of("mix-021")), "state"}
+    if table.stats["resolved"] == 1:
+        assert rewritten == expected
+    else:  # an edited article may change a word's reading; those resolved again are rewritten too
+        assert expected <= rewritten
+    assert len(rewritten) < len(before)
+    on_disk = {p.name for p in index.mentions_dir.iterdir()}
+    assert on_disk == set(after.values()) | {MANIFEST}  # the replaced files are gone
+    store = MentionStore.load(index.mentions_dir)
+    assert "mix-021" not in store.rows
+    assert store.rows["mix-007"] == update._store.rows["mix-007"]
+    assert index.stored_generation() == 2
+
+
+def test_a_save_that_dies_before_its_manifest_leaves_the_previous_store(
+    index: EntityIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = MentionStore.load(index.mentions_dir)
+    update = index.begin()
+    update.remove("mix-001")
+    update.remove("mix-002")
+
+    def dies(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(shards_module, "write_json_atomic", dies)
+    with pytest.raises(OSError, match="disk full"):
+        update.commit(generation=2)
+    monkeypatch.undo()
+    again = MentionStore.load(index.mentions_dir)
+    assert again.rows == before.rows  # the new shards were written, but no manifest names them
+    assert again.resolutions is not None and again.resolutions.kept == before.resolutions.kept  # type: ignore[union-attr]
+    assert index.stored_generation() == 1
+    stray = {p.name for p in index.mentions_dir.iterdir()} - set(_files(index.mentions_dir).values())
+    assert stray - {MANIFEST}  # the dead run's files ...
+    index.begin().commit(generation=2)
+    stray = {p.name for p in index.mentions_dir.iterdir()} - set(_files(index.mentions_dir).values())
+    assert stray == {MANIFEST}  # ... are swept by the next save
+
+
+def test_a_shard_left_empty_is_dropped_and_a_store_of_another_layout_is_rewritten(tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    shards = ShardFolder.open(folder)
+    shards.save({"v": 1}, "state", {3: ["a"], 9: ["b"]}, everything=True)
+    shards.save({"v": 1}, "state 2", {3: None})
+    state, values = ShardFolder.open(folder).load()
+    assert state == "state 2" and values == {9: ["b"]}
+    assert ShardFolder.open(folder).intact()
+    (folder / MANIFEST).write_text('{"format": "something else"}', encoding="utf-8")
+    assert ShardFolder.open(folder).manifest is None
+    assert not ShardFolder.open(folder).intact()
+    assert MentionStore.load(folder).rows == {}
+
+
+def test_an_index_of_the_single_file_layout_is_rebuilt_into_shards(index: EntityIndex) -> None:
+    old = index.folder / "entity_mentions.pickle"
+    old.write_bytes(b"an earlier layout")
+    index.generation_path.write_text('{"generation": 1, "mentions": 6, "mentions_bytes": 17}')
+    assert index.stored_generation() is None  # so the index run rebuilds the entities
+    index.rebuild(_mixed_corpus(60, seed=1), generation=3)
+    assert not old.exists()
+    assert index.stored_generation() == 3
