@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,36 @@ def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) ->
     table = index.recluster()
     assert table.stats["resolved"] == table.stats["articles"]
     assert MentionStore.load(index.mentions_dir).resolutions is not None
+
+
+def test_names_compared_in_one_run_are_not_compared_again_in_the_next(
+    index: EntityIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search.entities import clustering
+
+    store = MentionStore.load(index.mentions_dir)
+    assert store.resolutions is not None and store.resolutions.compared  # saved with the store
+    calls: list[tuple[Any, Any]] = []
+    real = clustering.compare
+
+    def counting(a: Any, b: Any) -> Any:
+        if sys._getframe(1).f_code.co_name == "score_pairs":  # not a check of two clusters' heads
+            calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(clustering, "compare", counting)
+    again, _ = derive(store.rows.values(), index.corrections(), store.resolutions)
+    assert calls == []
+    update = index.begin()
+    update.add(
+        Article(id="new-1", source="s", date="2021-08-09", title="t", text="Fahim Dashtee spoke in Kabul.")
+    )
+    table = update.commit(generation=2)
+    assert calls and all("dashtee" in a + b for a, b in calls)  # only the new name is compared
+    monkeypatch.undo()
+    assert _content(again) == _fresh_of(store)
+    assert _content(table) == _fresh(index)
+
+
+def _fresh_of(store: MentionStore) -> dict[str, Any]:
+    return _content(derive(store.rows.values())[0])

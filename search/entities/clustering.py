@@ -32,8 +32,9 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from .blocking import BlockingStats, candidate_pairs
@@ -50,7 +51,7 @@ from .model import (
     RULE_USER,
     Evidence,
 )
-from .names import STRONG, WEAK, NameMatch, compare, core_tokens, name_key
+from .names import NO_MATCH, STRONG, WEAK, NameMatch, TokenPair, compare, core_tokens, name_key
 from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ARTICLE_SOURCE, START, TEXT, ArticleRow
 
@@ -97,6 +98,22 @@ class Node:
         self.is_acronym = len(self.tokens) == 1 and written.isupper() and 2 <= len(written) <= 6
 
 
+# Name comparisons by the two names' core tokens (in the order compared): ``compare`` is a
+# function of those alone, so a comparison made in one run holds in the next. A match is kept
+# as plain tuples (``_plain``; objects took twice as long to load), None when there is none.
+Compared = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, ...] | None]
+_UNCOMPARED = ("?",)
+
+
+def _plain(match: NameMatch) -> tuple[Any, ...]:
+    return match.kind, tuple(astuple(pair) for pair in match.pairs), match.score
+
+
+def _unplain(kept: tuple[Any, ...]) -> NameMatch:
+    kind, pairs, score = kept
+    return NameMatch(kind, tuple(TokenPair(*pair) for pair in pairs), score)
+
+
 @dataclass(slots=True)
 class Clustering:
     """The result: nodes, which cluster each belongs to, and the evidence of every merge."""
@@ -108,6 +125,7 @@ class Clustering:
     evidence: list[list[Evidence]]  # per cluster
     blocking: BlockingStats
     conflicts: list[str]  # corrections that could not all be honoured
+    compared: Compared  # every name comparison made, to reuse in the next run (``score_pairs``)
 
 
 @dataclass(slots=True)
@@ -204,9 +222,11 @@ def cluster(
     builder: NodeBuilder,
     merges: Iterable[tuple[str, str]] = (),
     splits: Iterable[tuple[str, str]] = (),
+    known: Compared | None = None,
 ) -> Clustering:
     """Cluster the names of the articles counted into ``builder`` (see ``NodeBuilder``);
-    ``merges``/``splits`` are user decisions on name keys."""
+    ``merges``/``splits`` are user decisions on name keys; ``known``: the comparisons of an
+    earlier run (``Clustering.compared``), reused instead of comparing those names again."""
     builder.finish()
     nodes, node_of, article_nodes = builder.nodes, builder.node_of, builder.article_nodes
     dates = [_day(article.date) for article in builder.articles]
@@ -214,7 +234,7 @@ def cluster(
     conflicts = engine.apply_user(list(merges), list(splits))
     engine.link_defined_acronyms()
     pairs, stats = candidate_pairs([node.core for node in nodes])
-    strong, weak = engine.score_pairs(pairs)
+    strong, weak, compared = engine.score_pairs(pairs, known or {})
     del pairs
     engine.merge_spellings(strong)
     del strong
@@ -229,7 +249,7 @@ def cluster(
     for members, found in zip(clusters, evidence, strict=True):
         for index in members:
             found.extend(short_form_evidence(nodes[index], ids))
-    return Clustering(nodes, node_of, clusters, cluster_of, evidence, stats, conflicts)
+    return Clustering(nodes, node_of, clusters, cluster_of, evidence, stats, conflicts, compared)
 
 
 def _note_short_form(node: Node, spelling: str, via: str, article_index: int) -> None:
@@ -323,6 +343,7 @@ class _Engine:
         self.article_sets: dict[int, set[int]] = {}
         self.evidence: dict[int, list[Evidence]] = defaultdict(list)
         self.cannot: dict[int, set[int]] = defaultdict(set)
+        self.near: dict[int, set[int]] = {}  # node -> nodes named in its first articles (``_comentioned``)
         self.ubiquitous = max(20, len(article_nodes) // 20)
 
     # -- union-find ------------------------------------------------------------
@@ -421,15 +442,25 @@ class _Engine:
             self.union(index, target, Evidence(node.display, long_form, RULE_ACRONYM, 1.0, reasons=(reason,)))
 
     def score_pairs(
-        self, pairs: list[tuple[int, int]]
-    ) -> tuple[list[tuple[float, int, int, NameMatch]], list[tuple[float, int, int, NameMatch]]]:
+        self, pairs: list[tuple[int, int]], known: Compared
+    ) -> tuple[list[tuple[float, int, int, NameMatch]], list[tuple[float, int, int, NameMatch]], Compared]:
+        """The pairs whose names match strongly and weakly, best first, and every comparison
+        made (those of ``known`` are reused: an update adds a few names to tens of thousands)."""
         strong, weak = [], []
         nodes = self.nodes
+        compared: Compared = {}
         for i, j in pairs:
             a, b = nodes[i], nodes[j]
             if a.is_acronym or b.is_acronym:
                 continue
-            match = compare(a.core, b.core)
+            names = (a.core, b.core)
+            kept = known.get(names, _UNCOMPARED)
+            if kept is _UNCOMPARED:
+                match = compare(a.core, b.core)
+                kept = _plain(match) if match.kind else None
+            else:
+                match = NO_MATCH if kept is None else _unplain(kept)
+            compared[names] = kept
             if match.kind == STRONG:
                 strong.append((match.score, i, j, match))
             elif match.kind == WEAK:
@@ -437,7 +468,7 @@ class _Engine:
         order = lambda item: (-item[0], nodes[item[1]].key, nodes[item[2]].key)  # noqa: E731
         strong.sort(key=order)
         weak.sort(key=order)
-        return strong, weak
+        return strong, weak, compared
 
     def _compatible_heads(self, i: int, j: int) -> bool:
         ha, hb = self.head(self.find(i)), self.head(self.find(j))
@@ -550,13 +581,15 @@ class _Engine:
         return None if index is None else self.find(index)
 
     def _comentioned(self, index: int) -> set[int]:
-        own = self.find(index)
-        roots = set()
-        for article in self.nodes[index].articles[:MAX_CONTEXT_ARTICLES]:
-            for other in self.article_nodes[article]:
-                root = self.find(other)
-                if root != own:
-                    roots.add(root)
+        """The clusters named beside this node's name in its first articles."""
+        near = self.near.get(index)
+        if near is None:  # the names beside it never change, only which clusters they are in
+            near = self.near[index] = set()
+            for article in self.nodes[index].articles[:MAX_CONTEXT_ARTICLES]:
+                near.update(self.article_nodes[article])
+        find = self.find
+        roots = {find(other) for other in near}
+        roots.discard(find(index))
         return roots
 
     def _shared_comentions(self, i: int, j: int) -> list[str]:
@@ -602,17 +635,19 @@ class _Engine:
             for other, count in attached.get(node.key, Counter()).items():
                 together[self.find(other)] += count
             first = node.display[:1]
-            for article in node.articles:
-                for other in self.article_nodes[article]:
-                    candidate = self.nodes[other]
-                    if (
-                        candidate.display[:1] != first
-                        or len(candidate.core) < 2
-                        or node.key in candidate.tokens
-                    ):
-                        continue  # `U.S. Secretary` holds the acronym, it is not spelled by it
-                    if spells_initials(node.display, candidate.display):
-                        together[self.find(other)] += 1
+            # The same names sit beside an acronym in many articles: each is tested once, with
+            # the number of its articles (counted in the order they are first met, as ``together``
+            # must be filled for ``most_common`` to break ties the same way).
+            beside = Counter(chain.from_iterable(self.article_nodes[article] for article in node.articles))
+            for other, articles in beside.items():
+                candidate = self.nodes[other]
+                if (
+                    candidate.display[:1] == first
+                    and len(candidate.core) >= 2
+                    and node.key not in candidate.tokens  # `U.S. Secretary` holds it, is not spelled by it
+                    and spells_initials(node.display, candidate.display)
+                ):
+                    together[self.find(other)] += articles
             together = Counter({root: n for root, n in together.items() if self.kind(root) != PERSON})
             if not together:
                 continue

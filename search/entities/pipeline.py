@@ -59,7 +59,8 @@ def _build(
     for article, resolved in resolutions.resolve_all(ordered, corrections.blocks_attachment):
         builder.add(article, resolved)
     resolved_at = time.perf_counter()
-    result = cluster(builder, corrections.merge_pairs(), corrections.split_pairs())
+    result = cluster(builder, corrections.merge_pairs(), corrections.split_pairs(), resolutions.compared)
+    resolutions.compared = result.compared
     clustered_at = time.perf_counter()
     timings = {
         "articles": len(ordered),

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..analysis import fold
 from .casing import CorpusStats
+from .clustering import Compared
 from .names import name_tokens
 from .resolve import Blocked, ResolvedRow, resolve, resolved_row
 from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow, to_record
@@ -46,6 +47,8 @@ class Resolutions:
     resolved: int = 0  # articles resolved by the last ``resolve_all`` (the rest were reused)
     # Articles resolved since the store last saved these resolutions (it saves only theirs).
     touched: set[str] = field(default_factory=set)
+    # The name comparisons of the last clustering (``clustering.Compared``), reused by the next.
+    compared: Compared = field(default_factory=dict)
 
     @classmethod
     def gather(cls, records: Iterable[ArticleRow], splits: Splits) -> Resolutions:
@@ -140,6 +143,7 @@ class Resolutions:
             "version": RESOLVE_VERSION,
             "splits": self.splits,
             "stats": (stats.articles, dict(stats.lower), dict(stats.capital), dict(stats.alone), stats.cues),
+            "compared": self.compared,
         }
 
     @classmethod
@@ -152,12 +156,15 @@ class Resolutions:
         try:
             articles, lower, capital, alone, cues = state["stats"]
             splits = tuple(tuple(pair) for pair in state["splits"])
+            compared = state.get("compared", {})  # none kept: every name is compared afresh
         except (KeyError, TypeError, ValueError):
+            return None
+        if not isinstance(compared, dict):
             return None
         if articles != len(records) or not kept.keys() <= records.keys():
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
-        return cls(stats, kept, splits)
+        return cls(stats, kept, splits, compared=compared)
 
 
 # What ``name_tokens`` drops inside a token (it splits on whitespace, hyphens, dashes, _ and /).

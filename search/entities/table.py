@@ -330,7 +330,11 @@ def build_table(
         sources: dict[str, Counter[str]] = defaultdict(Counter)
         cues: Counter[str] = Counter()
         roles: Counter[str] = Counter()
-        article_indices: set[int] = set()
+        # Articles are numbered in id order (``pipeline``), so ids sorted are numbers sorted;
+        # a lone name counts each of its articles once, in order, already.
+        article_indices = (
+            nodes[0].articles if len(nodes) == 1 else sorted(set().union(*(n.articles for n in nodes)))
+        )
         for node in nodes:
             spellings.update(node.spellings)
             for source, names in node.sources.items():
@@ -338,7 +342,6 @@ def build_table(
             cues.update(node.cues)
             roles.update(node.titles)
             roles.update(node.roles)
-            article_indices.update(node.articles)
         name = _canonical(spellings)
         kind = decide_kind(cues)
         # The final (ordered) dicts now, not the counters: the drafts of every cluster
@@ -350,7 +353,7 @@ def build_table(
                 kind,
                 _ordered(spellings),
                 {source: _ordered(names) for source, names in sorted(sources.items())},
-                tuple(sorted({articles[i].id for i in article_indices})),
+                tuple([articles[i].id for i in article_indices]),
                 result.evidence[number],
                 _ordered(roles),
                 describe_cues(cues),
