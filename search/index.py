@@ -664,6 +664,8 @@ class IndexStore:
             progress(0, 0, "entities")
         for derived in updates:
             derived.commit(manifest.generation)
+        # A table whose stored state proved damaged during the run is rebuilt from the index now.
+        self._repair_derived(ix, manifest)
         with ix.reader() as reader:
             vocabulary = self._vocabulary_by_segment(
                 reader, fresh_vocabularies, frozenset(fresh_vocabularies)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from search.entities.store import MENTIONS_DIR, TABLE_FILE
 from search.explorer import Explorer
 
@@ -77,8 +79,9 @@ def test_a_lost_entity_table_is_rebuilt_to_match_the_index(seed_corpus: Path, in
     assert explorer.entities().stats.get("generation") == explorer.store.generation()
 
 
+@pytest.mark.parametrize("damage", ["torn", "same size"])
 def test_damaged_stored_mentions_are_rebuilt_before_an_update_uses_them(
-    seed_corpus: Path, index_dir: Path
+    seed_corpus: Path, index_dir: Path, damage: str
 ) -> None:
     """An update counts only the changed articles into the stored mentions: with those lost,
     the table would describe the changed articles alone."""
@@ -86,11 +89,16 @@ def test_damaged_stored_mentions_are_rebuilt_before_an_update_uses_them(
     explorer.update()
     before = {entity.id for entity in explorer.entities()}
     shard = next(p for p in (index_dir / MENTIONS_DIR).iterdir() if p.name[0].isdigit())
-    shard.write_bytes(shard.read_bytes()[:100])  # torn or damaged since the last run
+    payload = shard.read_bytes()
+    if damage == "torn":
+        shard.write_bytes(payload[:100])  # found before the run: the file's size differs
+    else:  # found only when read: the checksum differs
+        shard.write_bytes(payload[:40] + bytes(b ^ 0xFF for b in payload[40:60]) + payload[60:])
     (seed_corpus / "extra.txt").write_text("nothing much happened here today.\n", encoding="utf-8")
     explorer.update()
     after = {entity.id for entity in explorer.entities()}
     assert before == after
+    assert explorer.entities().stats.get("generation") == explorer.store.generation()  # rebuilt in this run
 
 
 def test_variants_groups_a_name_list(run_cli) -> None:

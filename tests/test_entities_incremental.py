@@ -131,6 +131,7 @@ def test_a_merge_reuses_every_resolution_and_a_split_resolves_again(index: Entit
 def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) -> None:
     import json
     import pickle
+    import zlib
 
     manifest_path = index.mentions_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
@@ -138,7 +139,7 @@ def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) ->
     state = pickle.loads(state_path.read_bytes())
     state["version"] = -1
     state_path.write_bytes(pickle.dumps(state))
-    manifest["state"][1] = state_path.stat().st_size
+    manifest["state"][1:] = [state_path.stat().st_size, zlib.crc32(state_path.read_bytes())]
     manifest_path.write_text(json.dumps(manifest))
     assert MentionStore.load(index.mentions_dir).resolutions is None
     table = index.recluster()

@@ -101,3 +101,40 @@ def test_an_index_of_the_single_file_layout_is_rebuilt_into_shards(index: Entity
     index.rebuild(_mixed_corpus(60, seed=1), generation=3)
     assert not old.exists()
     assert index.stored_generation() == 3
+
+
+def test_a_correction_on_damaged_mentions_keeps_the_table_and_leaves_the_rebuild_to_the_index(
+    index: EntityIndex,
+) -> None:
+    table = index.table()
+    shard = next(p for p in index.mentions_dir.iterdir() if p.name[0].isdigit())
+    payload = shard.read_bytes()
+    shard.write_bytes(payload[:40] + bytes(b ^ 0xFF for b in payload[40:60]) + payload[60:])
+    assert index.stored_generation() == 1  # the sizes agree: only reading finds the damage
+    _correction, after = index.merge("Fahim Dashti", "Ahmad Massoud")
+    assert len(after) == len(table)  # not a table of no articles
+    assert index.stored_generation() is None  # the next index run rebuilds it, corrected
+    assert index.corrections().merge_pairs()
+
+
+def test_a_rebuild_over_a_larger_store_keeps_only_its_own_articles(index: EntityIndex) -> None:
+    fewer = _mixed_corpus(10, seed=5)
+    index.rebuild(fewer, generation=2)
+    assert set(MentionStore.load(index.mentions_dir).rows) == {a.id for a in fewer}
+
+
+def test_changes_after_precompute_are_saved_with_those_before(index: EntityIndex) -> None:
+    articles = _mixed_corpus(60, seed=1)
+    update = index.begin()
+    update.remove(articles[0].id)
+    update.add(replace(articles[1], text=articles[1].text + " Fahim Dashty was there."))
+    update.precompute()
+    update.remove(articles[2].id)
+    update.add(replace(articles[3], id="late-1"))
+    update.commit(generation=2)
+    memory = update._store
+    disk = MentionStore.load(index.mentions_dir)
+    assert disk.rows == memory.rows
+    assert memory.resolutions is not None and disk.resolutions is not None
+    assert disk.resolutions.kept == memory.resolutions.kept
+    assert {articles[0].id, articles[2].id}.isdisjoint(disk.rows) and "late-1" in disk.rows

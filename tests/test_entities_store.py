@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.entities import Corrections, EntityIndex, EntityTable, MentionStore, extract
-from search.entities.store import CORRECTIONS_FILE, MENTIONS_DIR, TABLE_FILE
+from search.entities.store import CORRECTIONS_FILE, MENTIONS_DIR, TABLE_FILE, MentionsDamaged
 
 from .test_entities_seeds import seed_articles
 
@@ -41,7 +41,8 @@ def test_damaged_files_are_reported_or_rebuilt(built: EntityIndex) -> None:
         EntityTable.load(built.table_path)
     shard = next(p for p in built.mentions_dir.iterdir() if p.name[0].isdigit())
     shard.write_bytes(b"\x1f\x8b garbage")
-    assert MentionStore.load(built.mentions_dir).rows == {}
+    with pytest.raises(MentionsDamaged):
+        MentionStore.load(built.mentions_dir)
     assert built.stored_generation() is None  # so the next index run rebuilds them
 
 

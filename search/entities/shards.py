@@ -8,8 +8,9 @@ of their id, so ten changed articles rewrite at most ten small files.
 Why copy-on-write rather than files rewritten in place: a run that dies midway must
 leave the previous store readable. A save writes its shards under new names, then
 the small manifest that names the current file of each shard (the commit point,
-replaced atomically), and only then deletes the files no manifest names. Readers
-follow the manifest, so they see the old store or the new one, never a mixture.
+replaced atomically), and only then deletes the files no manifest names. So the
+store on disk is the old one or the new one, never a mixture; each file's checksum
+is checked as it is read, so damage is found rather than read as fewer articles.
 
 Why not SQLite: the records are read all at once by every update, and one pickle
 per article (what a row of a table would hold) loaded three times slower than a
@@ -47,9 +48,10 @@ class ShardsDamaged(Exception):
 class ShardFolder:
     """A folder of shards (each any picklable value) plus one store-wide state value.
 
-    ``manifest`` is what was read (or last written): the serial of the last save, the
-    file and size of each shard and of the state, and the caller's ``meta`` (small,
-    JSON: format versions, the index generation).
+    ``manifest`` is what was read (or last written): the id of the save, the file, size and
+    checksum of each shard and of the state, and the caller's ``meta`` (small, JSON: format
+    versions, the index generation). Only a process holding the index's writer lock may save
+    or load the shards: a save deletes the files it replaced.
     """
 
     folder: Path
@@ -71,8 +73,11 @@ class ShardFolder:
             not isinstance(manifest, dict)
             or manifest.get("format") != FORMAT
             or manifest.get("shards") != SHARDS
-            or not isinstance(manifest.get("files"), dict)
+            or not isinstance(manifest.get("save"), str)
             or not isinstance(manifest.get("meta"), dict)
+            or not isinstance(manifest.get("files"), dict)
+            or not _entry(manifest.get("state"))
+            or not all(_shard_number(key) and _entry(entry) for key, entry in manifest["files"].items())
         ):
             return None
         return manifest
@@ -82,16 +87,16 @@ class ShardFolder:
         return {} if self.manifest is None else self.manifest["meta"]
 
     @property
-    def serial(self) -> int | None:
-        """Which save the manifest describes (each save counts one up)."""
-        return None if self.manifest is None else self.manifest.get("serial")
+    def save_id(self) -> str | None:
+        """Which save the manifest describes (unique to each save)."""
+        return None if self.manifest is None else self.manifest["save"]
 
     def intact(self) -> bool:
         """Every file the manifest names is there with the size it was written with (a cheap
-        check, a few stat calls, for deciding whether an update may build on the store)."""
+        check, a few hundred stat calls; ``load`` also checks each file's checksum)."""
         if self.manifest is None:
             return False
-        for name, size in self._named():
+        for name, size, _checksum in self._named():
             try:
                 if (self.folder / name).stat().st_size != size:
                     return False
@@ -99,30 +104,33 @@ class ShardFolder:
                 return False
         return True
 
-    def _named(self) -> Iterable[tuple[str, int]]:
+    def _named(self) -> Iterable[tuple[str, int, int]]:
         assert self.manifest is not None
         yield from (tuple(entry) for entry in self.manifest["files"].values())
-        if self.manifest.get("state"):
-            yield tuple(self.manifest["state"])
+        yield tuple(self.manifest["state"])
 
     def load(self) -> tuple[Any, dict[int, Any]]:
         """The state and every shard's value; raises ``ShardsDamaged`` when any cannot be read."""
         if self.manifest is None:
             raise ShardsDamaged(f"{self.folder / MANIFEST} is missing or unreadable")
-        state = self._load(self.manifest["state"]) if self.manifest.get("state") else None
+        state = self._load(self.manifest["state"])
         return state, {int(shard): self._load(entry) for shard, entry in self.manifest["files"].items()}
 
-    def _load(self, entry: Any) -> Any:
+    def _load(self, entry: list[Any]) -> Any:
+        name, size, checksum = entry
+        path = self.folder / name
         try:
-            name, size = entry
-            payload = (self.folder / name).read_bytes()
-            if len(payload) != size:
-                raise ShardsDamaged(f"{self.folder / name} is {len(payload)} bytes, {size} were written")
+            payload = path.read_bytes()
+        except OSError as error:
+            raise ShardsDamaged(f"{path} cannot be read ({error.strerror})") from None
+        if len(payload) != size or zlib.crc32(payload) != checksum:
+            raise ShardsDamaged(f"{path} is not the file that was written (size or checksum differs)")
+        try:
             return pickle.loads(payload)
-        except ShardsDamaged:
+        except MemoryError:
             raise
         except Exception as error:  # a damaged pickle can raise almost anything
-            raise ShardsDamaged(f"{self.folder}: {entry!r} cannot be read ({error})") from None
+            raise ShardsDamaged(f"{path} cannot be read ({error})") from None
 
     def save(
         self,
@@ -135,24 +143,20 @@ class ShardFolder:
         manifest; unchanged shards keep their files. ``everything``: no earlier shard is kept
         (the caller gives every non-empty shard)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        serial = (self.manifest or {}).get("serial", 0) + 1
+        save_id = os.urandom(6).hex()  # unique, so no save ever reuses a name an older manifest holds
         files: dict[str, list[Any]] = (
             {} if everything or self.manifest is None else dict(self.manifest["files"])
         )
-        written: list[Path] = []
         for shard, value in sorted(changed.items()):
             files.pop(str(shard), None)
             if value is not None:
-                name = f"{shard:03d}.{serial}.pickle"
-                files[str(shard)] = [name, _write(self.folder / name, value)]
-                written.append(self.folder / name)
-        state_name = f"state.{serial}.pickle"
-        state_entry = [state_name, _write(self.folder / state_name, state)]
+                files[str(shard)] = _write(self.folder / f"{shard:03d}.{save_id}.pickle", value)
+        state_entry = _write(self.folder / f"state.{save_id}.pickle", state)
         sync_folder(self.folder)
         manifest = {
             "format": FORMAT,
             "shards": SHARDS,
-            "serial": serial,
+            "save": save_id,
             "meta": meta,
             "state": state_entry,
             "files": dict(sorted(files.items(), key=lambda item: int(item[0]))),
@@ -164,22 +168,39 @@ class ShardFolder:
     def _sweep(self) -> None:
         """Delete what no manifest names: the files the last save replaced, and the leftovers
         of runs that died before their manifest was written."""
-        named = {name for name, _size in self._named()} | {MANIFEST}
+        named = {name for name, _size, _checksum in self._named()} | {MANIFEST}
         for path in self.folder.iterdir():
             if path.name not in named:
                 with contextlib.suppress(OSError):
                     path.unlink()
 
 
-def _write(path: Path, value: Any) -> int:
-    """Write a new file (a name no manifest holds yet, so no temporary name is needed) and
-    flush it to disk; the folder is synced once after all of a save's files."""
+def _shard_number(key: Any) -> bool:
+    return isinstance(key, str) and key.isdigit() and 0 <= int(key) < SHARDS
+
+
+def _entry(entry: Any) -> bool:
+    """[file name inside the folder, size, crc32]."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 3
+        and isinstance(entry[0], str)
+        and entry[0] == Path(entry[0]).name
+        and not entry[0].startswith(".")
+        and entry[0] != MANIFEST
+        and all(type(number) is int for number in entry[1:])
+    )
+
+
+def _write(path: Path, value: Any) -> list[Any]:
+    """Write a new file (a name no manifest holds yet, so no temporary name is needed), flush
+    it to disk, and return its manifest entry; the folder is synced once per save."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     with path.open("wb") as handle:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
-    return len(payload)
+    return [path.name, len(payload), zlib.crc32(payload)]
 
 
 __all__ = ["SHARDS", "ShardFolder", "ShardsDamaged", "shard_of"]

@@ -4,9 +4,9 @@ Why three parts: mentions are extracted once per article and kept (the
 ``entity_mentions`` folder of shards), so re-indexing ten changed articles
 re-extracts those ten and rewrites the few shards they fall in; the table
 (``entities.json``) is what readers load; corrections
-(``entity_corrections.json``) are the user's and are never rebuilt. Every
-file is written atomically, mentions first and the table last, so a run that
-dies midway leaves the previous table readable.
+(``entity_corrections.json``) are the user's and are never rebuilt. Each is
+replaced atomically (the shards through their manifest), mentions first and
+the table last, so a run that dies midway leaves the previous table readable.
 
 How the index update uses it::
 
@@ -57,6 +57,10 @@ def extract_row(article: Article) -> ArticleRow:
     return to_row(extract(article))
 
 
+class MentionsDamaged(Exception):
+    """A file of the stored mentions is damaged: they must be rebuilt from the index."""
+
+
 class MentionStore:
     """Per-article mention records as plain tuples (``rows``), with the statistics and
     resolutions derived from them (``Resolutions``) when known.
@@ -71,17 +75,19 @@ class MentionStore:
         rows: dict[str, ArticleRow] | None = None,
         generation: int | None = None,
         resolutions: Resolutions | None = None,
-        serial: int | None = None,
+        save_id: str | None = None,
     ) -> None:
         self.rows = rows or {}
         self.generation = generation
         self.resolutions = resolutions
-        self._serial = serial  # the save these rows were loaded from (None: write every shard)
+        self._save_id = save_id  # the save these rows were loaded from (None: write every shard)
         self._changed: set[str] = set()  # article ids added, replaced or removed since
 
     @classmethod
     def load(cls, folder: Path) -> MentionStore:
-        """The stored records; an empty store when they are missing or unreadable (it is rebuilt)."""
+        """The stored records; an empty store when there are none (or of another format: they
+        are rebuilt). Raises ``MentionsDamaged`` when a stored file is damaged: an empty store
+        then would be taken for a corpus without those articles."""
         shards = ShardFolder.open(folder)
         meta = shards.meta
         if meta.get("format") != MENTIONS_FORMAT or meta.get("version") != MENTIONS_VERSION:
@@ -89,30 +95,30 @@ class MentionStore:
         try:
             with no_gc():
                 state, values = shards.load()
-        except ShardsDamaged:
-            return cls()
+        except ShardsDamaged as error:
+            raise MentionsDamaged(str(error)) from None
         rows: dict[str, ArticleRow] = {}
         kept: dict[str, Any] = {}
         for value in values.values():
             if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)):
-                return cls()
+                raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
             shard_rows, shard_kept = value
             if not isinstance(shard_rows, list) or not all(
                 type(row) is tuple and len(row) == ARTICLE_FIELDS for row in shard_rows
             ):
-                return cls()
+                raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
             rows.update((row[ARTICLE_ID], row) for row in shard_rows)
             kept.update(shard_kept)
         resolutions = Resolutions.from_state(state, kept, rows)
-        return cls(rows, meta.get("generation"), resolutions, shards.serial)
+        return cls(rows, meta.get("generation"), resolutions, shards.save_id)
 
-    def save(self, folder: Path) -> int | None:
+    def save(self, folder: Path) -> str | None:
         """Write the shards that changed since the store was loaded (every shard when it was
-        not loaded from this folder's current save); returns the save's serial."""
+        not loaded from this folder's current save); returns the save's id."""
         shards = ShardFolder.open(folder)
         resolutions = self.resolutions
         kept = {} if resolutions is None else resolutions.kept
-        incremental = self._serial is not None and shards.serial == self._serial
+        incremental = self._save_id is not None and shards.save_id == self._save_id
         dirty = {shard_of(i) for i in self._changed | (resolutions.touched if resolutions else set())}
         groups: dict[int, tuple[list[ArticleRow], dict[str, Any]]] = {}
         with no_gc():
@@ -131,11 +137,11 @@ class MentionStore:
             meta = {"format": MENTIONS_FORMAT, "version": MENTIONS_VERSION, "generation": self.generation}
             state = None if resolutions is None else resolutions.state()
             shards.save(meta, state, changed, everything=not incremental)
-        self._serial = shards.serial
+        self._save_id = shards.save_id
         self._changed.clear()
         if resolutions is not None:
             resolutions.touched.clear()
-        return shards.serial
+        return shards.save_id
 
     def record(self, article_id: str) -> ArticleMentions | None:
         """One article's record as ``extract`` gave it, or None."""
@@ -156,11 +162,16 @@ class MentionStore:
 
 
 class EntityUpdate:
-    """Changes to the stored mentions, applied by ``commit`` (nothing is written before)."""
+    """Changes to the stored mentions, applied by ``commit`` (nothing is written before).
 
-    def __init__(self, index: EntityIndex, store: MentionStore) -> None:
+    ``damaged``: the stored mentions could not be read, so changes cannot be applied to
+    them; the update ignores them, and ``commit`` leaves the table marked as not describing
+    the index, for the index run to rebuild it from every article (``derived``)."""
+
+    def __init__(self, index: EntityIndex, store: MentionStore, damaged: bool = False) -> None:
         self._index = index
         self._store = store
+        self._damaged = damaged
         self.extracted = 0
         self.extract_seconds = 0.0
         self._table: EntityTable | None = None  # from ``precompute``, until the records change
@@ -169,6 +180,8 @@ class EntityUpdate:
 
     def add(self, article: Article) -> None:
         """Extract the mentions of a new or changed article (replacing any earlier record)."""
+        if self._damaged:
+            return
         started = time.perf_counter()
         self._changing(article.id)
         self._store.add(article)
@@ -177,12 +190,14 @@ class EntityUpdate:
 
     def add_prepared(self, row: ArticleRow) -> None:
         """Keep a record extracted elsewhere (by the index's writer processes) with ``extract_row``."""
+        if self._damaged:
+            return
         self._changing(row[ARTICLE_ID])
         self._store.put(row)
         self.extracted += 1
 
     def remove(self, article_id: str) -> None:
-        if article_id in self._store.rows:
+        if article_id in self._store.rows and not self._damaged:
             self._changing(article_id)
             self._store.remove(article_id)
 
@@ -192,7 +207,8 @@ class EntityUpdate:
 
     def precompute(self) -> None:
         """Cluster now: the index's writer processes are still busy, and ``commit`` only saves."""
-        self._table = self._derive()
+        if not self._damaged:
+            self._table = self._derive()
 
     def _derive(self) -> EntityTable:
         store = self._store
@@ -205,6 +221,9 @@ class EntityUpdate:
 
     def commit(self, generation: int | None = None) -> EntityTable:
         """Cluster all stored mentions, then save the mentions and the table."""
+        if self._damaged:
+            self._index.mark_stale()
+            return self._index.table()
         self._store.generation = generation
         table = self._table  # an empty table is falsy (``len``): test for None, not truth
         if table is None:
@@ -213,7 +232,7 @@ class EntityUpdate:
         table.stats["extracted"] = self.extracted
         table.stats["extract_seconds"] = round(self.extract_seconds, 3)
         table.stats["generation"] = generation
-        serial = self._store.save(self._index.mentions_dir)
+        save_id = self._store.save(self._index.mentions_dir)
         self._index._delete_old_mentions()
         expansions = table.expansion_table()
         expansions.save(self._index.expansions_path)
@@ -223,7 +242,7 @@ class EntityUpdate:
             {
                 "generation": generation,
                 "mentions": MENTIONS_VERSION,
-                "mentions_serial": serial,
+                "mentions_save": save_id,
             },
         )
         self._index._forget()
@@ -253,8 +272,14 @@ class EntityIndex:
     def stored_generation(self) -> int | None:
         """The index generation the saved table describes (compare with the manifest's); None if none.
 
-        Read from a small tag written after the table, so checking costs nothing on large corpora.
+        Read from a small tag written after the table, and checked against the stored mentions'
+        manifest and file sizes (a few hundred stat calls, a millisecond or two).
         """
+        tag = self._tag()
+        return None if tag is None else tag.get("generation")
+
+    def _tag(self) -> dict[str, Any] | None:
+        """The generation tag, when the table and the stored mentions are those it was written with."""
         if not self.table_path.exists():
             return None
         try:
@@ -264,12 +289,22 @@ class EntityIndex:
         if not isinstance(tag, dict) or tag.get("mentions") != MENTIONS_VERSION:
             return None  # written beside mentions of another format: rebuilt from the index
         shards = ShardFolder.open(self.mentions_dir)
-        if tag.get("mentions_serial") != shards.serial or not shards.intact():
+        if tag.get("mentions_save") != shards.save_id or not shards.intact():
             return None  # the stored mentions were lost or damaged since: an update would lack them
-        return tag.get("generation")
+        return tag
 
     def begin(self) -> EntityUpdate:
-        return EntityUpdate(self, MentionStore.load(self.mentions_dir))
+        try:
+            return EntityUpdate(self, MentionStore.load(self.mentions_dir))
+        except MentionsDamaged:
+            self.mark_stale()
+            return EntityUpdate(self, MentionStore(), damaged=True)
+
+    def mark_stale(self) -> None:
+        """Say the table no longer describes the index (its stored mentions proved damaged): the
+        index run rebuilds it from every article (``stored_generation`` is None from now on)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.generation_path.unlink()
 
     def rebuild(self, articles: Iterable[Article], generation: int | None = None) -> EntityTable:
         """Extract every article afresh (after a crash, or when the stored mentions are missing)."""
@@ -279,7 +314,9 @@ class EntityIndex:
         return update.commit(generation)
 
     def recluster(self) -> EntityTable:
-        """Cluster the stored mentions again (after a correction), without extracting anything."""
+        """Cluster the stored mentions again (after a correction), without extracting anything.
+
+        Raises ``MentionsDamaged`` when they cannot be read."""
         with no_gc():  # as an index run (``search.gcpause``): every stored mention is alive here
             return EntityUpdate(self, MentionStore.load(self.mentions_dir)).commit(self.stored_generation())
 
@@ -356,9 +393,13 @@ class EntityIndex:
         short = op == SPLIT
         correction = corrections.record(op, a, b, table.key_of(a, short), table.key_of(b, short))
         corrections.save(self.corrections_path)
-        if not self.mentions_dir.exists():
+        if self._tag() is None:
+            return correction, table  # not in step with the index: its next run rebuilds it, corrected
+        try:
+            return correction, self.recluster()
+        except MentionsDamaged:
+            self.mark_stale()
             return correction, table
-        return correction, self.recluster()
 
 
-__all__ = ["EntityIndex", "EntityTableError", "EntityUpdate", "MentionStore"]
+__all__ = ["EntityIndex", "EntityTableError", "EntityUpdate", "MentionStore", "MentionsDamaged"]
