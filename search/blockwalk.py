@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from itertools import compress
 from typing import Any
 
 from whoosh.matching import (
@@ -43,6 +44,7 @@ CANCEL_CHECK_EVERY = 64  # windows between two looks at the caller's cancel flag
 SPARSE_SPREAD = 4  # a block this many times wider than the window is decoded to bound it
 LAZY_RATIO = 8  # an AND's posting list with this many times the other side's bytes is read lazily
 LAZY_SIZE = 1 << 30  # what a lazy list answers for its size in a window (unknown: large)
+HEAVY_SHARE = 4  # a block is scored whole when more than this share of a stretch may pass (1/4)
 
 
 class Unfit(Exception):
@@ -201,7 +203,7 @@ class _Leaf(_Node):
         first, stop = self._range(start, end)
         if first == stop:
             return None
-        return max(m.block_scores()[first:stop])
+        return m.range_max(first, stop)
 
     def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
         m = self.m
@@ -213,7 +215,18 @@ class _Leaf(_Node):
         ids = m._ids
         if ms is None:
             return set(ids[first:stop])
-        scores = m.block_scores()
+        scores = m._scores
+        if scores is None:
+            floor = m.weight_floor(ms)
+            if floor is not None:
+                # Only postings heavy enough to pass with the block's shortest length are scored.
+                # (The weights are compared in C.) When many pass, the whole block is scored:
+                # one expression per posting in a list comprehension costs less than a call each.
+                heavy = list(compress(range(first, stop), map(floor.__lt__, m.weights()[first:stop])))
+                if len(heavy) * HEAVY_SHARE <= stop - first:
+                    score = m.posting_score
+                    return {ids[i] for i in heavy if score(i) > ms}
+            scores = m.block_scores()
         return {ids[i] for i in range(first, stop) if scores[i] > ms}
 
     def size(self, start: int, end: int) -> int:
@@ -238,7 +251,7 @@ class _Leaf(_Node):
         ids = m._ids
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:
-            return m.block_scores()[i]
+            return m.posting_score(i)
         return None
 
     def at_most(self, docnum: int) -> float | None:
@@ -252,7 +265,7 @@ class _Leaf(_Node):
         ids = m._ids
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:
-            return m.block_scores()[i]
+            return m.posting_score(i)
         return None
 
 

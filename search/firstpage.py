@@ -27,7 +27,7 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
 from pickle import dumps, loads
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -219,11 +219,19 @@ class _BisectingLeaf(W3LeafMatcher):
             block.ids = self._ids
 
     def _read_weights(self) -> None:
+        """Whoosh's, a block of equal weights made by repeating one array item (Whoosh: a generator)."""
         block = self._block
         if block is not None and block.weights is not None:
             self._weights = block.weights
             return
-        super()._read_weights()
+        if self._data is None:
+            self._read_data()
+        weights = self._data[1]
+        if weights is None or type(weights) is float:
+            # array("f"): the same 32-bit floats Whoosh's array holds
+            self._weights = array("f", (1.0 if weights is None else weights,)) * self._blocklength
+        else:
+            super()._read_weights()
         if block is not None:
             block.weights = self._weights
 
@@ -274,6 +282,74 @@ class _BisectingLeaf(W3LeafMatcher):
             if block is not None:
                 block.scores = (idf, K1, norms, scores)  # another searcher's idf scores differently
         return scores
+
+    def posting_score(self, i: int) -> float:
+        """The score of the block's ``i``-th posting, alone: ``block_scores()[i]``, the same float.
+
+        Why: a window needs the scores of a few postings of a block (those whose weight can
+        lift them over the threshold: ``weight_floor``), not of its 128.
+        """
+        scores = self._scores
+        if scores is not None:
+            return scores[i]
+        if self._ids is None:
+            self._read_ids()
+        if self._weights is None:
+            self._read_weights()
+        scorer = self.scorer
+        tf = self._weights[i]
+        return scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + scorer.norms[self._ids[i]]))
+
+    def weights(self) -> Any:
+        """The current block's weights (term frequencies), decoded if they were not."""
+        if self._weights is None:
+            self._read_weights()
+        return self._weights
+
+    def range_max(self, first: int, stop: int) -> float:
+        """The best score of the block's postings ``first`` to ``stop - 1`` (some), scoring few of them.
+
+        The heaviest posting's score is a score there; only postings heavier than the
+        weight floor of that score (``weight_floor``) can beat it, and only they are scored.
+        """
+        scores = self._scores
+        if scores is not None:
+            return max(scores[first:stop])
+        weights = self.weights()[first:stop]
+        best = self.posting_score(first + weights.index(max(weights)))
+        floor = self.weight_floor(best)
+        if floor is None:
+            return max(self.block_scores()[first:stop])
+        heavy = list(compress(range(first, stop), map(floor.__lt__, weights)))
+        if len(heavy) * 4 > stop - first:  # many: one list comprehension costs less than a call each
+            return max(self.block_scores()[first:stop])
+        return max(best, *map(self.posting_score, heavy)) if heavy else best
+
+    def _min_norm(self) -> float:
+        """``K1 * ((1 - B) + B * fl / avgfl)`` of the block's shortest length (``_field_norms``'s float)."""
+        scorer = self.scorer
+        return scorer.K1 * ((1 - scorer.B) + scorer.B * self._minlength / scorer.avgfl)
+
+    def weight_floor(self, threshold: float) -> float | None:
+        """A weight at or below which no posting of this block scores above ``threshold``; None: no such cut.
+
+        With the block's shortest length, ``bm25`` exceeds ``threshold`` only above the weight
+        ``w0 = threshold * n / (idf * (K1 + 1) - threshold)``. The floor is a millionth below it,
+        where the score falls short of the threshold by far more than float rounding
+        (a few units in the 16th digit) can make up: it is only asked for when ``w0`` is
+        small (at most 10,000) and the denominator is not close to zero.
+        """
+        if threshold <= 0.0:
+            return None
+        scorer = self.scorer
+        ceiling = scorer.idf * (scorer.K1 + 1)
+        room = ceiling - threshold
+        if room <= ceiling * 1e-6:
+            return None if room > -ceiling * 1e-6 else float("inf")
+        w0 = threshold * self._min_norm() / room
+        if w0 > 10_000.0:
+            return None
+        return w0 * (1.0 - 1e-6)
 
     def block_quality(self) -> float:
         """Whoosh's bound for the current block (from its header), computed once per block."""

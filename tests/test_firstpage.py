@@ -185,6 +185,44 @@ def test_exact_block_bounds_hold_every_score_of_their_range(explorer: Explorer) 
                 leaf._next_block()
 
 
+def test_postings_scored_alone_and_by_weight_give_the_block_scores(explorer: Explorer) -> None:
+    """``posting_score`` is the block score to the bit, ``range_max`` the exact best of a stretch,
+    and no posting at or below ``weight_floor(t)`` scores above ``t``, for thresholds on and
+    around the block's own scores (the floor is cut closest there)."""
+    from search.firstpage import _bisecting
+
+    searcher = explorer._current_searcher()
+    stretches = floors = 0
+    for subsearcher, _offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        for field, word in (("body", "oil"), ("body", "the"), ("body", "loss"), ("title", "oil")):
+            lists = [
+                _bisecting(
+                    reader.postings(field, word, scorer=searcher.weighting.scorer(subsearcher, field, word))
+                )
+                for _ in range(2)
+            ]
+            alone, whole = lists
+            while whole.is_active():
+                count = whole._blocklength
+                scores = whole.block_scores()
+                weights = alone.weights()
+                assert [alone.posting_score(i) for i in range(count)] == scores
+                for first in range(0, count, 7):
+                    for stop in {first + 1, min(first + 9, count), count}:
+                        alone._scores = None  # bound from the weights, as a window does
+                        assert alone.range_max(first, stop) == max(scores[first:stop])
+                        stretches += 1
+                for threshold in {*scores[::5], *(s * (1 + 1e-12) for s in scores[::5]), -1.0, 0.0, 1e9}:
+                    floor = alone.weight_floor(threshold)
+                    if floor is not None:
+                        assert all(s <= threshold for s, w in zip(scores, weights, strict=True) if w <= floor)
+                        floors += 1
+                whole._next_block()
+                alone._next_block()
+    assert stretches > 1000 and floors > 1000
+
+
 WINDOWED = [
     "oil OR (gold wheat)",
     "net^2 loss",
