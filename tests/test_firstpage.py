@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from itertools import pairwise
 
 import pytest
 
@@ -221,6 +222,48 @@ def test_postings_scored_alone_and_by_weight_give_the_block_scores(explorer: Exp
                 whole._next_block()
                 alone._next_block()
     assert stretches > 1000 and floors > 1000
+
+
+def test_a_window_a_list_has_no_posting_in_gives_no_candidate(explorer: Explorer) -> None:
+    """A decoded block asked for candidates between two of its postings answers with none, at any threshold."""
+    from search import blockwalk
+    from search.firstpage import _bisecting
+
+    searcher = explorer._current_searcher()
+    subsearcher = searcher.leaf_searchers()[0][0]
+    matcher = _bisecting(
+        subsearcher.reader().postings(
+            "body", "oil", scorer=searcher.weighting.scorer(subsearcher, "body", "oil")
+        )
+    )
+    leaf = blockwalk._Leaf(matcher)
+    ids = matcher._ids or (matcher._read_ids() or matcher._ids)
+    gaps = [(a + 1, b - 1) for a, b in pairwise(ids) if b - a > 1]
+    assert gaps
+    for start, end in gaps[:20]:
+        for ms in (None, 0.0, 0.5, 100.0):
+            matcher._scores = None  # not scored whole yet, as in a window that first decodes it
+            assert leaf.candidates(start, end, ms) == set()
+        assert leaf.bound(start, end) is None
+
+
+def test_the_larger_list_of_a_phrase_is_read_lazily(
+    explorer: Explorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of two lists of close sizes (`net`, `loss`), the larger one does not cut windows: fewer windows than blocks."""
+    from search import blockwalk
+
+    lazy: list[bool] = []
+    original = blockwalk._lazier
+
+    def recorded(a, b):  # type: ignore[no-untyped-def]
+        sides = original(a, b)
+        lazy.append(any(side.lazy for side in sides))
+        return sides
+
+    monkeypatch.setattr(blockwalk, "_lazier", recorded)
+    explorer.search('"net loss"', limit=20)
+    assert lazy and all(lazy)
 
 
 WINDOWED = [
