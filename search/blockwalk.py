@@ -270,7 +270,7 @@ class _Leaf(_Node):
         if m._atend or docnum > m._maxid:
             return None
         if m._ids is None:
-            return m.block_quality()
+            return m.doc_bound(docnum)  # the document's own length: tighter than the block's bound
         ids = m._ids
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:

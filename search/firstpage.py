@@ -325,6 +325,18 @@ class _BisectingLeaf(W3LeafMatcher):
             return max(self.block_scores()[first:stop])
         return max(best, *map(self.posting_score, heavy)) if heavy else best
 
+    def doc_bound(self, docnum: int) -> float:
+        """At least the score ``docnum`` can have in this block, from the header alone (no decoding).
+
+        Whoosh's ``bm25`` of the block's highest weight with the document's own length
+        (``scorer.norms``), not the block's shortest: the float only grows with the weight,
+        and the weight is taken a millionth above the header's (a block of equal weights
+        holds them as 32-bit floats, which may round up).
+        """
+        scorer = self.scorer
+        weight = self._maxweight * (1 + 1e-6)
+        return scorer.idf * ((weight * (scorer.K1 + 1)) / (weight + scorer.norms[docnum]))
+
     def _min_norm(self) -> float:
         """``K1 * ((1 - B) + B * fl / avgfl)`` of the block's shortest length (``_field_norms``'s float)."""
         scorer = self.scorer
