@@ -664,6 +664,14 @@ class IndexStore:
             progress(0, 0, "entities")
         for derived in updates:
             derived.commit(manifest.generation)
+        # Let go of the derived tables' state (every stored entity mention) here, by reference
+        # counting. Whoosh's ``FileStorage.create`` keeps the exception it ignores in a local,
+        # a reference cycle that holds every frame above it, this one included, until the
+        # cyclic collector runs: at 100,000 articles it then found ten million tuples left,
+        # 4 s of collecting at the end of each update.
+        updates.clear()
+        derived = None  # the loops' last table update
+        del taken, kept, plan, derived
         # A table whose stored state proved damaged during the run is rebuilt from the index now.
         self._repair_derived(ix, manifest)
         with ix.reader() as reader:
