@@ -53,7 +53,21 @@ from .model import (
 )
 from .names import NO_MATCH, STRONG, WEAK, NameMatch, TokenPair, compare, core_tokens, name_key
 from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedRow
-from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ARTICLE_SOURCE, START, TEXT, ArticleRow
+from .rows import (
+    ACRONYM,
+    AFFILIATION,
+    ARTICLE_DATE,
+    ARTICLE_ID,
+    ARTICLE_MENTIONS,
+    ARTICLE_SOURCE,
+    CUES,
+    END,
+    ROLES,
+    START,
+    TEXT,
+    TITLE,
+    ArticleRow,
+)
 
 CONTEXT_THRESHOLD = 1.5
 MAX_CONTEXT_ARTICLES = 40
@@ -190,22 +204,21 @@ class NodeBuilder:
                     text = mention[TEXT] if written is None else written
                 spellings[text] += 1
                 by_source[text] += 1
-                # the first eight fields of a mention row, in ``rows``' order (START ... CUES)
-                _, end, _, title, mention_roles, affiliation, acronym, mention_cues = mention[:8]
-                if title:
-                    titles[title] += 1
-                for role in mention_roles:
+                if mention[TITLE]:
+                    titles[mention[TITLE]] += 1
+                for role in mention[ROLES]:  # Counter.update's Python-level checks cost more
                     roles[role] += 1
-                if affiliation:
-                    node.affiliations[name_key(affiliation)] += 1
-                if acronym:
-                    node.acronyms[acronym] += 1
-                for cue in mention_cues:
+                if mention[AFFILIATION]:
+                    node.affiliations[name_key(mention[AFFILIATION])] += 1
+                if mention[ACRONYM]:
+                    node.acronyms[mention[ACRONYM]] += 1
+                for cue in mention[CUES]:
                     cues[cue] += 1
-                cues[MENTIONS] += 1
                 if via:
                     _note_short_form(node, text, via, article_index)
-                spans.extend((start, end, index))
+                spans.extend((start, mention[END], index))
+            # Once per name and article: no kind vote reads where the count sits among the cues.
+            cues[MENTIONS] += len(uses)
             node.articles.append(article_index)
             here.append(index)
         self.article_nodes.append(here)

@@ -324,6 +324,7 @@ def build_table(
 ) -> EntityTable:
     """Entities from a clustering: canonical names, kinds, spellings, sources, articles, evidence."""
     drafts = []
+    ids = [article.id for article in articles]
     for number, members in enumerate(result.clusters):
         nodes = [result.nodes[i] for i in members]
         spellings: Counter[str] = Counter()
@@ -353,7 +354,7 @@ def build_table(
                 kind,
                 _ordered(spellings),
                 {source: _ordered(names) for source, names in sorted(sources.items())},
-                tuple([articles[i].id for i in article_indices]),
+                tuple(map(ids.__getitem__, article_indices)),
                 result.evidence[number],
                 _ordered(roles),
                 describe_cues(cues),
