@@ -70,8 +70,19 @@ class _Node:
     def leaves(self) -> list[_Leaf]:
         raise NotImplementedError
 
+    # The last window bounded and its bound: a window's bound is asked several times.
+    _bounded: tuple[int, int] = (-1, -1)
+    _bound: float | None = None
+
     def bound(self, start: int, end: int) -> float | None:
         """At least every score of the node's documents in [start, end]; None: it has none there."""
+        if self._bounded == (start, end):
+            return self._bound
+        found = self._bound = self._compute_bound(start, end)
+        self._bounded = (start, end)
+        return found
+
+    def _compute_bound(self, start: int, end: int) -> float | None:
         raise NotImplementedError
 
     def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
@@ -187,13 +198,6 @@ class _Leaf(_Node):
             self._key = (start, end)
         return self._span
 
-    def bound(self, start: int, end: int) -> float | None:
-        if self._bounded == (start, end):
-            return self._bound
-        found = self._bound = self._compute_bound(start, end)
-        self._bounded = (start, end)
-        return found
-
     def _compute_bound(self, start: int, end: int) -> float | None:
         m = self.m
         if self.lazy:
@@ -282,18 +286,6 @@ class _Pair(_Node):
     def __init__(self, a: _Node, b: _Node) -> None:
         self.a, self.b = a, b
         self.maxq = a.maxq + b.maxq
-        self._bounded = (-1, -1)  # the last window bounded, and its bound (as ``_Leaf`` keeps it)
-        self._bound: float | None = None
-
-    def bound(self, start: int, end: int) -> float | None:
-        if self._bounded == (start, end):
-            return self._bound
-        found = self._bound = self._compute_bound(start, end)
-        self._bounded = (start, end)
-        return found
-
-    def _compute_bound(self, start: int, end: int) -> float | None:
-        raise NotImplementedError
 
     def leaves(self) -> list[_Leaf]:
         return self.a.leaves() + self.b.leaves()
