@@ -254,27 +254,33 @@ class _Leaf(_Node):
         return stop - first
 
     def score(self, docnum: int) -> float | None:
-        m = self.m
-        if self.lazy:
-            self.advance(docnum)
-        if m._atend or docnum > m._maxid:
+        m = self._block_of(docnum)
+        if m is None:
             return None
         if m._ids is None:
             m._read_ids()
-        ids = m._ids
-        i = bisect_left(ids, docnum)
-        if i < len(ids) and ids[i] == docnum:
-            return m.posting_score(i)
-        return None
+        return self._posting_score(docnum)
 
     def at_most(self, docnum: int) -> float | None:
+        m = self._block_of(docnum)
+        if m is None:
+            return None
+        if m._ids is None:
+            return m.doc_bound(docnum)  # the document's own length: tighter than the block's bound
+        return self._posting_score(docnum)
+
+    def _block_of(self, docnum: int) -> Any:
+        """The matcher, moved (when lazy) to the block that would hold ``docnum``; None past its end."""
         m = self.m
         if self.lazy:
             self.advance(docnum)
         if m._atend or docnum > m._maxid:
             return None
-        if m._ids is None:
-            return m.doc_bound(docnum)  # the document's own length: tighter than the block's bound
+        return m
+
+    def _posting_score(self, docnum: int) -> float | None:
+        """The score of ``docnum`` in the decoded current block; None when the block lacks it."""
+        m = self.m
         ids = m._ids
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:
