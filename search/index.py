@@ -670,7 +670,7 @@ class IndexStore:
         # cyclic collector runs: at 100,000 articles it then found ten million tuples left,
         # 4 s of collecting at the end of each update.
         updates.clear()
-        derived = None  # noqa: F841  (the loops above leave the last table update here)
+        derived = None  # the loops above leave the last table update here
         del taken, kept, plan
         # A table whose stored state proved damaged during the run is rebuilt from the index now.
         self._repair_derived(ix, manifest)
