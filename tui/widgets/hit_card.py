@@ -46,6 +46,7 @@ class HitCard(LinesVisual):
         self._title = plain(hit.title)
         self._source = plain(hit.source)
         self._snippet = segments_content(hit.snippet, ".results--match")
+        self._snippet_lines: tuple[int, list[Content]] | None = None  # (width, lines)
         self.selected = False  # under the list's cursor: drawn with CURSOR_MARK
 
     def header(self, width: int) -> Content:
@@ -80,7 +81,11 @@ class HitCard(LinesVisual):
         return [Content(" " * indent) + line.rstrip() for line in lines]
 
     def layout(self, width: int) -> list[Content]:
-        return [self.header(width), *self.snippet(width)]
+        # The snippet is kept apart from the header: the cursor arriving or leaving changes
+        # only the header, and wrapping the snippet is most of the work of a card.
+        if self._snippet_lines is None or self._snippet_lines[0] != width:
+            self._snippet_lines = (width, self.snippet(width))
+        return [self.header(width), *self._snippet_lines[1]]
 
     def cache_key(self, width: int) -> Hashable:
         return (width, self.selected)  # the cursor mark and the header's colours follow the cursor

@@ -60,10 +60,15 @@ class ResultsList(TypeAhead, OptionList):
         if old_hits and listed and new_hits[: len(old_hits)] == old_hits:
             self.add_options([Option(HitCard(hit), id=hit.id) for hit in new_hits[len(old_hits) :]])
             return False
-        self.clear_options()
-        if new_hits:
-            self.add_options([Option(HitCard(hit), id=hit.id) for hit in new_hits])
-            self.highlighted = 0
+        # One replacement, not clear_options() then add_options(): clearing first shrinks the
+        # list to nothing, which hides the scroll bar and re-lays the screen out, and adding
+        # shows the bar and lays it out again; replaced in one go, a page of the same height
+        # as the last (the usual case while typing) needs no layout at all.
+        if not new_hits:
+            self.clear_options()
+            return True
+        self.set_options([Option(HitCard(hit), id=hit.id) for hit in new_hits])
+        self.highlighted = 0
         return True
 
     def watch_highlighted(self, highlighted: int | None) -> None:
