@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from operator import mul
 
@@ -42,8 +42,13 @@ def similar_pairs(
     max_days: int = 0,
     starts: Sequence[int] | None = None,
     solo: Callable[[int], bool] | None = None,
-) -> list[tuple[int, int, float, frozenset[int]]]:
+) -> Iterator[tuple[int, int, float, frozenset[int]]]:
     """(i, j, cosine, shared terms) for i < j sharing a candidate term, cosine >= ``min_score``.
+
+    Yielded as found rather than gathered: a corpus has about as many pairs
+    as items times a hundred, and each carries its shared terms, so a list of
+    them was most of the memory a large corpus took (gigabytes at 100,000
+    articles) although every caller reads them once, in order.
 
     ``candidate_terms[i]`` are the terms through which item i meets others
     (the rarer ones: pairs grow with the square of a term's frequency).
@@ -72,8 +77,6 @@ def similar_pairs(
                 found.append(number)
     keys = [frozenset(v) for v in vectors]
     getters = [v.__getitem__ for v in vectors]
-    found_pairs: list[tuple[int, int, float, frozenset[int]]] = []
-    append = found_pairs.append
     for first in range(len(candidate_terms)) if starts is None else starts:
         terms = candidate_terms[first]
         if not terms:
@@ -100,8 +103,7 @@ def similar_pairs(
             shared = mine & keys[second]
             score = sum(map(mul, map(get, shared), map(getters[second], shared))) / (length * lengths[second])
             if score >= min_score:
-                append((first, second, score, shared))
-    return found_pairs
+                yield first, second, score, shared
 
 
 def components(size: int, edges: Sequence[tuple[int, int]]) -> list[int]:
