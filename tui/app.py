@@ -25,6 +25,7 @@ from textual.screen import Screen
 from search.explorer import Explorer, IndexBusy
 from search.models import CorpusWarning
 
+from .gcfreeze import LongLived
 from .messages import EntityRequested, IndexProgress, IndexReport
 from .screens.help import HelpScreen
 from .screens.keys import KeyEntry, KeySection, catalogue
@@ -62,12 +63,20 @@ class ExplorerApp(App[int]):
         self.initial_exact = exact
         self.show_timing = show_timing
         self.set_reactive(ExplorerApp.index_state, IndexState(corpus=explorer.name))
+        self.long_lived = LongLived()
 
     def get_default_screen(self) -> Screen:
         return SearchScreen(self.initial_query, self.initial_exact)
 
     def on_mount(self) -> None:
         self.start_indexing(update=False)
+
+    def on_unmount(self) -> None:
+        self.long_lived.release()  # the process may go on (tests, an embedding program)
+
+    def settle_memory(self, moment: str) -> None:
+        """Something big and lasting was just loaded (``moment``): see ``tui/gcfreeze.py``."""
+        self.long_lived.settle(self.index_state.version, moment)
 
     # -- the index -------------------------------------------------------------
 
@@ -116,6 +125,10 @@ class ExplorerApp(App[int]):
             self.post_message(IndexReport(None, error=f"{type(error).__name__}: {error}"))
         else:
             self.post_message(IndexReport(status, summary, warnings, checked=True))
+
+    def watch_index_state(self, old: IndexState, new: IndexState) -> None:
+        if new.version != old.version:  # the old reader goes: let the collector see its cycles
+            self.long_lived.release()
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.index_state = self.index_state.with_(

@@ -239,6 +239,7 @@ class SearchScreen(ExplorerScreen):
         self.query_one(SummaryLine).show(message.request, message.result)
         self._show_result(message.result)
         self._shown_generation = message.generation
+        self.call_after_refresh(self.explorer_app.settle_memory, "search")
         if self._article_on_arrival is not None:
             article_id, self._article_on_arrival = self._article_on_arrival, None
             self._to_results_on_arrival = False
@@ -357,6 +358,7 @@ class SearchScreen(ExplorerScreen):
             self._loaded_article = None
         else:
             pane.show(message.article, message.spans, message.mentions, message.names)
+            self.call_after_refresh(self.explorer_app.settle_memory, "article")
 
     # -- actions -----------------------------------------------------------------
 
