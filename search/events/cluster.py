@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from operator import mul
 
 Vector = dict[int, float]  # term id -> weighted strength
@@ -33,6 +35,11 @@ def norm(vector: Vector, keep: Callable[[int], bool] | None = None) -> float:
     return math.sqrt(sum(v * v for t, v in vector.items() if keep(t))) or 1.0
 
 
+Pair = tuple[int, int, float, frozenset[int]]  # (i, j, cosine, shared terms)
+PARALLEL_MIN_CANDIDATES = 100_000  # below this many candidate pairs, forking workers costs more than it saves
+CHUNKS_PER_WORKER = 16  # items are handed out in this many slices per worker, for an even load
+
+
 def similar_pairs(
     vectors: Sequence[Vector],
     lengths: Sequence[float],
@@ -41,8 +48,9 @@ def similar_pairs(
     days: Sequence[int | None] | None = None,
     max_days: int = 0,
     starts: Sequence[int] | None = None,
-    solo: Callable[[int], bool] | None = None,
-) -> Iterator[tuple[int, int, float, frozenset[int]]]:
+    with_shared: bool = True,
+    workers: int | None = None,
+) -> Iterator[Pair]:
     """(i, j, cosine, shared terms) for i < j sharing a candidate term, cosine >= ``min_score``.
 
     Yielded as found rather than gathered: a corpus has about as many pairs
@@ -57,53 +65,111 @@ def similar_pairs(
     product with ``map``, so Python's own loop runs once per pair. Items
     whose ``days`` (day numbers, None for unknown) are more than
     ``max_days`` apart are not paired. ``starts``: only pairs whose first
-    item is one of these.
+    item is one of these. ``with_shared=False`` yields an empty set in place
+    of the shared terms (cheaper to send back from a worker).
 
-    ``solo(term)``: whether sharing that term alone makes two items
-    candidates; two items that share only terms ``solo`` refuses must
-    share at least two of them. Pairs grow with the square of a term's
-    frequency, so letting the more frequent candidate terms count only in
-    twos cuts the pairs to score several times over (they are counted in
-    C, with ``Counter``), while a pair that shares one such term and
-    nothing else rare is rarely similar anyway.
+    Scoring pairs is most of the time of a full build, so when there are many
+    candidates (``PARALLEL_MIN_CANDIDATES``) it runs in ``workers`` forked
+    processes (default: every core), each scoring slices of the items; the
+    pairs come out in the same order as from one process.
     """
-    postings: dict[int, list[int]] = {}
-    for number, terms in enumerate(candidate_terms):
-        for term in terms:
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [number]
-            else:
-                found.append(number)
-    keys = [frozenset(v) for v in vectors]
-    getters = [v.__getitem__ for v in vectors]
-    for first in range(len(candidate_terms)) if starts is None else starts:
-        terms = candidate_terms[first]
-        if not terms:
-            continue
-        if solo is None:
+    job = _PairJob(vectors, lengths, candidate_terms, min_score, days, max_days, with_shared)
+    if starts is not None:
+        yield from job.pairs(starts, later_only=False)
+        return
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers <= 1 or job.candidates() < PARALLEL_MIN_CANDIDATES or not _CAN_FORK:
+        yield from job.pairs(range(len(candidate_terms)), later_only=True)
+        return
+    yield from _in_workers(job, workers)
+
+
+class _PairJob:
+    """Everything scoring needs, built once; forked workers inherit it rather than receive it."""
+
+    def __init__(
+        self,
+        vectors: Sequence[Vector],
+        lengths: Sequence[float],
+        candidate_terms: Sequence[Sequence[int]],
+        min_score: float,
+        days: Sequence[int | None] | None,
+        max_days: int,
+        with_shared: bool,
+    ) -> None:
+        self.lengths = lengths
+        self.candidate_terms = candidate_terms
+        self.min_score = min_score
+        self.days = days
+        self.max_days = max_days
+        self.with_shared = with_shared
+        self.postings: dict[int, list[int]] = {}
+        for number, terms in enumerate(candidate_terms):
+            for term in terms:
+                found = self.postings.get(term)
+                if found is None:
+                    self.postings[term] = [number]
+                else:
+                    found.append(number)
+        self.keys = [frozenset(v) for v in vectors]
+        self.getters = [v.__getitem__ for v in vectors]
+
+    def candidates(self) -> int:
+        """How many pairs share a candidate term, at most (counted twice over for simplicity)."""
+        return sum(len(items) * len(items) for items in self.postings.values()) // 2
+
+    def pairs(self, firsts: Iterable[int], later_only: bool) -> Iterator[Pair]:
+        """The pairs of each item of ``firsts``; only with later items when ``later_only``."""
+        postings, keys, getters, lengths = self.postings, self.keys, self.getters, self.lengths
+        days, max_days, min_score = self.days, self.max_days, self.min_score
+        nothing: frozenset[int] = frozenset()
+        for first in firsts:
+            terms = self.candidate_terms[first]
+            if not terms:
+                continue
             others = set().union(*[postings[t] for t in terms])
-        else:
-            others = set().union(*[postings[t] for t in terms if solo(t)])
-            paired = [postings[t] for t in terms if not solo(t)]
-            if len(paired) > 1:
-                counts = Counter(chain.from_iterable(paired))
-                others.update(item for item, count in counts.items() if count > 1)
-        mine, get, length = keys[first], getters[first], lengths[first]
-        day = days[first] if days is not None else None
-        for second in others:
-            if second <= first and starts is None:
-                continue
-            if second == first:
-                continue
-            if day is not None:
-                other_day = days[second]  # type: ignore[index]
-                if other_day is not None and abs(day - other_day) > max_days:
+            mine, get, length = keys[first], getters[first], lengths[first]
+            day = days[first] if days is not None else None
+            for second in others:
+                if second == first or (later_only and second < first):
                     continue
-            shared = mine & keys[second]
-            score = sum(map(mul, map(get, shared), map(getters[second], shared))) / (length * lengths[second])
-            if score >= min_score:
-                yield first, second, score, shared
+                if day is not None:
+                    other_day = days[second]  # type: ignore[index]
+                    if other_day is not None and abs(day - other_day) > max_days:
+                        continue
+                shared = mine & keys[second]
+                score = sum(map(mul, map(get, shared), map(getters[second], shared))) / (
+                    length * lengths[second]
+                )
+                if score >= min_score:
+                    yield first, second, score, shared if self.with_shared else nothing
+
+
+_CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+_job: _PairJob | None = None  # the job forked workers score; set only while a pool runs
+
+
+def _in_workers(job: _PairJob, workers: int) -> Iterator[Pair]:
+    """``job``'s pairs scored in forked processes, slice by slice, yielded in item order."""
+    global _job
+    size = len(job.candidate_terms)
+    step = max(1, -(-size // (workers * CHUNKS_PER_WORKER)))
+    slices = [(start, min(size, start + step)) for start in range(0, size, step)]
+    _job = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for found in pool.map(_score_slice, slices):
+                yield from found
+    finally:
+        _job = None
+
+
+def _score_slice(bounds: tuple[int, int]) -> list[Pair]:
+    """In a worker: the pairs of items ``bounds[0]`` to ``bounds[1] - 1`` with later items."""
+    assert _job is not None, "a pair slice runs only in a worker forked with its job"
+    return list(_job.pairs(range(*bounds), later_only=True))
 
 
 def components(size: int, edges: Sequence[tuple[int, int]]) -> list[int]:

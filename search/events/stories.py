@@ -136,9 +136,10 @@ def cluster_articles(store: Store, slots: Sequence[int], settings: StorySettings
 
     edges: dict[tuple[int, int], float] = {}
     text_share = 1 - settings.event_weight
-    for a, b, score, _shared in similar_pairs(
-        vectors, lengths, candidates, settings.min_edge / 2, days, max_days
-    ):
+    pairs = similar_pairs(
+        vectors, lengths, candidates, settings.min_edge / 2, days, max_days, with_shared=False
+    )
+    for a, b, score, _shared in pairs:
         edges[(a, b)] = text_share * score
     count, together = event_links(store, slots)
     number = {slot: n for n, slot in enumerate(slots)}
