@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 from ..analysis import WORD_PATTERN
 from .cluster import components
@@ -51,22 +52,31 @@ def merge_denials(
     weighting: Weighting,
     resolver: EntityResolver,
 ) -> list[list[int]]:
-    """``clusters`` (lists of indices into ``passages``) with each denial joined to the claim it names."""
-    terms_of = [{code >> SHIFT for code in store.codes(passage)} for passage in passages]
-    cluster_terms = [set().union(*(terms_of[i] for i in cluster)) for cluster in clusters]
+    """``clusters`` (lists of indices into ``passages``) with each denial joined to the claim it names.
+
+    Only the terms some denial names are gathered per cluster: denials are
+    few, and collecting every term of every cluster cost more than the rest
+    of the grouping's bookkeeping on a large corpus.
+    """
+    denials: dict[int, set[int]] = {}  # cluster -> the terms of what its passages deny
+    for number, cluster in enumerate(clusters):
+        denied = set().union(*(denial_object(store, passages[index], resolver) for index in cluster))
+        if denied:
+            denials[number] = denied
+    named = set().union(*denials.values())
+    cluster_terms: list[set[int]] = []
     holders: dict[int, list[int]] = {}
-    for number, terms in enumerate(cluster_terms):
+    for number, cluster in enumerate(clusters if named else ()):
+        codes = chain.from_iterable(store.codes(passages[index]) for index in cluster)
+        terms = {term for term in map(SHIFT.__rrshift__, codes) if term in named}  # code >> SHIFT
+        cluster_terms.append(terms)
         for term in terms:
             holders.setdefault(term, []).append(number)
     joins: list[tuple[int, int]] = []  # (denial cluster, claim cluster)
     cluster_of = {passages[i]: number for number, cluster in enumerate(clusters) for i in cluster}
     max_days = weighting.settings.max_days
-    for number, cluster in enumerate(clusters):
-        denied: set[int] = set()
-        for index in cluster:
-            denied |= denial_object(store, passages[index], resolver)
-        if not denied:
-            continue
+    for number, denied in denials.items():
+        cluster = clusters[number]
         span = _span([days[i] for i in cluster])
         # News writing puts a denial right after the claim ("However, the NRF denied ..."):
         # the clusters of the passages just before a denial in its article are likelier claims.
