@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -66,6 +68,34 @@ def test_every_card_line_fits_its_width(title: str, snippet: str, width: int) ->
     assert 1 <= len(lines) <= 3
     for line in lines:
         assert line.cell_length <= width
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    snippet=st.lists(
+        st.sampled_from(["a", "bb", " ", "  ", "\t", "\n", "é", "e\u0301", "路", "🙂", "\x07"]), max_size=120
+    ).map("".join),
+    match=st.text(alphabet=st.sampled_from(["x", " ", "路"]), max_size=12),
+    width=st.integers(min_value=1, max_value=200),
+    snippet_lines=st.integers(min_value=0, max_value=3),
+)
+def test_card_height_is_counted_without_laying_out_the_snippet(
+    snippet: str, match: str, width: int, snippet_lines: int
+) -> None:
+    """The list asks every card its height; the shortcut must agree with the lines drawn."""
+    hit = make_hit("Title", snippet=snippet, match=match)
+    counted = HitCard(hit, snippet_lines).get_height({}, width)
+    assert counted == len(HitCard(hit, snippet_lines).lines(width))
+
+
+def test_card_height_at_every_width_around_the_snippet_length() -> None:
+    """Every width from too narrow to wide, so the one where the snippet just fits is among them."""
+    for snippet in ("", "word ", "a" * 90, "spaces at the end   ", "路透社 " * 12, "e\u0301" * 30 + " x"):
+        for snippet_lines in (1, 2):
+            hit = replace(make_hit("Title"), snippet=(Segment(snippet),))  # the snippet's own end
+            for width in range(1, 160):
+                counted = HitCard(hit, snippet_lines).get_height({}, width)
+                assert counted == len(HitCard(hit, snippet_lines).lines(width)), (snippet, width)
 
 
 def test_control_characters_are_shown_not_sent_to_the_terminal() -> None:

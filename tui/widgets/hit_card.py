@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from rich.cells import cell_len
 from textual.content import Content
+from textual.css.styles import RulesMap
 
 from search.models import Hit
 
@@ -46,6 +48,7 @@ class HitCard(LinesVisual):
         self._title = plain(hit.title)
         self._source = plain(hit.source)
         self._snippet = segments_content(hit.snippet, ".results--match")
+        self._snippet_cells = cell_len(self._snippet.plain.rstrip())  # how wide it is unwrapped
         self._snippet_lines: tuple[int, list[Content]] | None = None  # (width, lines)
         self.selected = False  # under the list's cursor: drawn with CURSOR_MARK
 
@@ -86,6 +89,21 @@ class HitCard(LinesVisual):
         if self._snippet_lines is None or self._snippet_lines[0] != width:
             self._snippet_lines = (width, self.snippet(width))
         return [self.header(width), *self._snippet_lines[1]]
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        """The card's height without wrapping its snippet (the list asks it of every hit, seen or not).
+
+        Greedy wrapping (``Content.wrap``, Rich's ``divide_line``) breaks a line
+        only where a word would end past the width, so the snippet is one line
+        exactly when it fits unwrapped (trailing spaces aside) and at least two
+        otherwise; with at most two lines shown that is all the height needs.
+        The snippet is then wrapped only for the cards that are drawn.
+        """
+        if self.snippet_lines > 2 or (self._snippet_lines is not None and self._snippet_lines[0] == width):
+            return super().get_height(rules, width)
+        if width - RANK_CELLS < 8 or not self._snippet or self.snippet_lines <= 0:
+            return 1
+        return 1 + (1 if self._snippet_cells <= width - RANK_CELLS else self.snippet_lines)
 
     def cache_key(self, width: int) -> Hashable:
         return (width, self.selected)  # the cursor mark and the header's colours follow the cursor
