@@ -128,7 +128,16 @@ def test_a_merge_reuses_every_resolution_and_a_split_resolves_again(index: Entit
     assert _content(split) == _fresh(index)
 
 
-def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) -> None:
+def _without_compared(state: dict[str, Any]) -> None:
+    del state["compared"]
+
+
+def _of_another_version(state: dict[str, Any]) -> None:
+    state["version"] = -1
+
+
+@pytest.mark.parametrize("change", [_of_another_version, _without_compared])
+def test_kept_resolutions_of_another_version_or_shape_are_not_used(index: EntityIndex, change: Any) -> None:
     import json
     import pickle
     import zlib
@@ -137,7 +146,7 @@ def test_kept_resolutions_of_another_version_are_not_used(index: EntityIndex) ->
     manifest = json.loads(manifest_path.read_text())
     state_path = index.mentions_dir / manifest["state"][0]
     state = pickle.loads(state_path.read_bytes())
-    state["version"] = -1
+    change(state)
     state_path.write_bytes(pickle.dumps(state))
     manifest["state"][1:] = [state_path.stat().st_size, zlib.crc32(state_path.read_bytes())]
     manifest_path.write_text(json.dumps(manifest))

@@ -156,7 +156,7 @@ class Resolutions:
         try:
             articles, lower, capital, alone, cues = state["stats"]
             splits = tuple(tuple(pair) for pair in state["splits"])
-            compared = state.get("compared", {})  # none kept: every name is compared afresh
+            compared = state["compared"]
         except (KeyError, TypeError, ValueError):
             return None
         if not isinstance(compared, dict):
