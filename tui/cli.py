@@ -536,9 +536,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     _ensure(explorer, update=not args.no_update)
     table = explorer.events_table()
     query = " ".join(args.query) or None
-    found = table.events(query, min_sources=max(1, args.min_sources))
-    if args.limit:
-        found = found[: args.limit]
+    # records only for what is printed: a large corpus has over a million events
+    found = table.events(query, min_sources=max(1, args.min_sources), limit=args.limit or None)
     out = sys.stdout
     fmt = args.format or default_format(out)
     if fmt == "text":

@@ -151,20 +151,21 @@ class EntityRequested(Message):
 
 @dataclass
 class EventsLoaded(Message):
-    """The corpus's events, most sources first (or those of one article), each with its folded text."""
+    """The numbers of the corpus's events (or stories), most sources first, and what the filter looks in."""
 
-    events: list[Any]  # search.events.models.Event
-    keys: list[str] = field(default_factory=list)
+    events: list[int]  # event (or story) numbers of the event table
+    keys: Any = None  # tui.screens.events.FilterTexts
     error: str | None = None
 
 
 @dataclass
 class EventsFiltered(Message):
-    """The events whose label or passages hold every word of ``text``."""
+    """The events whose label or passages hold every word of ``text``: the first few of ``total``."""
 
     generation: int
     text: str
-    events: list[Any]
+    events: list[Any]  # search.events.models.Event (or Story) records
+    total: int = 0
 
 
 @dataclass

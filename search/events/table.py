@@ -146,15 +146,34 @@ class EventTable:
     # -- reading: events ----------------------------------------------------------
 
     def events(
-        self, query: str | None = None, min_sources: int = 1, article_ids: Iterable[str] | None = None
+        self,
+        query: str | None = None,
+        min_sources: int = 1,
+        article_ids: Iterable[str] | None = None,
+        limit: int | None = None,
     ) -> list[Event]:
         """Events, most sources first; optionally those matching ``query`` or touching ``article_ids``.
 
         A query matches an event when every query word occurs in its
         passages (as a name in any spelling the table unified, or as a
-        word with the same stem).
+        word with the same stem). ``limit``: only the first that many are
+        made into records (a large corpus has over a million events; the
+        order and filters are decided on numbers, see ``event_numbers``).
         """
-        numbers: Iterable[int] = self._ordered_events()
+        numbers = self.event_numbers(query, min_sources, article_ids)
+        return self.events_at(numbers if limit is None else numbers[: max(0, limit)])
+
+    def event_numbers(
+        self, query: str | None = None, min_sources: int = 1, article_ids: Iterable[str] | None = None
+    ) -> list[int]:
+        """The numbers of the events ``events`` lists, in its order, with no record or label made.
+
+        Why numbers: counting matches and listing a screenful must not
+        cost a record (and a label) for every event; ``events_at`` makes
+        records for the few shown, ``event_text`` gives what a text filter
+        looks in.
+        """
+        numbers: list[int] = self._ordered_events()
         store = self.store
         if article_ids is not None:
             wanted = set(self._events_of_articles(article_ids))
@@ -164,13 +183,37 @@ class EventTable:
         if query and query.strip():
             matching = self._matching_events(query)
             numbers = [n for n in numbers if n in matching]
+        return list(numbers)
+
+    def events_at(self, numbers: Iterable[int]) -> list[Event]:
+        """The records of events by number (labelled first when they were not yet)."""
         return [self._event(n) for n in numbers]
 
-    def event(self, event_id: str) -> Event | None:
+    def event_number(self, event_id: str) -> int | None:
+        """The number of a live event by id (None when there is none)."""
         if self._event_by_id is None:
             store = self.store
             self._event_by_id = {store.e_id[n]: n for n in range(len(store.e_id)) if store.e_alive[n]}
-        number = self._event_by_id.get(event_id)
+        return self._event_by_id.get(event_id)
+
+    def event_text(self, number: int) -> tuple[str | None, list[str]]:
+        """An event's label if it was made already (else None), and its passages' texts.
+
+        What a text filter over labels and passages looks in, without
+        making a record; a missing label is made by ``event_label`` (it is
+        made of the passages' words, see ``events.make_label``).
+        """
+        store = self.store
+        return store.e_label[number], [store.passage_text(p) for p in store.e_members[number]]
+
+    def event_label(self, number: int) -> str:
+        """An event's label, made now if it was not yet (as showing the event would)."""
+        if self.store.e_label[number] is None:
+            ensure_label(self.store, number, self._weight, EntityResolver(self.aliases))
+        return self.store.e_label[number] or ""
+
+    def event(self, event_id: str) -> Event | None:
+        number = self.event_number(event_id)
         return self._event(number) if number is not None else None
 
     def find_event(self, id_or_query: str) -> Event | None:
@@ -209,7 +252,11 @@ class EventTable:
 
     def stories(self, query: str | None = None, article_ids: Iterable[str] | None = None) -> list[Story]:
         """Stories, most sources first; optionally those with an article in ``article_ids`` or matching ``query``."""
-        numbers: Iterable[int] = self._ordered_stories()
+        return self.stories_at(self.story_numbers(query, article_ids))
+
+    def story_numbers(self, query: str | None = None, article_ids: Iterable[str] | None = None) -> list[int]:
+        """The numbers of the stories ``stories`` lists, in its order, with no record made."""
+        numbers: list[int] = self._ordered_stories()
         store = self.store
         if article_ids is not None:
             wanted = {store.a_story[store.slot_of[a]] for a in article_ids if a in store.slot_of}
@@ -218,7 +265,15 @@ class EventTable:
             slots = {store.p_slot[p] for n in self._matching_events(query) for p in store.e_members[n]}
             hit = {store.a_story[s] for s in slots}
             numbers = [n for n in numbers if n in hit]
+        return list(numbers)
+
+    def stories_at(self, numbers: Iterable[int]) -> list[Story]:
+        """The records of stories by number."""
         return [self._story(n) for n in numbers]
+
+    def story_label(self, number: int) -> str:
+        """A story's label (stored: no record made)."""
+        return self.store.s_label[number]
 
     def story(self, story_id: str) -> Story | None:
         if self._story_by_id is None:

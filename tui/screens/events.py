@@ -1,23 +1,34 @@
 """The events view: what the corpus reports, most sources first, filtered as you type.
 
 The event table is built once per index generation in a thread worker
-(``Explorer.events_table()``, slow on a big corpus); each event's label and
-passages are folded for matching there too. Typing narrows the list in
-another worker; every filter run has a generation number and an older
-run's result is dropped (``ListingScreen`` does the loading and filtering).
-``enter`` opens the compare view on the highlighted event, with the listed
-events as its ``[``/``]`` sequence. Opened for one article (``article_id``),
-the view lists only the events that article takes part in.
+(``Explorer.events_table()``, slow on a big corpus). The view works on
+event *numbers*: a corpus of 100,000 articles has over a million events,
+most of them one passage of one source, and making a record (and a label)
+for each took minutes and gigabytes. So loading orders the numbers only,
+and each filter run (another worker) counts the matches and makes records
+for the first ``LIST_LIMIT`` alone. What the filter looks in (label and
+passages, folded) is folded from the table when first needed and kept
+for the table (``EventTexts``), so only the first filter of a table folds.
+Every filter run has a generation number and an older run's result is
+dropped (``ListingScreen`` does the loading and the bookkeeping). ``enter``
+opens the compare view on the highlighted event, with the listed events as
+its ``[``/``]`` sequence. Opened for one article (``article_id``), the view
+lists only the events that article takes part in.
 """
 
 from __future__ import annotations
 
+import threading
+import unicodedata
+import weakref
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from functools import cache
+from typing import Any, ClassVar, Protocol
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from ..messages import EventsFiltered, EventsLoaded
 from ..textsafe import safe_line
@@ -27,8 +38,128 @@ from .listing import LIST_LIMIT, ListingScreen
 
 
 def event_key(event: Any) -> str:
-    """The event's label and passages, folded: what the filter looks in."""
+    """The event's label and passages, folded: what the filter looks in (from a record)."""
     return fold_text(" ".join([event.label, *(passage.text for passage in getattr(event, "passages", ()))]))
+
+
+@cache
+def _combining() -> dict[int, None]:
+    """Every code point with a combining class, to delete with ``str.translate`` (built once)."""
+    return {code: None for code in range(0x110000) if unicodedata.combining(chr(code))}
+
+
+def fold_fast(text: str) -> str:
+    """``fold_text``, exactly, but fast on long texts (a large corpus folds every passage once).
+
+    ``fold_text`` drops combining marks one character at a time in Python;
+    here ASCII text skips that and other text drops them with ``translate``.
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return decomposed if decomposed.isascii() else decomposed.translate(_combining())
+
+
+def label_may_hold(word: str, key: str) -> bool:
+    """Whether a label not made yet could hold ``word`` when the passages (folded: ``key``) do not.
+
+    A label (``search.events.events.make_label``) is names as the passages
+    write them (possessive cut off) and words as ``search.analysis.fold``
+    writes them (apostrophes dropped: "don't" is "dont"; a word lower-cased
+    alone, so a Greek sigma may become final "ς"), joined by ", "; failing
+    those, the first passage cut at 60 characters and "…" (folded: "...").
+    So only a word with "," or ".", or found in the passages once their
+    apostrophes are dropped, or with a final sigma, can be in the label
+    alone; for any other the label need not be made.
+    """
+    if "," in word or "." in word:
+        return True
+    if ("'" in key or "\u2019" in key) and word in key.replace("'", "").replace("\u2019", ""):
+        return True
+    return "\u03c2" in word and "\u03c3" in key
+
+
+class FilterTexts(Protocol):
+    """What a view's filter looks in, by item number, and the records of the numbers shown."""
+
+    def matches(self, number: int, words: Sequence[str]) -> bool: ...
+
+    def records(self, numbers: Sequence[int]) -> list[Any]: ...
+
+
+class EventTexts:
+    """Each event's label and passages folded (what the filter looks in), made when first needed.
+
+    Kept per table (``event_texts``) so that a second filter, or the view
+    opened again, folds nothing. An event still unlabelled (most
+    single-passage events: they are labelled when first shown) is matched
+    on its passages, and its label is made only when a word its passages
+    lack could be in it (``label_may_hold``): the same matches as folding
+    every label, without making a million labels.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self._keys: list[str | None] = []  # by event number
+        self._labelled = bytearray()  # 1: the key includes the label
+
+    def key(self, number: int) -> str:
+        if number >= len(self._keys):
+            grow = number + 1 - len(self._keys)
+            self._keys.extend([None] * grow)
+            self._labelled.extend(bytes(grow))
+        key = self._keys[number]
+        if key is None:
+            label, texts = self.table.event_text(number)
+            key = "\n".join(fold_fast(t) for t in ([label] if label is not None else []) + texts)
+            self._keys[number] = key
+            self._labelled[number] = label is not None
+        return key
+
+    def matches(self, number: int, words: Sequence[str]) -> bool:
+        key = self.key(number)
+        missing = [word for word in words if word not in key]
+        if not missing:
+            return True
+        if self._labelled[number] or not all(label_may_hold(word, key) for word in missing):
+            return False
+        key = fold_fast(self.table.event_label(number)) + "\n" + key
+        self._keys[number], self._labelled[number] = key, 1
+        return all(word in key for word in missing)
+
+    def records(self, numbers: Sequence[int]) -> list[Any]:
+        return self.table.events_at(numbers)
+
+
+class StoryTexts:
+    """Each story's label folded (what the filter looks in), made when first needed."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self._keys: dict[int, str] = {}
+
+    def matches(self, number: int, words: Sequence[str]) -> bool:
+        key = self._keys.get(number)
+        if key is None:
+            key = self._keys[number] = fold_fast(self.table.story_label(number))
+        return all(word in key for word in words)
+
+    def records(self, numbers: Sequence[int]) -> list[Any]:
+        return self.table.stories_at(numbers)
+
+
+_TEXTS: weakref.WeakKeyDictionary[Any, EventTexts] = weakref.WeakKeyDictionary()
+_TEXTS_LOCK = threading.Lock()
+
+
+def event_texts(table: Any) -> EventTexts:
+    """The table's ``EventTexts``, shared by every events view on it (dropped with the table)."""
+    with _TEXTS_LOCK:
+        found = _TEXTS.get(table)
+        if found is None:
+            found = _TEXTS[table] = EventTexts(table)
+        return found
 
 
 class EventRow(Row):
@@ -101,35 +232,54 @@ class EventsScreen(ListingScreen):
         self.title_text = title
 
     @property
-    def events(self) -> list[Any]:
-        """Everything this view lists (events, or stories), most sources first."""
+    def events(self) -> list[int]:
+        """The numbers of everything this view lists (events, or stories), most sources first."""
         return self.items
 
-    def fetch(self) -> tuple[list[Any], list[str]]:
-        events = self.read(self.explorer_app.explorer.events_table())
-        return events, [event_key(event) for event in events]
+    def fetch(self) -> tuple[list[int], FilterTexts]:
+        table = self.explorer_app.explorer.events_table()
+        return self.read(table), self.texts(table)
 
-    def read(self, table: Any) -> list[Any]:
-        """What this view lists, from the event table (in the worker)."""
+    def read(self, table: Any) -> list[int]:
+        """The numbers of what this view lists, in order, from the event table (in the worker)."""
         if self.article_id:
-            return table.events_of(self.article_id)
+            return table.event_numbers(article_ids=[self.article_id])
         if self.event_ids is not None:
-            found = [table.event(event_id) for event_id in self.event_ids]
-            return sorted((e for e in found if e is not None), key=lambda e: -len(e.sources))
-        return table.events()
+            found = [n for n in map(table.event_number, self.event_ids) if n is not None]
+            sources = {n: len(e.sources) for n, e in zip(found, table.events_at(found), strict=True)}
+            return sorted(found, key=lambda n: -sources[n])  # a story's events: few records
+        return table.event_numbers()
 
-    def loaded_message(self, items: list[Any], keys: list[str], error: str | None) -> EventsLoaded:
+    def texts(self, table: Any) -> FilterTexts:
+        """What the filter looks in (folded when first needed)."""
+        return event_texts(table)
+
+    def loaded_message(self, items: list[Any], keys: Any, error: str | None) -> EventsLoaded:
         return EventsLoaded(items, keys=keys, error=error)
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
         self.take(message.events, message.keys, message.error)
 
-    def filtered_message(self, generation: int, text: str, found: list[Any]) -> EventsFiltered:
-        return EventsFiltered(generation, text, found)
+    def _match(self, generation: int, text: str, items: list[Any], keys: Any) -> None:
+        """The first ``LIST_LIMIT`` matches as records, and how many match (in the filter worker)."""
+        words = fold_text(text).split()
+        if not words:
+            found, total = items[:LIST_LIMIT], len(items)
+        else:
+            worker = get_current_worker()
+            found, total = [], 0
+            for index, number in enumerate(items):
+                if index % 4096 == 0 and worker.is_cancelled:
+                    return  # typing went on: a newer run counts
+                if keys.matches(number, words):
+                    total += 1
+                    if total <= LIST_LIMIT:
+                        found.append(number)
+        shown = keys.records(found) if found else []
+        self.post_message(EventsFiltered(generation, text, shown, total))
 
     def on_events_filtered(self, message: EventsFiltered) -> None:
-        events = message.events
-        self.show_filtered(message.generation, message.text, events[:LIST_LIMIT], len(events))
+        self.show_filtered(message.generation, message.text, message.events, message.total)
 
     def describe(self) -> str:
         if self._error:
@@ -172,8 +322,11 @@ class StoriesScreen(EventsScreen):
         self.query_one("#events-prompt", Static).update(Content("Stories"))
         self.query_one(EventFilter).placeholder = "Filter: words of the story (enter: to the list, esc: back)"
 
-    def read(self, table: Any) -> list[Any]:
-        return table.stories()
+    def read(self, table: Any) -> list[int]:
+        return table.story_numbers()
+
+    def texts(self, table: Any) -> FilterTexts:
+        return StoryTexts(table)
 
     def open_item(self, index: int) -> None:
         story = self.shown[index]

@@ -4,7 +4,9 @@ Each of those views is a filter box with a prompt, a one-line summary, the
 list, the status line and the keys. The table behind the list is read in a
 thread worker whenever the index becomes ready or changes (first build,
 re-index, a correction), with every item's text folded for matching there
-too, so the UI thread never waits on a large corpus. What is typed narrows
+too (or, for a view too large to fold up front, what to fold from: the
+events view lists numbers and folds when first filtered), so the UI thread
+never waits on a large corpus. What is typed narrows
 the list in another worker (optionally debounced); every filter run has a
 generation number and the result of an older one is dropped, as in the
 search view. ``enter`` in the box filters now and goes to the list once the
@@ -64,7 +66,7 @@ class ListingScreen(ExplorerScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[Any] = []  # everything the view lists, before filtering
-        self._keys: list[str] = []  # each item's folded text, what the filter looks in
+        self._keys: Any = []  # each item's folded text, what the filter looks in (a view may keep a source)
         self.loaded = False
         self.text = ""  # the filter as last applied
         self.shown: list[Any] = []  # what the list shows (the first LIST_LIMIT matches)
@@ -137,15 +139,18 @@ class ListingScreen(ExplorerScreen):
         else:
             self.post_message(self.loaded_message(items, keys, None))
 
-    def fetch(self) -> tuple[list[Any], list[str]]:
-        """What the view lists, and each item's folded text (in the load worker, off the UI thread)."""
+    def fetch(self) -> tuple[list[Any], Any]:
+        """What the view lists, and each item's folded text (in the load worker, off the UI thread).
+
+        A view that overrides ``_match`` may return anything it matches on instead of the texts.
+        """
         raise NotImplementedError
 
-    def loaded_message(self, items: list[Any], keys: list[str], error: str | None) -> Message:
+    def loaded_message(self, items: list[Any], keys: Any, error: str | None) -> Message:
         """The view's own message for the load worker's result; its handler calls ``take``."""
         raise NotImplementedError
 
-    def take(self, items: list[Any], keys: list[str], error: str | None) -> None:
+    def take(self, items: list[Any], keys: Any, error: str | None) -> None:
         """The load worker's result arrived: keep it and filter it by what the box holds."""
         self.items, self._keys, self._error = items, keys, error
         self.loaded = True
@@ -181,7 +186,7 @@ class ListingScreen(ExplorerScreen):
         self.generation += 1
         self._filter(self.generation, text, self.items, self._keys)
 
-    def _filter(self, generation: int, text: str, items: list[Any], keys: list[str]) -> None:
+    def _filter(self, generation: int, text: str, items: list[Any], keys: Any) -> None:
         self.run_worker(
             partial(self._match, generation, text, items, keys),
             name="_filter",
@@ -191,7 +196,8 @@ class ListingScreen(ExplorerScreen):
             thread=True,
         )
 
-    def _match(self, generation: int, text: str, items: list[Any], keys: list[str]) -> None:
+    def _match(self, generation: int, text: str, items: list[Any], keys: Any) -> None:
+        """The filter worker's body: every item whose key holds every word typed."""
         words = fold_text(text).split()
         found = [item for item, key in zip(items, keys, strict=True) if matches_filter(key, words)]
         self.post_message(self.filtered_message(generation, text, found))
