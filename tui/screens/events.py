@@ -18,10 +18,11 @@ lists only the events that article takes part in.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, ClassVar, Protocol
 
@@ -61,31 +62,53 @@ def fold_fast(text: str) -> str:
     return decomposed if decomposed.isascii() else decomposed.translate(_combining())
 
 
-def label_may_hold(word: str, key: str) -> bool:
-    """Whether a label not made yet could hold ``word`` when the passages (folded: ``key``) do not.
+_APOSTROPHED = re.compile("\\S*['\u2019]\\S*")
 
-    A label (``search.events.events.make_label``) is names as the passages
-    write them (possessive cut off) and words as ``search.analysis.fold``
-    writes them (apostrophes dropped: "don't" is "dont"; a word lower-cased
-    alone, so a Greek sigma may become final "ς"), joined by ", "; failing
-    those, the first passage cut at 60 characters and "…" (folded: "...").
-    So only a word with "," or ".", or found in the passages once their
-    apostrophes are dropped, or with a final sigma, can be in the label
-    alone; for any other the label need not be made.
+
+def apostrophe_free(key: str) -> str:
+    """The runs of ``key`` (between spaces) that hold an apostrophe, without their apostrophes.
+
+    A label's words are written as ``search.analysis.fold`` writes them,
+    apostrophes dropped ("don't" is "dont"): a typed word can be in such a
+    label word without being in the passages only if it is in one of these.
     """
-    if "," in word or "." in word:
+    if "'" not in key and "\u2019" not in key:
+        return ""
+    return "\n".join(run.replace("'", "").replace("\u2019", "") for run in _APOSTROPHED.findall(key))
+
+
+def label_may_hold(word: str, key: str, extra: str) -> bool:
+    """Whether a label not made yet could hold ``word``, which the passages (``key``) lack.
+
+    ``extra`` is ``apostrophe_free(key)``. A label
+    (``search.events.events.make_label``) is names as the passages write
+    them (possessive cut off) and words as ``search.analysis.fold`` writes
+    them (apostrophes dropped; lower-cased alone, so a Greek sigma may turn
+    final, "\u03c2"), joined by ", "; failing those, the first passage cut at 60
+    characters and "…" (folded: "..."). So a word the passages lack can be
+    in the label only as such a word, before a ", ", or before the dots.
+    """
+    if "\u03c2" in word and "\u03c3" in key:
         return True
-    if ("'" in key or "\u2019" in key) and word in key.replace("'", "").replace("\u2019", ""):
-        return True
-    return "\u03c2" in word and "\u03c3" in key
+    if word.endswith(","):
+        part = word[:-1]
+        return "," in part or part in key or part in extra or ("\u03c2" in part and "\u03c3" in key)
+    if word.endswith("."):
+        return word.rstrip(".") in key
+    return word in extra
 
 
 class FilterTexts(Protocol):
     """What a view's filter looks in, by item number, and the records of the numbers shown."""
 
-    def matches(self, number: int, words: Sequence[str]) -> bool: ...
+    def select(
+        self, numbers: Sequence[int], words: Sequence[str], cancelled: Callable[[], bool]
+    ) -> list[int] | None: ...
 
     def records(self, numbers: Sequence[int]) -> list[Any]: ...
+
+
+NOT_FOLDED, FOLDED, WITH_LABEL = 0, 1, 2  # EventTexts._state
 
 
 class EventTexts:
@@ -96,37 +119,67 @@ class EventTexts:
     single-passage events: they are labelled when first shown) is matched
     on its passages, and its label is made only when a word its passages
     lack could be in it (``label_may_hold``): the same matches as folding
-    every label, without making a million labels.
+    every label, without making a million labels. Numbers are scanned
+    with list comprehensions, word by word: a keystroke over a million
+    events costs a few of those.
     """
 
     def __init__(self, table: Any) -> None:
         self.table = table
-        self._keys: list[str | None] = []  # by event number
-        self._labelled = bytearray()  # 1: the key includes the label
+        self._keys: list[str] = []  # by event number: label (when made) and passages, folded
+        self._extra: list[str] = []  # by event number: ``apostrophe_free`` of the key
+        self._state = bytearray()  # by event number: NOT_FOLDED, FOLDED or WITH_LABEL
 
-    def key(self, number: int) -> str:
-        if number >= len(self._keys):
-            grow = number + 1 - len(self._keys)
-            self._keys.extend([None] * grow)
-            self._labelled.extend(bytes(grow))
-        key = self._keys[number]
-        if key is None:
+    def _fold(self, numbers: Sequence[int], cancelled: Callable[[], bool]) -> bool:
+        """Fold every event of ``numbers`` not folded yet; False when cancelled first."""
+        size = max(numbers, default=-1) + 1
+        if size > len(self._keys):
+            grow = size - len(self._keys)
+            self._keys.extend([""] * grow)
+            self._extra.extend([""] * grow)
+            self._state.extend(bytes(grow))
+        state, keys, extra = self._state, self._keys, self._extra
+        for count, number in enumerate([n for n in numbers if not state[n]]):
+            if count % 2048 == 0 and cancelled():
+                return False
             label, texts = self.table.event_text(number)
-            key = "\n".join(fold_fast(t) for t in ([label] if label is not None else []) + texts)
-            self._keys[number] = key
-            self._labelled[number] = label is not None
-        return key
+            key = "\n".join(map(fold_fast, texts if label is None else [label, *texts]))
+            keys[number], extra[number] = key, apostrophe_free(key)
+            state[number] = FOLDED if label is None else WITH_LABEL
+        return True
 
-    def matches(self, number: int, words: Sequence[str]) -> bool:
-        key = self.key(number)
-        missing = [word for word in words if word not in key]
-        if not missing:
-            return True
-        if self._labelled[number] or not all(label_may_hold(word, key) for word in missing):
-            return False
-        key = fold_fast(self.table.event_label(number)) + "\n" + key
-        self._keys[number], self._labelled[number] = key, 1
-        return all(word in key for word in missing)
+    def select(
+        self, numbers: Sequence[int], words: Sequence[str], cancelled: Callable[[], bool]
+    ) -> list[int] | None:
+        """The numbers, in order, whose label or passages hold every word (None: cancelled)."""
+        if not self._fold(numbers, cancelled):
+            return None
+        keys, extra, state = self._keys, self._extra, self._state
+        hits = list(numbers)
+        for word in words:
+            hits = [n for n in hits if word in keys[n]]
+        # events whose label, not made yet, could hold what their passages lack
+        if any("\u03c2" in word or word.endswith((",", ".")) for word in words):
+            maybe = [n for n in numbers if state[n] == FOLDED]
+            for word in words:
+                maybe = [n for n in maybe if word in keys[n] or label_may_hold(word, keys[n], extra[n])]
+        else:  # then only a word its passages write with an apostrophe can be in the label alone
+            maybe = [n for n in numbers if extra[n] and state[n] == FOLDED]
+            for word in words:
+                maybe = [n for n in maybe if word in keys[n] or word in extra[n]]
+        if not maybe:
+            return hits
+        found = set(hits)
+        extra_hits = False
+        for count, number in enumerate(n for n in maybe if n not in found):
+            if count % 256 == 0 and cancelled():
+                return None
+            key = fold_fast(self.table.event_label(number)) + "\n" + keys[number]
+            keys[number], extra[number], state[number] = key, apostrophe_free(key), WITH_LABEL
+            if all(word in key for word in words):
+                found.add(number)
+                extra_hits = True
+        return [n for n in numbers if n in found] if extra_hits else hits
 
     def records(self, numbers: Sequence[int]) -> list[Any]:
         return self.table.events_at(numbers)
@@ -139,11 +192,14 @@ class StoryTexts:
         self.table = table
         self._keys: dict[int, str] = {}
 
-    def matches(self, number: int, words: Sequence[str]) -> bool:
-        key = self._keys.get(number)
-        if key is None:
-            key = self._keys[number] = fold_fast(self.table.story_label(number))
-        return all(word in key for word in words)
+    def select(
+        self, numbers: Sequence[int], words: Sequence[str], cancelled: Callable[[], bool]
+    ) -> list[int] | None:
+        keys = self._keys
+        for number in numbers:
+            if number not in keys:
+                keys[number] = fold_fast(self.table.story_label(number))
+        return [n for n in numbers if all(word in keys[n] for word in words)]
 
     def records(self, numbers: Sequence[int]) -> list[Any]:
         return self.table.stories_at(numbers)
@@ -267,14 +323,10 @@ class EventsScreen(ListingScreen):
             found, total = items[:LIST_LIMIT], len(items)
         else:
             worker = get_current_worker()
-            found, total = [], 0
-            for index, number in enumerate(items):
-                if index % 4096 == 0 and worker.is_cancelled:
-                    return  # typing went on: a newer run counts
-                if keys.matches(number, words):
-                    total += 1
-                    if total <= LIST_LIMIT:
-                        found.append(number)
+            matching = keys.select(items, words, lambda: worker.is_cancelled)
+            if matching is None:
+                return  # typing went on: a newer run counts
+            found, total = matching[:LIST_LIMIT], len(matching)
         shown = keys.records(found) if found else []
         self.post_message(EventsFiltered(generation, text, shown, total))
 
