@@ -7,8 +7,8 @@ most of them one passage of one source, and making a record (and a label)
 for each took minutes and gigabytes. So loading orders the numbers only,
 and each filter run (another worker) counts the matches and makes records
 for the first ``LIST_LIMIT`` alone. What the filter looks in (label and
-passages, folded) is folded from the table when first needed and kept
-for the table (``EventTexts``), so only the first filter of a table folds.
+passages, folded) is folded from the table when first needed and kept by
+the view (``EventTexts``), so only the view's first filter folds.
 Every filter run has a generation number and an older run's result is
 dropped (``ListingScreen`` does the loading and the bookkeeping). ``enter``
 opens the compare view on the highlighted event, with the listed events as
@@ -19,9 +19,7 @@ lists only the events that article takes part in.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-import weakref
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, ClassVar, Protocol
@@ -114,8 +112,9 @@ NOT_FOLDED, FOLDED, WITH_LABEL = 0, 1, 2  # EventTexts._state
 class EventTexts:
     """Each event's label and passages folded (what the filter looks in), made when first needed.
 
-    Kept per table (``event_texts``) so that a second filter, or the view
-    opened again, folds nothing. An event still unlabelled (most
+    The view keeps it, so only its first filter folds (seconds for a
+    million events, in the filter worker; a newer key stops it and the
+    next run goes on from what was folded). An event still unlabelled (most
     single-passage events: they are labelled when first shown) is matched
     on its passages, and its label is made only when a word its passages
     lack could be in it (``label_may_hold``): the same matches as folding
@@ -129,9 +128,12 @@ class EventTexts:
         self._keys: list[str] = []  # by event number: label (when made) and passages, folded
         self._extra: list[str] = []  # by event number: ``apostrophe_free`` of the key
         self._state = bytearray()  # by event number: NOT_FOLDED, FOLDED or WITH_LABEL
+        self._complete: Sequence[int] | None = None  # the last list folded whole
 
     def _fold(self, numbers: Sequence[int], cancelled: Callable[[], bool]) -> bool:
         """Fold every event of ``numbers`` not folded yet; False when cancelled first."""
+        if numbers is self._complete:
+            return True  # the view's list, folded by an earlier run
         size = max(numbers, default=-1) + 1
         if size > len(self._keys):
             grow = size - len(self._keys)
@@ -146,6 +148,7 @@ class EventTexts:
             key = "\n".join(map(fold_fast, texts if label is None else [label, *texts]))
             keys[number], extra[number] = key, apostrophe_free(key)
             state[number] = FOLDED if label is None else WITH_LABEL
+        self._complete = numbers
         return True
 
     def select(
@@ -203,19 +206,6 @@ class StoryTexts:
 
     def records(self, numbers: Sequence[int]) -> list[Any]:
         return self.table.stories_at(numbers)
-
-
-_TEXTS: weakref.WeakKeyDictionary[Any, EventTexts] = weakref.WeakKeyDictionary()
-_TEXTS_LOCK = threading.Lock()
-
-
-def event_texts(table: Any) -> EventTexts:
-    """The table's ``EventTexts``, shared by every events view on it (dropped with the table)."""
-    with _TEXTS_LOCK:
-        found = _TEXTS.get(table)
-        if found is None:
-            found = _TEXTS[table] = EventTexts(table)
-        return found
 
 
 class EventRow(Row):
@@ -307,8 +297,8 @@ class EventsScreen(ListingScreen):
         return table.event_numbers()
 
     def texts(self, table: Any) -> FilterTexts:
-        """What the filter looks in (folded when first needed)."""
-        return event_texts(table)
+        """What the filter looks in (folded when first needed, then kept by the view)."""
+        return EventTexts(table)
 
     def loaded_message(self, items: list[Any], keys: Any, error: str | None) -> EventsLoaded:
         return EventsLoaded(items, keys=keys, error=error)
