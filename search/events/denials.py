@@ -21,7 +21,9 @@ it answers. Each denial cluster joins at most one claim cluster.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
@@ -75,6 +77,8 @@ def merge_denials(
     joins: list[tuple[int, int]] = []  # (denial cluster, claim cluster)
     cluster_of = {passages[i]: number for number, cluster in enumerate(clusters) for i in cluster}
     max_days = weighting.settings.max_days
+    evidence = weighting.evidence
+    spans: dict[int, tuple[int, int] | None] = {}  # cluster -> its first and last day, once asked
     for number, denied in denials.items():
         cluster = clusters[number]
         span = _span([days[i] for i in cluster])
@@ -87,14 +91,24 @@ def merge_denials(
             if passages[i] - back >= 0 and store.p_slot[passages[i] - back] == store.p_slot[passages[i]]
         }
         best, best_score = -1, 0.0
-        for other in {o for term in denied for o in holders.get(term, ()) if o != number}:
-            shared = denied & cluster_terms[other]
-            if len(shared) < 2 or not any(weighting.evidence[t] in (RARE_WORD, AMOUNT) for t in shared):
+        # A claim shares at least two terms with the denial: the clusters holding them are
+        # counted in C (a denied number or common word is held across the whole corpus), and
+        # only those holding two or more are looked at in Python.
+        holding = Counter(chain.from_iterable(holders.get(term, ()) for term in denied))
+        for other, count in holding.items():
+            if count < 2 or other == number:
                 continue
-            theirs = _span([days[i] for i in clusters[other]])
+            theirs = spans.get(other, False)
+            if theirs is False:
+                theirs = spans[other] = _span([days[i] for i in clusters[other]])
             if span and theirs and max(theirs[0] - span[1], span[0] - theirs[1]) > max_days:
                 continue  # published too far apart
-            score = sum(weighting.weight(t) for t in shared) * (PRECEDING_FACTOR if other in before else 1.0)
+            shared = denied & cluster_terms[other]
+            if not any(evidence[t] in (RARE_WORD, AMOUNT) for t in shared):
+                continue
+            score = math.fsum(weighting.weight(t) for t in shared) * (
+                PRECEDING_FACTOR if other in before else 1.0
+            )
             if score > best_score or (score == best_score and other < best):
                 best, best_score = other, score
         if best >= 0:
