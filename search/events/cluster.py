@@ -23,6 +23,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from operator import mul
 
 Vector = dict[int, float]  # term id -> weighted strength
@@ -85,35 +86,32 @@ def similar_pairs(
     yield from _in_workers(job, workers)
 
 
+@dataclass
 class _PairJob:
     """Everything scoring needs, built once; forked workers inherit it rather than receive it."""
 
-    def __init__(
-        self,
-        vectors: Sequence[Vector],
-        lengths: Sequence[float],
-        candidate_terms: Sequence[Sequence[int]],
-        min_score: float,
-        days: Sequence[int | None] | None,
-        max_days: int,
-        with_shared: bool,
-    ) -> None:
-        self.lengths = lengths
-        self.candidate_terms = candidate_terms
-        self.min_score = min_score
-        self.days = days
-        self.max_days = max_days
-        self.with_shared = with_shared
-        self.postings: dict[int, list[int]] = {}
-        for number, terms in enumerate(candidate_terms):
+    vectors: Sequence[Vector]
+    lengths: Sequence[float]
+    candidate_terms: Sequence[Sequence[int]]
+    min_score: float
+    days: Sequence[int | None] | None
+    max_days: int
+    with_shared: bool
+    postings: dict[int, list[int]] = field(init=False)  # candidate term -> items holding it
+    keys: list[frozenset[int]] = field(init=False)  # each item's terms, for one C-level intersection
+    getters: list[Callable[[int], float]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.postings = {}
+        for number, terms in enumerate(self.candidate_terms):
             for term in terms:
                 found = self.postings.get(term)
                 if found is None:
                     self.postings[term] = [number]
                 else:
                     found.append(number)
-        self.keys = [frozenset(v) for v in vectors]
-        self.getters = [v.__getitem__ for v in vectors]
+        self.keys = [frozenset(v) for v in self.vectors]
+        self.getters = [v.__getitem__ for v in self.vectors]
 
     def candidates(self) -> int:
         """How many pairs share a candidate term, at most (counted twice over for simplicity)."""
