@@ -69,6 +69,7 @@ class Explorer:
         self._vocabulary: Vocabulary | None = None
         self._parser = None
         self._docsets: DocSets | None = None  # filter sets of the current searcher
+        self._events: tuple[int, EventTable] | None = None  # the last event table and its generation
         self._entity_words = EntityWords(index_dir, self._entity_index)
 
     @classmethod
@@ -290,38 +291,46 @@ class Explorer:
         updated around the changed articles when the manifest shows few changed
         (``event_updates``), else rebuilt, reusing the features of unchanged articles.
         """
+        with self._lock:
+            generation = self._current_searcher().reader().generation()
+            if self._events is not None and self._events[0] == generation:
+                return self._events[1]  # each view asks again; a table of 100,000 articles loads in seconds
+            table = self._events_table(generation)
+            self._events = (generation, table)
+            return table
+
+    def _events_table(self, generation: int) -> EventTable:
+        """The event table of ``generation``: loaded, updated from an earlier one, or built (under the lock)."""
         from .derived import EventStore
         from .event_updates import basis_of, changes, load_basis, save_basis
         from .events import EventTable
         from .events.hook import entity_hook
 
-        with self._lock:
-            generation = self._current_searcher().reader().generation()
-            store = EventStore(self.index_dir)
-            cached = store.load(generation)
-            if cached is not None:
-                return cached
-            manifest = self.store.load_manifest()
-            hook = entity_hook(self.entities())
-            basis = load_basis(self.index_dir)
-            previous = None  # the table of the basis' generation, read once whichever way we go
-            if basis is not None and manifest.generation == generation:
-                previous = store.load(basis.generation)
-                found = changes(basis, manifest.files) if previous is not None else None
-                if previous is not None and found is not None:
-                    changed = [a for a in map(self.article, found.candidates) if a is not None]
-                    table = previous.update(changed, found.removed, canonical=hook)
-                    store.save(table, generation)
-                    save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
-                    return table
-            articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
-            if previous is None:
-                previous = store.load_any()
-            table = EventTable.build(articles, canonical=hook, previous=previous)
-            store.save(table, generation)
-            if manifest.generation == generation:
-                save_basis(self.index_dir, basis_of(generation, manifest.files))
-            return table
+        store = EventStore(self.index_dir)
+        cached = store.load(generation)
+        if cached is not None:
+            return cached
+        manifest = self.store.load_manifest()
+        hook = entity_hook(self.entities())
+        basis = load_basis(self.index_dir)
+        previous = None  # the table of the basis' generation, read once whichever way we go
+        if basis is not None and manifest.generation == generation:
+            previous = store.load(basis.generation)
+            found = changes(basis, manifest.files) if previous is not None else None
+            if previous is not None and found is not None:
+                changed = [a for a in map(self.article, found.candidates) if a is not None]
+                table = previous.update(changed, found.removed, canonical=hook)
+                store.save(table, generation)
+                save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
+                return table
+        articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
+        if previous is None:
+            previous = store.load_any()
+        table = EventTable.build(articles, canonical=hook, previous=previous)
+        store.save(table, generation)
+        if manifest.generation == generation:
+            save_basis(self.index_dir, basis_of(generation, manifest.files))
+        return table
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:

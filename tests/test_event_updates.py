@@ -72,3 +72,20 @@ def test_a_table_without_a_basis_is_rebuilt_and_gets_one(seed_corpus: Path, inde
     assert table.events()
     basis = load_basis(index_dir)
     assert basis is not None and basis.updates == 0
+
+
+def test_the_table_is_kept_in_memory_for_its_generation_only(seed_corpus: Path, index_dir: Path) -> None:
+    from search.derived import EventStore
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    first = explorer.events_table()
+    (index_dir / EventStore.TABLE).unlink()  # a second ask must not read the disk
+    assert explorer.events_table() is first
+
+    edited = seed_corpus / f"{A003}.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new line of the story.\n", "utf-8")
+    explorer.ensure_index()
+    after = explorer.events_table()
+    assert after is not first
+    assert any("new line of the story" in text for text in passages_of(explorer, A003))
