@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from search.event_updates import MAX_UPDATES, load_basis
 from search.explorer import Explorer
@@ -89,3 +93,46 @@ def test_the_table_is_kept_in_memory_for_its_generation_only(seed_corpus: Path, 
     after = explorer.events_table()
     assert after is not first
     assert any("new line of the story" in text for text in passages_of(explorer, A003))
+
+
+def test_two_threads_reading_one_stored_chunk_both_find_its_rows(
+    seed_corpus: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The explorer shares one table between threads: a reader must not see a chunk half decoded."""
+    from search.derived import EventStore
+    from search.events import EventTable
+    from search.events import store as store_module
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    explorer.events_table()
+    table = EventTable.load(index_dir / EventStore.TABLE)
+    assert table is not None
+    content = table.store.content
+    started, let_go = threading.Event(), threading.Event()
+    real = store_module.extract_from_json
+
+    def held_in_first(row: Any) -> Any:  # the first reader stops inside its decoding
+        if threading.current_thread().name == "first":
+            started.set()
+            let_go.wait(10)
+        return real(row)
+
+    monkeypatch.setattr(store_module, "extract_from_json", held_in_first)
+    found: dict[str, Any] = {}
+
+    def read(name: str) -> None:
+        try:
+            found[name] = content.extract(0)
+        except LookupError as error:
+            found[name] = error
+
+    first = threading.Thread(target=read, args=("first",), name="first")
+    first.start()
+    assert started.wait(10)
+    read("second")  # while the first is still decoding the same chunk
+    let_go.set()
+    first.join(10)
+    assert not isinstance(found["second"], LookupError)
+    assert not isinstance(found["first"], LookupError)
+    assert found["first"].spans == found["second"].spans

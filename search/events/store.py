@@ -149,11 +149,11 @@ class Content:
         if found is None:
             number = slot // CHUNK
             if number < len(self.text_chunks) and number not in self._decoded_texts:
-                self._decoded_texts.add(number)
                 texts = json.loads(zlib.decompress(self.text_chunks[number]))
                 for offset, text in enumerate(texts):
                     if self.texts[number * CHUNK + offset] is None:
                         self.texts[number * CHUNK + offset] = text
+                self._decoded_texts.add(number)  # only once decoded: see ``_decode_features``
                 found = self.texts[slot]
             if found is None and self.text_of is not None:
                 found = self.text_of(article_id)
@@ -163,12 +163,15 @@ class Content:
     def _decode_features(self, number: int) -> None:
         if number >= len(self.feature_chunks) or number in self._decoded_features:
             return
-        self._decoded_features.add(number)
         rows = json.loads(zlib.decompress(self.feature_chunks[number]))
         for offset, row in enumerate(rows):
             slot = number * CHUNK + offset
             if row is not None and self.extracts[slot] is None:
                 self.extracts[slot] = extract_from_json(row)
+        # Marked only once decoded: the explorer shares one table between the views' worker
+        # threads, and a thread that saw the mark early would find the chunk's rows missing.
+        # Two threads may both decode a chunk; they write the same values.
+        self._decoded_features.add(number)
 
     def chunks(self, alive: Callable[[int], bool], texts: bool) -> tuple[list[bytes], list[bytes]]:
         """Compressed chunks for saving (``alive(slot)``: whether to keep that article's content).
