@@ -242,3 +242,20 @@ async def test_the_stories_view_lists_and_filters_as_before(make_app, seed_explo
         await type_text(pilot, word)
         await settle(pilot)
         assert [s.id for s in screen.shown] == [s.id for s in stories if word in fold_text(s.label)]
+
+
+async def test_a_view_opened_again_filters_on_what_the_first_folded(make_app) -> None:
+    """The explorer keeps one table per index version, and the folded filter texts go with it."""
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        first = await open_view(pilot, "v", EventsScreen)
+        await type_text(pilot, "panjshir")
+        await settle(pilot)
+        folded = first._keys
+        assert any(folded._state)  # the filter folded the events' texts
+        await pilot.press("escape", "escape")  # the filter box, then the view
+        await settle(pilot)
+        again = await open_view(pilot, "v", EventsScreen)
+        await settle(pilot)
+        assert again is not first
+        assert again._keys is folded

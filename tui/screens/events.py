@@ -7,8 +7,9 @@ most of them one passage of one source, and making a record (and a label)
 for each took minutes and gigabytes. So loading orders the numbers only,
 and each filter run (another worker) counts the matches and makes records
 for the first ``LIST_LIMIT`` alone. What the filter looks in (label and
-passages, folded) is folded from the table when first needed and kept by
-the view (``EventTexts``), so only the view's first filter folds.
+passages, folded) is folded from the table when first needed and kept for
+the table (``event_texts``): the explorer keeps one table per index version,
+so only the first filter on it folds, not every view opened again.
 Every filter run has a generation number and an older run's result is
 dropped (``ListingScreen`` does the loading and the bookkeeping). ``enter``
 opens the compare view on the highlighted event, with the listed events as
@@ -19,7 +20,9 @@ lists only the events that article takes part in.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+import weakref
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, ClassVar, Protocol
@@ -112,9 +115,9 @@ NOT_FOLDED, FOLDED, WITH_LABEL = 0, 1, 2  # EventTexts._state
 class EventTexts:
     """Each event's label and passages folded (what the filter looks in), made when first needed.
 
-    The view keeps it, so only its first filter folds (seconds for a
-    million events, in the filter worker; a newer key stops it and the
-    next run goes on from what was folded). An event still unlabelled (most
+    Kept per table (``event_texts``), so only the first filter on a table
+    folds (seconds for a million events, in the filter worker; a newer key
+    stops it and the next run goes on from what was folded). An event still unlabelled (most
     single-passage events: they are labelled when first shown) is matched
     on its passages, and its label is made only when a word its passages
     lack could be in it (``label_may_hold``): the same matches as folding
@@ -208,6 +211,19 @@ class StoryTexts:
         return self.table.stories_at(numbers)
 
 
+_TEXTS: weakref.WeakKeyDictionary[Any, EventTexts] = weakref.WeakKeyDictionary()
+_TEXTS_LOCK = threading.Lock()
+
+
+def event_texts(table: Any) -> EventTexts:
+    """The table's ``EventTexts``, shared by every events view on it (dropped with the table)."""
+    with _TEXTS_LOCK:
+        found = _TEXTS.get(table)
+        if found is None:
+            found = _TEXTS[table] = EventTexts(table)
+        return found
+
+
 class EventRow(Row):
     """``>  4 src  2021-09-05  Fahim Dashty, Resistance, killed`` (``1 src*``: one source only)."""
 
@@ -297,8 +313,8 @@ class EventsScreen(ListingScreen):
         return table.event_numbers()
 
     def texts(self, table: Any) -> FilterTexts:
-        """What the filter looks in (folded when first needed, then kept by the view)."""
-        return EventTexts(table)
+        """What the filter looks in (folded when first needed, then kept for the table)."""
+        return event_texts(table)
 
     def loaded_message(self, items: list[Any], keys: Any, error: str | None) -> EventsLoaded:
         return EventsLoaded(items, keys=keys, error=error)
