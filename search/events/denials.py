@@ -70,7 +70,7 @@ def merge_denials(
     holders: dict[int, list[int]] = {}
     for number, cluster in enumerate(clusters if named else ()):
         codes = chain.from_iterable(store.codes(passages[index]) for index in cluster)
-        terms = {term for term in map(SHIFT.__rrshift__, codes) if term in named}  # code >> SHIFT
+        terms = {term for code in codes if (term := code >> SHIFT) in named}
         cluster_terms.append(terms)
         for term in terms:
             holders.setdefault(term, []).append(number)
