@@ -30,12 +30,18 @@ class DerivedUpdate(Protocol):
 
     def remove(self, article_id: str) -> None: ...
 
-    def precompute(self) -> None:
+    def precompute(self, generation: int | None = None) -> None:
         """Do the corpus-wide work now (while the index is still being written); ``commit``
-        then only saves, unless articles were added or removed since."""
+        then only saves, unless articles were added or removed since. With the generation
+        the run will commit, also write the files now: ``commit`` then only makes them
+        current, and the update takes no more changes."""
         ...
 
     def commit(self, generation: int | None = None) -> Any: ...
+
+    def discard(self) -> None:
+        """The run failed before its commit: delete whatever ``precompute`` wrote."""
+        ...
 
 
 class DerivedTable(Protocol):

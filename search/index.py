@@ -623,14 +623,16 @@ class IndexStore:
 
                 def derive(prepared: list[list[Any]]) -> None:
                     """Runs while the writer processes are still writing: the derived tables
-                    take the per-article results and do their corpus-wide work meanwhile."""
+                    take the per-article results and do their corpus-wide work, and write
+                    their files, meanwhile. Only renames are left for after the commit."""
                     updates.extend(table.begin() for table in self.derived)
                     for derived, payloads in zip(updates, prepared, strict=True):
                         for payload in payloads:
                             derived.add_prepared(payload)
+                        payloads.clear()  # the table holds them now; let them go with it
                         for article_id in old_ids:
                             derived.remove(article_id)
-                        derived.precompute()
+                        derived.precompute(writer.generation)  # what the commit will be
 
                 new_segments, fresh_vocabularies = segments.write_parallel(
                     ix,
@@ -653,6 +655,8 @@ class IndexStore:
             else:
                 _commit_segments(writer, finalsegments)
         except BaseException:
+            for derived in updates:
+                derived.discard()
             if not writer.is_closed:
                 writer.cancel()
             raise

@@ -142,6 +142,19 @@ class ShardFolder:
         """Write the ``changed`` shards (None: the shard is now empty) and the state, then the
         manifest; unchanged shards keep their files. ``everything``: no earlier shard is kept
         (the caller gives every non-empty shard)."""
+        self.publish(self.stage(meta, state, changed, everything))
+
+    def stage(
+        self,
+        meta: dict[str, Any],
+        state: Any,
+        changed: Mapping[int, Any],
+        everything: bool = False,
+    ) -> dict[str, Any]:
+        """``save`` up to its manifest, which is returned for ``publish``: the new files have
+        names no manifest holds, so until then readers (and a run that dies: the next save
+        sweeps them) see the previous save. Why apart: an index run writes while its writer
+        processes still work, and publishes only once the index itself is committed."""
         self.folder.mkdir(parents=True, exist_ok=True)
         save_id = os.urandom(6).hex()  # unique, so no save ever reuses a name an older manifest holds
         files: dict[str, list[Any]] = (
@@ -153,7 +166,7 @@ class ShardFolder:
                 files[str(shard)] = _write(self.folder / f"{shard:03d}.{save_id}.pickle", value)
         state_entry = _write(self.folder / f"state.{save_id}.pickle", state)
         sync_folder(self.folder)
-        manifest = {
+        return {
             "format": FORMAT,
             "shards": SHARDS,
             "save": save_id,
@@ -161,9 +174,22 @@ class ShardFolder:
             "state": state_entry,
             "files": dict(sorted(files.items(), key=lambda item: int(item[0]))),
         }
+
+    def publish(self, manifest: dict[str, Any]) -> None:
+        """Make a staged save the current one (one atomic manifest write), then delete the
+        files it replaced."""
         write_json_atomic(self.folder / MANIFEST, manifest)
         self.manifest = manifest
         self._sweep()
+
+    def discard(self, manifest: dict[str, Any]) -> None:
+        """Delete the files of a staged save that will not be published."""
+        current = set() if self.manifest is None else {name for name, _size, _crc in self._named()}
+        entries = [*manifest["files"].values(), manifest["state"]]
+        for name, _size, _checksum in entries:
+            if name not in current:
+                with contextlib.suppress(OSError):
+                    (self.folder / name).unlink()
 
     def _sweep(self) -> None:
         """Delete what no manifest names: the files the last save replaced, and the leftovers
