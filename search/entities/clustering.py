@@ -176,7 +176,7 @@ class NodeBuilder:
         self.articles: list[ArticleSpans] = []
 
     def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
-        """Count one article's resolved names (``resolve.resolved_row``) of its mention record."""
+        """Count one article's resolved names (``resolve.Resolver.resolve``) of its mention record."""
         nodes, node_of, mentions = self.nodes, self.node_of, article[ARTICLE_MENTIONS]
         source = article[ARTICLE_SOURCE]
         article_index = len(self.articles)

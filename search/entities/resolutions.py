@@ -27,8 +27,8 @@ from ..analysis import fold
 from .casing import CorpusStats
 from .clustering import Compared
 from .names import name_tokens
-from .resolve import Blocked, ResolvedRow, resolve, resolved_row
-from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow, to_record
+from .resolve import Blocked, ResolvedRow, Resolver
+from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow
 
 # Bump whenever resolve.py or casing.py changes what an article resolves to or what
 # the statistics count: resolutions kept by another version are made again.
@@ -121,14 +121,18 @@ class Resolutions:
     def resolve_all(
         self, ordered: Iterable[ArticleRow], blocked: Blocked
     ) -> Iterator[tuple[ArticleRow, ResolvedRow]]:
-        """Each record with its resolution: the kept one, else resolved now (and kept)."""
-        kept, stats, touched = self.kept, self.stats, self.touched
+        """Each record with its resolution: the kept one, else resolved now (and kept).
+
+        One ``Resolver`` for the whole run: the statistics do not change while it runs, and
+        what they make of a mention's text is then worked out once per distinct text."""
+        kept, touched = self.kept, self.touched
+        resolver = Resolver(self.stats, blocked)
         self.resolved = 0
         for article in ordered:
             article_id = article[ARTICLE_ID]
             resolved = kept.get(article_id)
             if resolved is None:
-                resolved = kept[article_id] = resolved_row(resolve(to_record(article), stats, blocked))
+                resolved = kept[article_id] = resolver.resolve(article)
                 touched.add(article_id)
                 self.resolved += 1
             yield article, resolved
