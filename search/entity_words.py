@@ -3,21 +3,19 @@
 Why: the saved expansion table holds every multi-spelling entity with its
 articles and sources (46 MB of JSON on 100,000 articles, 1.5 s or more to
 load), while a search only needs the few entities whose spellings contain
-the query's name words. So after each index run or correction (``refresh``),
-or else on the first search that needs entities, that table becomes a SQLite file in the index folder (name token -> entity numbers;
-entity number -> id, name, kind, spellings), tagged with the size and
-modification time of the table it came from; later searches, in this process
-or the next `explorer search`, read only the rows for their words. A table
-rewritten by re-indexing or a merge/split correction changes the tag, and the
-file is rebuilt on next use. When the folder is read-only the table is loaded
-and used as it is, as before.
+the query's name words. So that table also becomes a SQLite file in the
+index folder (name token -> entity numbers; entity number -> id, name, kind,
+spellings; ``entities.lookup``), tagged with the size and modification time of
+the table it came from; searches, in this process or the next `explorer
+search`, read only the rows for their words. The index run writes it with the
+table; when it is missing or stale (an index of an earlier version), ``refresh``
+or the first search that needs entities writes it. When the folder is
+read-only the table is loaded and used as it is.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +26,6 @@ if TYPE_CHECKING:  # sqlite3 is imported when first needed: most searches never 
 
     from .entities import EntityExpansion, EntityIndex, EntityTable
 
-LOOKUP_FILE = "entity_words.sqlite"
-FORMAT = 1
 KEPT_ANSWERS = 1024  # phrases whose expansions are kept (forgotten all at once beyond)
 
 
@@ -37,6 +33,8 @@ class EntityWords:
     """``expand(phrase)`` as an EntityTable answers it, reading only the entities that can match."""
 
     def __init__(self, index_dir: Path, entity_index: Callable[[], EntityIndex]) -> None:
+        from .entities.lookup import LOOKUP_FILE
+
         self.path = Path(index_dir) / LOOKUP_FILE
         self._entity_index = entity_index
         self._lock = threading.Lock()
@@ -93,13 +91,13 @@ class EntityWords:
 
     def _source(self) -> tuple[Path, str] | None:
         """The expansion table file and its tag (size and mtime), or None when there is none."""
+        from .entities import lookup
+
         index = self._entity_index()
         for path in (index.expansions_path, index.table_path):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            return path, f"{FORMAT}:{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+            tag = lookup.stamp(path)
+            if tag is not None:
+                return path, tag
         return None
 
     def _table_for(self, tokens: tuple[str, ...], source: tuple[Path, str] | None) -> EntityTable | None:
@@ -132,44 +130,11 @@ class EntityWords:
         self._db, self._db_stamp = db, stamp
         return db
 
-    def _build(self, table: EntityTable, stamp: str) -> bool:
+    def _build(self, table: EntityTable, table_stamp: str) -> bool:
         """Write the look-up file atomically; False when the folder cannot be written."""
-        import sqlite3
+        from .entities.lookup import write_lookup
 
-        from .entities.names import name_tokens
-
-        tokens: dict[str, list[int]] = {}
-        rows = []
-        for number, entity in enumerate(table):
-            data = [entity.id, entity.name, entity.kind, list(entity.spellings.items())]
-            rows.append((number, json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
-            seen: set[str] = set()
-            for spelling in entity.spellings:
-                for token in name_tokens(spelling):
-                    if token not in seen:
-                        seen.add(token)
-                        tokens.setdefault(token, []).append(number)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            with contextlib.closing(sqlite3.connect(tmp)) as db:
-                db.execute("PRAGMA journal_mode=OFF")
-                db.execute("PRAGMA synchronous=OFF")
-                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-                db.execute("CREATE TABLE entities (number INTEGER PRIMARY KEY, data TEXT)")
-                db.execute("CREATE TABLE tokens (token TEXT PRIMARY KEY, numbers TEXT)")
-                db.executemany("INSERT INTO entities VALUES (?, ?)", rows)
-                db.executemany(
-                    "INSERT INTO tokens VALUES (?, ?)",
-                    ((t, ",".join(map(str, n))) for t, n in tokens.items()),
-                )
-                db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
-                db.commit()
-            os.replace(tmp, self.path)
-            return True
-        except (OSError, sqlite3.Error):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            return False
+        return write_lookup(self.path, table, table_stamp)
 
 
 def _connect(path: Path, stamp: str) -> sqlite3.Connection | None:

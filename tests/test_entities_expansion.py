@@ -54,7 +54,7 @@ def test_a_two_word_query_reports_the_spellings_added_for_each_word() -> None:
 def test_the_look_up_file_is_made_by_the_index_run_not_by_a_search(seed_corpus, index_dir) -> None:  # type: ignore[no-untyped-def]
     """The first search after re-indexing is a keystroke in the explorer: it must not load the
     expansion table and write SQLite; the index run (and a correction) does it."""
-    from search.entity_words import LOOKUP_FILE
+    from search.entities.lookup import LOOKUP_FILE
     from search.explorer import Explorer
 
     explorer = Explorer.open(seed_corpus, index_dir)

@@ -14,6 +14,7 @@ import pytest
 from search import index as index_module
 from search.entities import EntityIndex, MentionStore
 from search.entities.shards import MANIFEST, ShardFolder
+from search.entity_words import EntityWords
 from search.explorer import Explorer
 
 from .test_entities_incremental import _mixed_corpus
@@ -47,7 +48,12 @@ def test_a_staged_update_changes_nothing_current_until_its_commit(index: EntityI
     update.remove(articles[0].id)
     update.add(replace(articles[1], text=articles[1].text + " Fahim Dashty was there."))
     update.precompute(generation=2)
-    assert _staged(index.folder) == [".entities.json.staged", ".entity_expansions.json.staged"]
+    assert _staged(index.folder) == [
+        ".entities.json.staged",
+        ".entity_expansions.json.staged",
+        ".entity_words.sqlite.staged",
+    ]
+    lookup_before = index.lookup_path.read_bytes()
     assert index.stored_generation() == 1
     assert index.table_path.read_bytes() == before_table
     assert MentionStore.load(index.mentions_dir).rows == before_rows
@@ -59,6 +65,12 @@ def test_a_staged_update_changes_nothing_current_until_its_commit(index: EntityI
     rows = MentionStore.load(index.mentions_dir).rows
     assert articles[0].id not in rows and rows[articles[1].id] != before_rows[articles[1].id]
     assert index.table().to_json() == table.to_json()
+    # the search side's look-up file came with them, tagged for the expansions now in place
+    assert index.lookup_path.read_bytes() != lookup_before
+    words = EntityWords(index.folder, lambda: index)
+    made = index.lookup_path.stat().st_mtime_ns
+    assert words.expand("Fahim Dashty") and index.lookup_path.stat().st_mtime_ns == made
+    words.close()
 
 
 def test_a_discarded_update_leaves_the_previous_files_and_nothing_else(index: EntityIndex) -> None:

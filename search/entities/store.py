@@ -30,6 +30,7 @@ from typing import Any
 
 from ..gcpause import no_gc
 from ..models import Article
+from . import lookup
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
 from .pipeline import derive
@@ -321,6 +322,12 @@ class EntityUpdate:
                 written = path.with_name(f".{path.name}.staged")
                 value.save(written)
                 files.append((written, path))
+            # The search side's look-up file of the expansions (``lookup``), tagged as the
+            # expansions file will be once renamed into place (a rename keeps what the tag reads).
+            tag = lookup.stamp(index.expansions_path, written_as=files[0][0])
+            written = index.lookup_path.with_name(f".{index.lookup_path.name}.staged")
+            if tag is not None and lookup.write_lookup(written, expansions, tag):
+                files.append((written, index.lookup_path))
         except BaseException:
             self._discard(_Staged(generation, mentions, files, table, expansions))
             raise
@@ -363,6 +370,7 @@ class EntityIndex:
         self.table_path = self.folder / TABLE_FILE
         self.expansions_path = self.folder / EXPANSIONS_FILE
         self.generation_path = self.folder / GENERATION_FILE
+        self.lookup_path = self.folder / lookup.LOOKUP_FILE
         self._expansions: tuple[tuple[int, int], EntityTable] | None = None
         self.corrections_path = self.folder / CORRECTIONS_FILE
         self._table: EntityTable | None = None
