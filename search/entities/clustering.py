@@ -32,7 +32,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -120,7 +120,9 @@ _UNCOMPARED = ("?",)
 
 
 def _plain(match: NameMatch) -> tuple[Any, ...]:
-    return match.kind, tuple(astuple(pair) for pair in match.pairs), match.score
+    """The match as tuples; each pair's fields spelled out (``dataclasses.astuple`` deep-copies
+    them one by one: a sixth of the comparisons' time)."""
+    return match.kind, tuple((pair.a, pair.b, pair.level, pair.edits) for pair in match.pairs), match.score
 
 
 def _unplain(kept: tuple[Any, ...]) -> NameMatch:

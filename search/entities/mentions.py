@@ -736,8 +736,13 @@ def _expansion_start(chunk: list[_Token], acronym: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=200_000)
 def spells_initials(acronym: str, name: str) -> bool:
-    """Whether ``acronym`` spells the initials of ``name`` (`ISI`, `Inter-Services Intelligence`)."""
+    """Whether ``acronym`` spells the initials of ``name`` (`ISI`, `Inter-Services Intelligence`).
+
+    Cached: resolution and clustering ask it of the same acronym and name in article after
+    article (`U.S.` beside `United States`), and the answer depends on the two strings alone.
+    """
     letters = [ch for ch in acronym.upper() if ch.isalnum()]
     parts = [p for w in name.split() for p in _HYPHENS.split(w) if p]
     return len(parts) >= 2 and _initials_match(letters, parts)
