@@ -33,22 +33,7 @@ def to_row(record: ArticleMentions) -> ArticleRow:
         record.source,
         record.date,
         tuple(record.lower),
-        tuple(
-            (
-                m.start,
-                m.end,
-                m.text,
-                m.title,
-                m.roles,
-                m.affiliation,
-                m.acronym,
-                m.cues,
-                m.initial,
-                m.sentence,
-                m.lead,
-            )
-            for m in record.mentions
-        ),
+        tuple(map(tuple, record.mentions)),  # a ``Mention`` is a named tuple of the row's fields
     )
 
 
