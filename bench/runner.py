@@ -21,7 +21,7 @@ from typing import Any
 from . import table
 from .corpora import CorpusSpec, prepare, signature
 from .extras import clustering_rows
-from .measure import ROOT, Latency, dir_size_mb, run_worker
+from .measure import ROOT, Latency, dir_size_mb, run_worker, settle_disk
 from .queries import KINDS, queries_for
 from .startup import cli_startup, tui_available, tui_startup
 from .table import Row
@@ -103,6 +103,7 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
     queries = queries_for(spec.family, options.quick)
     payload = {"queries": [q.as_dict() for q in queries], "repeats": options.repeats}
 
+    settle_disk()
     log(f"searching {label} (ours)")
     ours_run = run_worker("search-ours", {"corpus": str(corpus), "index": str(ours_index), **payload})
     log(f"searching {label} (stock)")
@@ -186,6 +187,7 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
         else:
             add("update: edit 10 articles", f"n/a ({updates['edit_skipped']})")
 
+    settle_disk()
     log(f"timing CLI start-up on {label}")
     first_word = next(q.text for q in queries if q.kind == "one word")
     cli = cli_startup(corpus, ours_index, first_word, options.cli_runs)
@@ -208,6 +210,7 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
         add("TUI to focused search box", "n/a (tui/app.py not built yet)")
 
     if tui_available():
+        settle_disk()
         log(f"timing TUI keystroke to results on {label}")
         per_kind = 1 if options.quick else None  # quick: one query of each kind keeps it under 2 minutes
         latency_rows, raw["tui_latency"] = tui_latency_rows(corpus, ours_index, queries, per_kind)
