@@ -198,6 +198,8 @@ def test_killing_the_indexer_leaves_a_working_index(seed_corpus: Path, index_dir
     finished = run_cli("index", env=env)
     assert finished.code == 0, finished.err
     assert "3005 articles" in finished.out
+    # files a killed run wrote before its commit (``EntityUpdate.precompute``) are gone
+    assert not list(index_dir.rglob("*.staged"))
 
 
 def test_an_id_skipped_as_a_duplicate_comes_back_when_its_owner_goes(tmp_path: Path, index_dir: Path) -> None:
