@@ -8,7 +8,7 @@ holds may leak into another's resolution through those memories.
 from __future__ import annotations
 
 from search.entities.casing import CorpusStats
-from search.entities.resolve import Resolver, resolve
+from search.entities.resolve import Resolver
 from search.entities.rows import ArticleRow
 from search.entities.store import extract_row
 from search.models import Article
@@ -25,7 +25,7 @@ def test_shared_resolver_matches_one_per_article() -> None:
     shared = Resolver(stats)
     # Twice over, the second time with every text already read: the same answers.
     for row in rows + rows:
-        assert shared.resolve(row) == resolve(row, CorpusStats.gather(rows))
+        assert shared.resolve(row) == Resolver(CorpusStats.gather(rows)).resolve(row)
 
 
 def test_blocked_pair_is_not_attached() -> None:

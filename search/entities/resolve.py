@@ -284,11 +284,6 @@ class Resolver:
 _UNREAD = _Reading("", False, "", (), False, False, "", False)  # not yet read (None: read, no name)
 
 
-def resolve(row: ArticleRow, stats: CorpusStats, blocked: Blocked = _never) -> ResolvedRow:
-    """One article's names (``Resolver.resolve``); to resolve many, keep one ``Resolver``."""
-    return Resolver(stats, blocked).resolve(row)
-
-
 def _possessive_key(text: str) -> str:
     for word in text.split():
         if word.endswith(("'s", "’s")):

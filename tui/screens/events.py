@@ -66,6 +66,11 @@ def fold_fast(text: str) -> str:
 _APOSTROPHED = re.compile("\\S*['\u2019]\\S*")
 
 
+def _unquoted(key: str) -> str:
+    """``key`` without its apostrophes (as ``search.analysis.fold`` drops them)."""
+    return key.replace("'", "").replace("\u2019", "")
+
+
 def apostrophe_free(key: str) -> str:
     """The runs of ``key`` (between spaces) that hold an apostrophe, without their apostrophes.
 
@@ -75,11 +80,7 @@ def apostrophe_free(key: str) -> str:
     """
     if "'" not in key and "\u2019" not in key:
         return ""
-    return "\n".join(run.replace("'", "").replace("\u2019", "") for run in _APOSTROPHED.findall(key))
-
-
-def _unquoted(key: str) -> str:
-    return key.replace("'", "").replace("\u2019", "")
+    return "\n".join(map(_unquoted, _APOSTROPHED.findall(key)))
 
 
 def label_may_hold(word: str, key: str, extra: str) -> bool:
