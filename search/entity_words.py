@@ -185,4 +185,4 @@ def _mini_table(db: sqlite3.Connection, tokens: tuple[str, ...]) -> EntityTable:
                     articles=(),
                 )
             )
-    return EntityTable(entities, [[] for _ in entities], {})
+    return EntityTable(entities, [[] for _ in entities])

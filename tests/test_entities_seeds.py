@@ -76,12 +76,16 @@ def test_son_and_father_stay_apart(table: EntityTable) -> None:
     assert not set(father.spellings) & {"Ahmad Massoud", "Ahmad Masoud", "Ahamd Masoud"}
 
 
-def test_ambiguous_bare_surname_is_left_unattached(table: EntityTable) -> None:
+def test_ambiguous_bare_surname_is_left_unattached(articles: list[Article], table: EntityTable) -> None:
     # `NRF's leader Massoud` (son) and `On Sunday, Massoud said` appear where both the
     # son and the father are named in full: no silent guess.
     assert all("Massoud" not in entity.spellings for entity in table)
-    texts = [text for spans in table.unresolved.values() for _s, _e, text, _c in spans]
-    assert texts.count("Massoud") == 2
+    left = [(article, span) for article in articles for span in table.unresolved(article.id)]
+    assert [text for _article, (_s, _e, text, _c) in left].count("Massoud") == 2
+    for article, (start, end, text, candidates) in left:
+        assert article.text[start:end] == text
+        if text == "Massoud":
+            assert set(candidates) == {"ahmad massoud", "ahmad shah massoud"}
 
 
 def test_brothers_stay_apart(table: EntityTable) -> None:

@@ -65,6 +65,8 @@ def test_a_staged_update_changes_nothing_current_until_its_commit(index: EntityI
     rows = MentionStore.load(index.mentions_dir).rows
     assert articles[0].id not in rows and rows[articles[1].id] != before_rows[articles[1].id]
     assert index.table().to_json() == table.to_json()
+    assert [index.table().article_mentions(i) for i in rows] == [table.article_mentions(i) for i in rows]
+    assert table.article_mentions(articles[1].id)
     # the search side's look-up file came with them, tagged for the expansions now in place
     assert index.lookup_path.read_bytes() != lookup_before
     words = EntityWords(index.folder, lambda: index)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search.entities import Corrections, EntityIndex, EntityTable, MentionStore, extract
-from search.entities.store import CORRECTIONS_FILE, MENTIONS_DIR, TABLE_FILE, MentionsDamaged
+from search.entities import Corrections, EntityIndex, EntityTable, MentionStore, build_entities, extract
+from search.entities.store import CORRECTIONS_FILE, MENTIONS_DIR, TABLE_FILE, MentionsDamaged, StoredNames
 
 from .test_entities_seeds import seed_articles
 
@@ -134,3 +134,78 @@ def test_the_expansions_kept_after_a_run_are_those_saved(
     assert [e.as_dict() for e in kept] == [e.as_dict() for e in saved]
     assert kept.keys == saved.keys
     assert kept.find("Zara") is not None and kept.find("Zara") == saved.find("Zara")
+
+
+def _marks(table: EntityTable, article_id: str) -> list[tuple[int, int, str]]:
+    return [(ref.start, ref.end, ref.entity_id) for ref in table.article_mentions(article_id)]
+
+
+def test_an_articles_names_are_read_back_from_the_stored_records(built: EntityIndex) -> None:
+    """The saved table holds no spans: a loaded table reads them from the article's shard, and
+    finds what the table derived in memory gives, each span a spelling of its entity."""
+    articles = seed_articles()
+    in_memory = build_entities(extract(article) for article in articles)
+    loaded = EntityTable.load(built.table_path, StoredNames(built.mentions_dir))
+    assert "mentions" not in json.loads(built.table_path.read_text(encoding="utf-8"))
+    for article in articles:
+        marks = _marks(loaded, article.id)
+        assert marks and marks == _marks(in_memory, article.id)
+        for start, end, entity_id in marks:
+            entity = loaded.get(entity_id)
+            assert entity is not None and article.text[start:end] in entity.spellings
+        assert loaded.unresolved(article.id) == in_memory.unresolved(article.id)
+    assert _marks(loaded, "no-such-article") == []
+
+
+def test_a_reader_sees_the_records_of_a_later_save(built: EntityIndex) -> None:
+    article = seed_articles()[0]
+    reader = built.table()
+    before = _marks(reader, article.id)
+    update = built.begin()
+    update.add(replace(article, text="Fahim Dashty spoke. " + article.text))
+    update.commit(generation=8)
+    after = _marks(reader, article.id)  # the same table object: only the shard was read again
+    assert after[0][:2] == (0, len("Fahim Dashty")) and after[1:] == [
+        (start + 20, end + 20, entity_id) for start, end, entity_id in before
+    ]
+
+
+def test_records_of_another_resolution_version_are_not_read(built: EntityIndex) -> None:
+    manifest_path = built.mentions_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["meta"]["resolve"] = -1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert built.table().article_mentions(seed_articles()[0].id) == []
+
+
+def test_a_shard_replaced_while_read_is_read_again(
+    built: EntityIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader holds no lock: the save that finishes between its manifest read and its shard
+    read deletes the shard it was about to read. It reads the new manifest and tries again."""
+    from search.entities import shards as shards_module
+
+    article = seed_articles()[1]
+    expected = _marks(built.table(), article.id)
+    real = shards_module.ShardFolder.load_shard
+    calls = []
+
+    def vanished_once(self, shard):  # type: ignore[no-untyped-def]
+        calls.append(shard)
+        if len(calls) == 1:
+            raise shards_module.ShardsDamaged("the file was deleted by a save")
+        return real(self, shard)
+
+    monkeypatch.setattr(shards_module.ShardFolder, "load_shard", vanished_once)
+    assert _marks(EntityTable.load(built.table_path, StoredNames(built.mentions_dir)), article.id) == expected
+    assert len(calls) == 2
+
+
+def test_the_expansion_file_holds_only_the_names_of_multi_spelling_entities(built: EntityIndex) -> None:
+    table, expansions = built.table(), EntityTable.load(built.expansions_path)
+    several = [entity for entity in table if len(entity.spellings) > 1]
+    assert [e.id for e in expansions] == [e.id for e in several] and several
+    for slim, full in zip(expansions, several, strict=True):
+        assert (slim.name, slim.kind, slim.spellings) == (full.name, full.kind, full.spellings)
+        assert slim.articles == () and slim.sources == {} and slim.evidence == ()
+    assert expansions.expand("Zara") == table.expand("Zara") != []

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 
 from search import index as index_module
 from search.analysis import analyse, exact_analyzer, stemming_analyzer
-from search.entities import EntityIndex
+from search.entities import EntityIndex, MentionStore
 from search.explorer import Explorer
 from search.index import WHOOSH_DIR
 from search.variants import Vocabulary
@@ -94,10 +94,15 @@ def test_writer_processes_write_what_whoosh_writes(
     summary = explorer.update()
     assert summary.added == 1505
     _same_index(tmp_path / "whoosh", tmp_path / "fast")
-    tables = [EntityIndex(tmp_path / name).table().to_json() for name in ("whoosh", "fast")]
+    indexes = [EntityIndex(tmp_path / name) for name in ("whoosh", "fast")]
+    tables = [index.table().to_json() for index in indexes]
     for table in tables:
         table.pop("stats")
     assert tables[0] == tables[1] and tables[0]["entities"]
+    ids = sorted(MentionStore.load(indexes[0].mentions_dir).rows)
+    assert len(ids) == 1505
+    marks = [[index.table().article_mentions(article_id) for article_id in ids] for index in indexes]
+    assert marks[0] == marks[1] and any(marks[0])
     reference = Explorer.open(corpus, tmp_path / "whoosh")
     for query in ("oil prices", '"Kabul Brussels"', "Dashty", "unique777", "résumé"):
         assert [h.id for h in explorer.search(query).hits] == [h.id for h in reference.search(query).hits]

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -61,9 +61,7 @@ from .rows import (
     ARTICLE_MENTIONS,
     ARTICLE_SOURCE,
     CUES,
-    END,
     ROLES,
-    START,
     TEXT,
     TITLE,
     ArticleRow,
@@ -92,12 +90,9 @@ class Node:
     acronyms: Counter[str] = field(default_factory=Counter)
     short_forms: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (spelling, via) -> articles
 
-    @property
-    def count(self) -> int:
-        return sum(self.spellings.values())
-
     display: str = ""  # the most written full spelling of this key (set by ``finish``)
     is_acronym: bool = False
+    count: int = 0  # mentions (set by ``finish``: every cluster's head is chosen by it, often)
 
     def finish(self) -> None:
         """Fix the display spelling once all mentions are counted.
@@ -108,6 +103,7 @@ class Node:
         written = [s for s in self.spellings if s not in short] or list(self.spellings)
         full = [s for s in written if len(s.split()) >= len(self.tokens)] or written
         self.display = min(full, key=lambda s: (-self.spellings[s], s))
+        self.count = sum(self.spellings.values())
         written = self.display.replace(".", "")
         self.is_acronym = len(self.tokens) == 1 and written.isupper() and 2 <= len(written) <= 6
 
@@ -144,48 +140,29 @@ class Clustering:
     compared: Compared  # every name comparison made, to reuse in the next run (``score_pairs``)
 
 
-@dataclass(slots=True)
-class ArticleSpans:
-    """What the table needs of one resolved article once its names are counted into nodes.
-
-    Why not keep the resolved article: its per-use objects (``Use``, ``LocalName``) took
-    about a tenth of the peak memory of a corpus' derivation, and the table only needs,
-    per use, its offsets and the node of its name: three integers, kept flat in an array.
-    """
-
-    id: str
-    date: str | None
-    spans: array[int]  # (start, end, node index) per use, in the order of the article's names
-    unresolved: list[tuple[int, int, str, tuple[str, ...]]]
-
-    def uses(self) -> Iterator[tuple[int, int, int]]:
-        """(start, end, node index) per use."""
-        spans = self.spans
-        return zip(spans[0::3], spans[1::3], spans[2::3], strict=True)
-
-
 class NodeBuilder:
     """Counts resolved articles into nodes one at a time, so that they need not all be kept.
 
-    ``pipeline.derive`` adds each article's resolution (kept or made now) in article order;
-    what the table needs of it later is kept as an ``ArticleSpans``.
+    ``pipeline.derive`` adds each article's resolution (kept or made now) in article order.
+    Of the article itself only its id and date are kept: where its names are written is read
+    back from its kept resolution when asked (``resolve.name_spans``), never held for the
+    whole corpus.
     """
 
     def __init__(self) -> None:
         self.nodes: list[Node] = []
         self.node_of: dict[str, int] = {}
         self.article_nodes: list[array[int]] = []  # node indices named in each article
-        self.articles: list[ArticleSpans] = []
+        self.ids: list[str] = []  # article ids, in the order counted (the articles' numbers)
+        self.dates: list[str | None] = []
 
     def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
         """Count one article's resolved names (``resolve.Resolver.resolve``) of its mention record."""
         nodes, node_of, mentions = self.nodes, self.node_of, article[ARTICLE_MENTIONS]
         source = article[ARTICLE_SOURCE]
-        article_index = len(self.articles)
+        article_index = len(self.ids)
         here = array("I")
-        spans = array("I")
-        names, unresolved = resolved
-        for key, uses in names:
+        for key, uses in resolved[0]:
             index = node_of.get(key)
             if index is None:
                 tokens = tuple(key.split())
@@ -197,11 +174,11 @@ class NodeBuilder:
                 by_source = node.sources[source] = Counter()
             spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
             for use in uses:
-                if type(use) is int:
+                if type(use) is int:  # the use formats of ``resolve.UseRow``
                     mention = mentions[use]
-                    start, text, via = mention[START], mention[TEXT], ""
+                    text, via = mention[TEXT], ""
                 else:
-                    position, start, written, via = use
+                    position, _start, written, via = use
                     mention = mentions[position]
                     text = mention[TEXT] if written is None else written
                 spellings[text] += 1
@@ -218,15 +195,13 @@ class NodeBuilder:
                     cues[cue] += 1
                 if via:
                     _note_short_form(node, text, via, article_index)
-                spans.extend((start, mention[END], index))
             # Once per name and article: no kind vote reads where the count sits among the cues.
             cues[MENTIONS] += len(uses)
             node.articles.append(article_index)
             here.append(index)
         self.article_nodes.append(here)
-        self.articles.append(
-            ArticleSpans(article[ARTICLE_ID], article[ARTICLE_DATE], spans, list(unresolved))
-        )
+        self.ids.append(article[ARTICLE_ID])
+        self.dates.append(article[ARTICLE_DATE])
 
     def finish(self) -> None:
         for node in self.nodes:
@@ -244,7 +219,7 @@ def cluster(
     earlier run (``Clustering.compared``), reused instead of comparing those names again."""
     builder.finish()
     nodes, node_of, article_nodes = builder.nodes, builder.node_of, builder.article_nodes
-    dates = [_day(article.date) for article in builder.articles]
+    dates = [_day(text) for text in builder.dates]
     engine = _Engine(nodes, node_of, article_nodes, dates)
     conflicts = engine.apply_user(list(merges), list(splits))
     engine.link_defined_acronyms()
@@ -260,7 +235,7 @@ def cluster(
     engine.merge_surnames()
     clusters, cluster_of, evidence = engine.result()
     del engine
-    ids = [article.id for article in builder.articles]
+    ids = builder.ids
     for members, found in zip(clusters, evidence, strict=True):
         for index in members:
             found.extend(short_form_evidence(nodes[index], ids))
@@ -356,6 +331,7 @@ class _Engine:
         # was a twentieth of the peak memory of clustering.
         self.cues: dict[int, Counter[str]] = {}
         self.article_sets: dict[int, set[int]] = {}
+        self.kinds: dict[int, str] = {}  # ``kind`` of each root asked, forgotten when it merges
         self.evidence: dict[int, list[Evidence]] = defaultdict(list)
         self.cannot: dict[int, set[int]] = defaultdict(set)
         self.near: dict[int, set[int]] = {}  # node -> nodes named in its first articles (``_comentioned``)
@@ -390,6 +366,8 @@ class _Engine:
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
+        self.kinds.pop(ra, None)
+        self.kinds.pop(rb, None)
         self.members[ra].extend(self.members.pop(rb))
         self.cues[ra] = _joined(self.cues, ra, rb, lambda i: self.nodes[i].cues, Counter)
         self.article_sets[ra] = _joined(self.article_sets, ra, rb, lambda i: self.nodes[i].articles, set)
@@ -399,12 +377,17 @@ class _Engine:
 
     def head(self, root: int) -> Node:
         """The cluster's most mentioned full name (several words beat one)."""
-        return max(
-            (self.nodes[i] for i in self.members[root]), key=lambda n: (len(n.core) >= 2, n.count, n.key)
-        )
+        members = self.members[root]
+        if len(members) == 1:
+            return self.nodes[members[0]]
+        return max((self.nodes[i] for i in members), key=lambda n: (len(n.core) >= 2, n.count, n.key))
 
     def kind(self, root: int) -> str:
-        return decide_kind(self._cues(root))
+        """The cluster's kind, remembered until it merges (its cues change only then)."""
+        kind = self.kinds.get(root)
+        if kind is None:
+            kind = self.kinds[root] = decide_kind(self._cues(root))
+        return kind
 
     def _cues(self, root: int) -> Counter[str]:
         """The kind cues of a cluster (its node's own while it is alone)."""
@@ -612,11 +595,12 @@ class _Engine:
         shared = self._comentioned(i) & self._comentioned(j)
         shared.discard(self.find(i))
         shared.discard(self.find(j))
-        heads = [
-            self.head(root)
-            for root in shared
-            if self._article_count(root) <= self.ubiquitous and not self.head(root).is_acronym
-        ]
+        heads = []
+        for root in shared:
+            if self._article_count(root) <= self.ubiquitous:
+                head = self.head(root)
+                if not head.is_acronym:
+                    heads.append(head)
         heads.sort(key=lambda n: (-len(n.core), -n.count, n.key))
         return [node.display for node in heads]
 
@@ -643,6 +627,12 @@ class _Engine:
             for (spelling, via), articles in node.short_forms.items():
                 if via != VIA_ALONE:
                     attached[name_key(spelling)][index] += len(articles)
+        # The only names an acronym can spell: of several words, starting with its letter. Only
+        # they are counted beside it (an acronym as common as `U.S.` sits beside most names).
+        spellable: dict[str, set[int]] = defaultdict(set)
+        for index, node in enumerate(self.nodes):
+            if len(node.core) >= 2:
+                spellable[node.display[:1]].add(index)
         for index, node in enumerate(self.nodes):
             if not node.is_acronym or self.find(index) != index or len(self.members[index]) > 1:
                 continue
@@ -653,13 +643,12 @@ class _Engine:
             # The same names sit beside an acronym in many articles: each is tested once, with
             # the number of its articles (counted in the order they are first met, as ``together``
             # must be filled for ``most_common`` to break ties the same way).
-            beside = Counter(chain.from_iterable(self.article_nodes[article] for article in node.articles))
+            named = chain.from_iterable(self.article_nodes[article] for article in node.articles)
+            beside = Counter(filter(spellable.get(first, set()).__contains__, named))
             for other, articles in beside.items():
                 candidate = self.nodes[other]
                 if (
-                    candidate.display[:1] == first
-                    and len(candidate.core) >= 2
-                    and node.key not in candidate.tokens  # `U.S. Secretary` holds it, is not spelled by it
+                    node.key not in candidate.tokens  # `U.S. Secretary` holds it, is not spelled by it
                     and spells_initials(node.display, candidate.display)
                 ):
                     together[self.find(other)] += articles
@@ -713,7 +702,6 @@ class _Engine:
 
 
 __all__ = [
-    "ArticleSpans",
     "Clustering",
     "Node",
     "NodeBuilder",

@@ -18,8 +18,23 @@ from .clustering import NodeBuilder, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolutions import Resolutions
+from .resolve import ResolvedRow
 from .rows import ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
 from .table import EntityTable, build_table
+
+
+class KeptNames:
+    """The records a derivation read and their resolutions, held in memory: where the table it
+    makes reads each article's names (``table.ArticleNames``) until the store saves them
+    (``store.StoredNames`` then reads them back from disk)."""
+
+    def __init__(self, rows: dict[str, ArticleRow], kept: dict[str, ResolvedRow]) -> None:
+        self._rows = rows
+        self._kept = kept
+
+    def resolution(self, article_id: str) -> tuple[ArticleRow, ResolvedRow] | None:
+        row, resolved = self._rows.get(article_id), self._kept.get(article_id)
+        return None if row is None or resolved is None else (row, resolved)
 
 
 def build_entities(records: Iterable[ArticleMentions], corrections: Corrections | None = None) -> EntityTable:
@@ -72,8 +87,9 @@ def _build(
         "resolve_seconds": round(resolved_at - started, 3),
         "cluster_seconds": round(clustered_at - resolved_at, 3),
     }
+    articles = KeptNames({article[ARTICLE_ID]: article for article in ordered}, resolutions.kept)
     del ordered
-    table = build_table(builder.articles, result, timings)
+    table = build_table(builder.ids, result, timings, articles)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table, resolutions

@@ -81,6 +81,25 @@ UnresolvedRow = tuple[int, int, str, tuple[str, ...]]
 ResolvedRow = tuple[tuple[tuple[str, tuple[UseRow, ...]], ...], tuple[UnresolvedRow, ...]]
 
 
+def name_spans(row: ArticleRow, resolved: ResolvedRow) -> list[tuple[int, int, str]]:
+    """(start, end, name key) of each use of the article's resolution, read back from its record.
+
+    What the article pane marks: kept with the resolution rather than in the entity table, so
+    that an update rewrites only the changed articles' spans (``NodeBuilder.add`` reads the
+    same uses, inline, as its loop over every mention of the corpus is the derivation's
+    hottest)."""
+    mentions = row[ARTICLE_MENTIONS]
+    spans = []
+    for key, uses in resolved[0]:
+        for use in uses:
+            if type(use) is int:
+                mention = mentions[use]
+                spans.append((mention[START], mention[END], key))
+            else:
+                spans.append((use[1], mentions[use[0]][END], key))
+    return spans
+
+
 @dataclass(frozen=True, slots=True)
 class _Reading:
     """What the corpus makes of a mention's text: the same wherever the text is written with

@@ -116,6 +116,21 @@ class ShardFolder:
         state = self._load(self.manifest["state"])
         return state, {int(shard): self._load(entry) for shard, entry in self.manifest["files"].items()}
 
+    def file_of(self, shard: int) -> str | None:
+        """The file holding a shard in this save (None: the shard is empty, or no manifest).
+        A save writes every shard it changes under a new name, so the name says which version."""
+        entry = None if self.manifest is None else self.manifest["files"].get(str(shard))
+        return None if entry is None else entry[0]
+
+    def load_shard(self, shard: int) -> Any:
+        """One shard's value (None when empty), checked as ``load`` checks each.
+
+        Readers may call it without the writer lock: a save that finishes meanwhile deletes
+        the file the manifest they read names, which raises ``ShardsDamaged`` as damage does
+        (open the folder again and retry)."""
+        entry = None if self.manifest is None else self.manifest["files"].get(str(shard))
+        return None if entry is None else self._load(entry)
+
     def _load(self, entry: list[Any]) -> Any:
         name, size, checksum = entry
         path = self.folder / name

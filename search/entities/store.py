@@ -34,7 +34,8 @@ from . import lookup
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
 from .pipeline import derive
-from .resolutions import Resolutions
+from .resolutions import RESOLVE_VERSION, Resolutions
+from .resolve import ResolvedRow
 from .rows import ARTICLE_FIELDS, ARTICLE_ID, ArticleRow, to_record, to_row
 from .shards import ShardFolder, ShardsDamaged, shard_of
 from .storage import sync_folder, write_json_atomic
@@ -121,13 +122,7 @@ class MentionStore:
         rows: dict[str, ArticleRow] = {}
         kept: dict[str, Any] = {}
         for value in values.values():
-            if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)):
-                raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
-            shard_rows, shard_kept = value
-            if not isinstance(shard_rows, list) or not all(
-                type(row) is tuple and len(row) == ARTICLE_FIELDS for row in shard_rows
-            ):
-                raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
+            shard_rows, shard_kept = _shard_records(folder, value)
             rows.update((row[ARTICLE_ID], row) for row in shard_rows)
             kept.update(shard_kept)
         resolutions = Resolutions.from_state(state, kept, rows)
@@ -162,7 +157,12 @@ class MentionStore:
                     group[1][article_id] = kept[article_id]
             changed: dict[int, Any] = {shard: groups.get(shard) for shard in dirty} if incremental else {}
             changed.update(groups)
-            meta = {"format": MENTIONS_FORMAT, "version": MENTIONS_VERSION, "generation": self.generation}
+            meta = {
+                "format": MENTIONS_FORMAT,
+                "version": MENTIONS_VERSION,
+                "resolve": RESOLVE_VERSION,  # what ``StoredNames`` checks before reading a kept resolution
+                "generation": self.generation,
+            }
             state = None if resolutions is None else resolutions.state()
             manifest = shards.stage(meta, state, changed, everything=not incremental)
         self._save_id = manifest["save"]
@@ -187,6 +187,61 @@ class MentionStore:
     def remove(self, article_id: str) -> None:
         if self.rows.pop(article_id, None) is not None:
             self._changed.add(article_id)
+
+
+def _shard_records(folder: Path, value: Any) -> tuple[list[ArticleRow], dict[str, Any]]:
+    """A shard's (records, kept resolutions by article id); ``MentionsDamaged`` if it holds else."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)):
+        raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
+    rows, kept = value
+    if not isinstance(rows, list) or not all(
+        type(row) is tuple and len(row) == ARTICLE_FIELDS for row in rows
+    ):
+        raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
+    return rows, kept
+
+
+class StoredNames:
+    """Each article's record and kept resolution, read from the one shard that holds it: where a
+    loaded entity table finds the names an article writes (``table.ArticleNames``).
+
+    The resolutions kept there are those the table was clustered from: every save writes the
+    kept resolution of each article it resolved again. The last shard read is kept, as the
+    article pane opens one article after another."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._shard: tuple[str, dict[str, tuple[ArticleRow, Any]]] | None = None  # (file, records)
+
+    def resolution(self, article_id: str) -> tuple[ArticleRow, ResolvedRow] | None:
+        number = shard_of(article_id)
+        for _attempt in range(2):  # once more if a save replaced the shard while it was read
+            shards = ShardFolder.open(self._folder)
+            meta = shards.meta
+            if (meta.get("format"), meta.get("version"), meta.get("resolve")) != (
+                MENTIONS_FORMAT,
+                MENTIONS_VERSION,
+                RESOLVE_VERSION,
+            ):
+                return None  # saved by another version: the index's next run saves them again
+            name = shards.file_of(number)
+            if name is None:
+                return None
+            cached = self._shard
+            if cached is None or cached[0] != name:
+                try:
+                    rows, kept = _shard_records(self._folder, shards.load_shard(number))
+                except ShardsDamaged:
+                    continue
+                except MentionsDamaged:
+                    return None
+                cached = self._shard = (
+                    name,
+                    {row[ARTICLE_ID]: (row, kept.get(row[ARTICLE_ID])) for row in rows},
+                )
+            found = cached[1].get(article_id)
+            return None if found is None or found[1] is None else found
+        return None
 
 
 @dataclass(slots=True)
@@ -315,6 +370,9 @@ class EntityUpdate:
         table.stats["generation"] = generation
         index = self._index
         mentions = store.stage(index.mentions_dir)
+        # Read each article's names back from the files just staged once they are published,
+        # so the records held in memory can go (``precompute``).
+        table.articles = StoredNames(index.mentions_dir)
         expansions = table.expansion_table()
         files: list[tuple[Path, Path]] = []
         try:
@@ -439,7 +497,7 @@ class EntityIndex:
         stamp = (stat.st_mtime_ns, stat.st_size)
         if self._table is None or stamp != self._table_stamp:
             try:
-                self._table = EntityTable.load(self.table_path)
+                self._table = EntityTable.load(self.table_path, StoredNames(self.mentions_dir))
             except FileNotFoundError:
                 return EntityTable.empty()
             self._table_stamp = stamp

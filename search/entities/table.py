@@ -1,10 +1,14 @@
 """The entity table: entities of a corpus, looked up by id, spelling or any part of a name.
 
-Why a separate, small saved table: searching and browsing need the entities
-and where they are named, not the per-article extraction records. So the
-table keeps exactly that (entities, each article's name spans, and the name
-keys behind each entity for user corrections) and loads in a fraction of a
-second.
+Why a separate, small saved table: searching and browsing need the entities,
+not the per-article extraction records. So the table keeps exactly that
+(entities, and the name keys behind each entity for user corrections).
+
+Where each article names them is not in the table: it is read back, one article
+at a time, from the article's kept resolution (``ArticleNames``). Those spans
+were 96 of the table's 113 MB at 100,000 articles, and every index update
+sorted and wrote all of them again (about 6 s of a 32 s update), while only the
+article pane reads them, for the one article it shows.
 """
 
 from __future__ import annotations
@@ -12,17 +16,20 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rapidfuzz import fuzz
 
 from ..analysis import fold
 from ..gcpause import no_gc
-from .clustering import ArticleSpans, Clustering
+from .clustering import Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
 from .names import core_tokens, name_key, name_tokens, token_position
+from .resolve import ResolvedRow, name_spans
+from .rows import ArticleRow
 from .storage import compact_json, read_json, write_text_atomic
 
 FORMAT = "explorer-entities"
@@ -34,26 +41,36 @@ class EntityTableError(Exception):
     """The saved table cannot be read; rebuilding it from the corpus fixes it."""
 
 
+class ArticleNames(Protocol):
+    """Where the table's articles are read back from, one at a time (see the module doc)."""
+
+    def resolution(self, article_id: str) -> tuple[ArticleRow, ResolvedRow] | None:
+        """The article's mention record and the resolution the table was clustered from."""
+        ...
+
+
 class EntityTable:
-    """Entities, most mentioned first, with look-ups for search and for the interface."""
+    """Entities, most mentioned first, with look-ups for search and for the interface.
+
+    ``articles``: where each article's names are read from (None: nowhere, as for the
+    expansion subset, which only search reads)."""
 
     def __init__(
         self,
         entities: Sequence[Entity],
         keys: Sequence[Sequence[str]],
-        mentions: dict[str, list[tuple[int, int, int]]],
-        unresolved: dict[str, list[tuple[int, int, str, str]]] | None = None,
         stats: dict[str, Any] | None = None,
         conflicts: Sequence[str] = (),
+        articles: ArticleNames | None = None,
     ) -> None:
         self.entities = list(entities)
         self.keys = [list(k) for k in keys]  # name keys (corpus nodes) of each entity
-        self._mentions = mentions  # article id -> (start, end, entity index)
-        self.unresolved = unresolved or {}  # article id -> (start, end, text, candidates)
         self.stats = dict(stats or {})
         self.conflicts = list(conflicts)
+        self.articles = articles
         self._by_id = {entity.id: index for index, entity in enumerate(self.entities)}
         self._names: tuple[dict[str, list[int]], dict[str, set[int]]] | None = None
+        self._entity_of: dict[str, int] | None = None
 
     @property
     def _by_key(self) -> dict[str, list[int]]:
@@ -181,10 +198,28 @@ class EntityTable:
 
     def article_mentions(self, article_id: str) -> list[MentionRef]:
         """Where entities are named in one article, in text order."""
-        return [
-            MentionRef(start, end, self.entities[index].id)
-            for start, end, index in self._mentions.get(article_id, ())
-        ]
+        found = None if self.articles is None else self.articles.resolution(article_id)
+        if found is None:
+            return []
+        entity_of = self._entity_of_key()
+        # A key the table lacks: the stored records were saved by a later run than the
+        # table this reader loaded; that name is left unmarked rather than guessed.
+        spans = sorted(
+            (start, end, entity_of[key]) for start, end, key in name_spans(*found) if key in entity_of
+        )
+        return [MentionRef(start, end, self.entities[index].id) for start, end, index in spans]
+
+    def unresolved(self, article_id: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """Short forms of the article that could stand for several of its full names (left
+        unattached): (start, end, text, the name keys it could stand for)."""
+        found = None if self.articles is None else self.articles.resolution(article_id)
+        return [] if found is None else list(found[1][1])
+
+    def _entity_of_key(self) -> dict[str, int]:
+        """The entity of each name key (every key is a node of exactly one entity)."""
+        if self._entity_of is None:
+            self._entity_of = {key: index for index, keys in enumerate(self.keys) for key in keys}
+        return self._entity_of
 
     # -- persistence ---------------------------------------------------------------
 
@@ -196,23 +231,17 @@ class EntityTable:
             "conflicts": self.conflicts,
             "entities": [entity.as_dict() for entity in self.entities],
             "keys": self.keys,
-            "mentions": {aid: [list(item) for item in spans] for aid, spans in self._mentions.items()},
-            "unresolved": {aid: [list(item) for item in spans] for aid, spans in self.unresolved.items()},
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> EntityTable:
+    def from_json(cls, data: dict[str, Any], articles: ArticleNames | None = None) -> EntityTable:
+        """The table of ``to_json``. Tables saved before the spans moved out also hold
+        ``mentions`` and ``unresolved``: ignored (the index's next run writes the table again)."""
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
             raise EntityTableError("not an entity table of this version")
         try:
             entities = [Entity.from_dict(item) for item in data["entities"]]
-            mentions = {aid: [tuple(item) for item in spans] for aid, spans in data["mentions"].items()}
-            unresolved = {
-                aid: [tuple(item) for item in spans] for aid, spans in data.get("unresolved", {}).items()
-            }
-            return cls(
-                entities, data["keys"], mentions, unresolved, data.get("stats"), data.get("conflicts", ())
-            )  # type: ignore[arg-type]
+            return cls(entities, data["keys"], data.get("stats"), data.get("conflicts", ()), articles)
         except (KeyError, TypeError, ValueError) as error:
             raise EntityTableError(f"entity table is damaged ({error})") from None
 
@@ -237,16 +266,10 @@ class EntityTable:
         yield f',"conflicts":{dump(self.conflicts)},"entities":['
         for number, entity in enumerate(self.entities):
             yield ("," if number else "") + dump(entity.as_dict())
-        yield f'],"keys":{dump(self.keys)},"mentions":{{'
-        for number, (aid, spans) in enumerate(self._mentions.items()):
-            yield ("," if number else "") + dump(aid) + ":" + dump(spans)  # tuples dump as lists
-        yield '},"unresolved":{'
-        for number, (aid, spans) in enumerate(self.unresolved.items()):
-            yield ("," if number else "") + dump(aid) + ":" + dump(spans)
-        yield "}}"
+        yield f'],"keys":{dump(self.keys)}}}'
 
     @classmethod
-    def load(cls, path: Path) -> EntityTable:
+    def load(cls, path: Path, articles: ArticleNames | None = None) -> EntityTable:
         with no_gc():
             try:
                 data = read_json(Path(path))
@@ -254,22 +277,27 @@ class EntityTable:
                 raise
             except (OSError, ValueError, EOFError) as error:
                 raise EntityTableError(f"entity table {path} cannot be read ({error})") from None
-            return cls.from_json(data)
+            return cls.from_json(data, articles)
 
     def expansion_table(self) -> EntityTable:
-        """Only the entities with more than one spelling: all that search expansion needs.
+        """Only the entities with more than one spelling, and of each only its names (id, name,
+        kind, spellings, keys): all that search expansion reads.
 
         Saved beside the full table so that a search loads a few hundred KB instead of the
-        whole table (14 MB on Reuters-21578).
+        whole table (14 MB on Reuters-21578). With their article lists and sources, the
+        entities with several spellings (the most mentioned) were 42 of the table's 58 MB at
+        100,000 articles, written again by every update.
         """
         keep = [i for i, entity in enumerate(self.entities) if len(entity.spellings) > 1]
-        return EntityTable(
-            [self.entities[i] for i in keep], [self.keys[i] for i in keep], {}, None, self.stats
-        )
+        names = [
+            replace(self.entities[i], sources={}, articles=(), evidence=(), roles={}, kind_cues="")
+            for i in keep
+        ]
+        return EntityTable(names, [self.keys[i] for i in keep], self.stats)
 
     @classmethod
     def empty(cls) -> EntityTable:
-        return cls([], [], {})
+        return cls([], [])
 
 
 def _words(spelling: str) -> list[str]:
@@ -318,13 +346,14 @@ def _alternatives(entity: Entity, query: tuple[str, ...]) -> tuple[str, list[str
 
 
 def build_table(
-    articles: Sequence[ArticleSpans],
+    ids: Sequence[str],
     result: Clustering,
     stats: dict[str, Any] | None = None,
+    articles: ArticleNames | None = None,
 ) -> EntityTable:
-    """Entities from a clustering: canonical names, kinds, spellings, sources, articles, evidence."""
+    """Entities from a clustering (``ids``: the article of each number the nodes hold):
+    canonical names, kinds, spellings, sources, articles, evidence."""
     drafts = []
-    ids = [article.id for article in articles]
     for number, members in enumerate(result.clusters):
         nodes = [result.nodes[i] for i in members]
         spellings: Counter[str] = Counter()
@@ -349,7 +378,6 @@ def build_table(
         # are alive at once, and their counters were a quarter of the table's memory.
         drafts.append(
             (
-                number,
                 name,
                 kind,
                 _ordered(spellings),
@@ -362,13 +390,11 @@ def build_table(
             )
         )
         del spellings, sources, cues, roles, article_indices
-    drafts.sort(key=lambda d: (-len(d[5]), fold(d[1]), d[9][0]))
+    drafts.sort(key=lambda d: (-len(d[4]), fold(d[0]), d[8][0]))
     entities: list[Entity] = []
     keys: list[list[str]] = []
-    position: dict[int, int] = {}
     taken: set[str] = set()
-    for number, name, kind, spellings, sources, ids, evidence, roles, cue_text, node_keys in drafts:
-        position[number] = len(entities)
+    for name, kind, spellings, sources, ids, evidence, roles, cue_text, node_keys in drafts:
         entities.append(
             Entity(
                 id=_unique_id(name, kind, taken),
@@ -383,17 +409,7 @@ def build_table(
             )
         )
         keys.append(node_keys)
-    del drafts
-    mentions: dict[str, list[tuple[int, int, int]]] = {}
-    unresolved: dict[str, list[tuple[int, int, str, str]]] = {}
-    entity_of = [position[number] for number in result.cluster_of]  # node index -> entity index
-    for article in articles:
-        spans = [(start, end, entity_of[node]) for start, end, node in article.uses()]
-        if spans:
-            mentions[article.id] = sorted(spans)
-        if article.unresolved:
-            unresolved[article.id] = [(s, e, text, " | ".join(c)) for s, e, text, c in article.unresolved]
-    return EntityTable(entities, keys, mentions, unresolved, stats, result.conflicts)
+    return EntityTable(entities, keys, stats, result.conflicts, articles)
 
 
 def _ordered(counts: Counter[str]) -> dict[str, int]:
