@@ -361,7 +361,7 @@ class _Engine:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or self.blocked(ra, rb):
             return False
-        if check_kind and conflict(self._cues(ra), self._cues(rb)):
+        if check_kind and conflict(self.kind(ra), self.kind(rb)):
             return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra

@@ -91,14 +91,13 @@ def decide_kind(cues: Mapping[str, int]) -> str:
     return UNKNOWN
 
 
-def conflict(a: Mapping[str, int], b: Mapping[str, int]) -> bool:
-    """Whether two cue sets clearly say two different kinds.
+def conflict(kind_a: str, kind_b: str) -> bool:
+    """Whether two decided kinds (``decide_kind``) are clearly different.
 
     A person is never an organisation or a place, and `New York Corp` is not
     `New York`. Only clear kinds conflict: a name of unknown kind (most
     countries acting as governments, `Pakistan accused ...`) meets any.
     """
-    kind_a, kind_b = decide_kind(a), decide_kind(b)
     return UNKNOWN not in (kind_a, kind_b) and kind_a != kind_b
 
 
