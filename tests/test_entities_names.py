@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -164,6 +165,26 @@ def test_acronym_and_speech_cues_only_support_a_kind() -> None:
     assert decide_kind({"a": 4907, "o": 9, "i": 116, "p": 7, MENTIONS: 300}) == PLACE
     assert decide_kind({"a": 40, "o": 10, MENTIONS: 40}) == ORG  # an organisation's acronym still helps it
     assert decide_kind({"a": 500, MENTIONS: 500}) == UNKNOWN  # an acronym alone decides nothing
+
+
+@given(st.lists(st.sampled_from("TrksOoaPpilgb"), min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_a_kind_and_its_reasons_do_not_depend_on_the_order_cues_were_met(
+    codes: list[str], chooser: Any
+) -> None:
+    """Counts kept between runs meet their cues in another order than a fresh count: the kind
+    (float sums of 0.3 and 0.4) and its reasons (ties) must come out the same."""
+    from collections import Counter
+
+    from search.entities.kinds import CUE_NAMES, MENTIONS, decide_kind, describe_cues
+
+    cues = dict(Counter(codes), **{MENTIONS: len(codes)})
+    shuffled = list(cues.items())
+    chooser.shuffle(shuffled)
+    assert decide_kind(dict(shuffled)) == decide_kind(cues)
+    assert describe_cues(dict(shuffled)) == describe_cues(cues)
+    assert all(
+        part.rsplit(" x", 1)[0] in CUE_NAMES.values() for part in describe_cues(cues).split(", ") if part
+    )
 
 
 def test_an_initial_keeps_its_dot_in_the_name_as_written() -> None:

@@ -10,7 +10,6 @@ which is an honest answer.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from operator import itemgetter
 
@@ -51,17 +50,21 @@ MENTIONS = "#"  # pseudo cue: how many mentions the cue counts come from
 
 # `X said`, an acronym: they add to a kind (at most its own votes again), never decide one alone
 SUPPORT_ONLY = frozenset("sa")
-_NO_VOTE = (UNKNOWN, 0.0)  # a code that is no cue
 
 
 def _votes(cues: Mapping[str, int]) -> dict[str, float]:
-    """Positive votes per kind, in the order the kinds first got a vote (plain dicts: this runs
-    for every name of the corpus, and Counter's Python-level methods cost more than the sums)."""
+    """Positive votes per kind (plain dicts: this runs for every name of the corpus, and
+    Counter's Python-level methods cost more than the sums).
+
+    Summed in one fixed order of the cues, not in the order a name first met them: float sums
+    of weights such as 0.3 and 0.4 differ in the last bit with the order, and counts kept
+    between runs (``casing.CorpusStats``, the name nodes) meet their cues in another order
+    than a fresh count does."""
     votes: dict[str, float] = {}
     support: dict[str, float] = {}
-    for code, count in cues.items():
-        kind, weight = CUE_WEIGHTS.get(code, _NO_VOTE)
-        if weight:
+    for code, (kind, weight) in CUE_WEIGHTS.items():
+        count = cues.get(code)
+        if count:
             target = support if code in SUPPORT_ONLY else votes
             target[kind] = target.get(kind, 0) + weight * count
     for kind, weight in support.items():
@@ -103,9 +106,7 @@ def conflict(kind_a: str, kind_b: str) -> bool:
 
 def describe_cues(cues: Mapping[str, int]) -> str:
     """`title x2, role word x1`: why a kind was given."""
-    parts = [
-        f"{CUE_NAMES.get(code, code)} x{count}"
-        for code, count in Counter(cues).most_common()
-        if code != MENTIONS
-    ]
+    ranked = sorted(cues.items(), key=lambda item: (-item[1], item[0]))  # ties by code: see ``_votes``
+    # Only the cues that vote: the others (a possessive, a name alone on a line) serve resolution.
+    parts = [f"{CUE_NAMES[code]} x{count}" for code, count in ranked if code in CUE_NAMES]
     return ", ".join(parts)
