@@ -29,16 +29,15 @@ two clusters' most frequent names to match at least weakly.
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from typing import Any
 
 from .blocking import BlockingStats, candidate_pairs
-from .kinds import MENTIONS, ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
+from .kinds import ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
 from .lexicon import HONORIFICS, KINSHIP_WORDS, TITLE_SUFFIXES
 from .mentions import spells_initials
 from .model import (
@@ -51,61 +50,14 @@ from .model import (
     RULE_USER,
     Evidence,
 )
-from .names import NO_MATCH, STRONG, WEAK, NameMatch, TokenPair, compare, core_tokens, name_key
-from .resolve import VIA_ALONE, VIA_DEFINED, ResolvedRow
-from .rows import (
-    ACRONYM,
-    AFFILIATION,
-    ARTICLE_DATE,
-    ARTICLE_ID,
-    ARTICLE_MENTIONS,
-    ARTICLE_SOURCE,
-    CUES,
-    ROLES,
-    TEXT,
-    TITLE,
-    ArticleRow,
-)
+from .names import NO_MATCH, STRONG, WEAK, NameMatch, TokenPair, compare, name_key
+from .nodes import Node
+from .resolve import VIA_ALONE, VIA_DEFINED
 
 CONTEXT_THRESHOLD = 1.5
 MAX_CONTEXT_ARTICLES = 40
 ACRONYM_SHARE = 0.75
 DATE_WINDOW_DAYS = 3
-
-
-@dataclass(slots=True)
-class Node:
-    """All the corpus knows about one full name (one folded key)."""
-
-    key: str
-    tokens: tuple[str, ...]
-    core: tuple[str, ...]
-    spellings: Counter[str] = field(default_factory=Counter)
-    sources: dict[str, Counter[str]] = field(default_factory=dict)
-    articles: list[int] = field(default_factory=list)
-    titles: Counter[str] = field(default_factory=Counter)
-    roles: Counter[str] = field(default_factory=Counter)
-    affiliations: Counter[str] = field(default_factory=Counter)
-    cues: Counter[str] = field(default_factory=Counter)
-    acronyms: Counter[str] = field(default_factory=Counter)
-    short_forms: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (spelling, via) -> articles
-
-    display: str = ""  # the most written full spelling of this key (set by ``finish``)
-    is_acronym: bool = False
-    count: int = 0  # mentions (set by ``finish``: every cluster's head is chosen by it, often)
-
-    def finish(self) -> None:
-        """Fix the display spelling once all mentions are counted.
-
-        Short forms attached in articles (`ISI`, `Hameed`) are never the display of their full name.
-        """
-        short = {spelling for spelling, _via in self.short_forms}
-        written = [s for s in self.spellings if s not in short] or list(self.spellings)
-        full = [s for s in written if len(s.split()) >= len(self.tokens)] or written
-        self.display = min(full, key=lambda s: (-self.spellings[s], s))
-        self.count = sum(self.spellings.values())
-        written = self.display.replace(".", "")
-        self.is_acronym = len(self.tokens) == 1 and written.isupper() and 2 <= len(written) <= 6
 
 
 # Name comparisons by the two names' core tokens (in the order compared): ``compare`` is a
@@ -140,87 +92,24 @@ class Clustering:
     compared: Compared  # every name comparison made, to reuse in the next run (``score_pairs``)
 
 
-class NodeBuilder:
-    """Counts resolved articles into nodes one at a time, so that they need not all be kept.
-
-    ``pipeline.derive`` adds each article's resolution (kept or made now) in article order.
-    Of the article itself only its id and date are kept: where its names are written is read
-    back from its kept resolution when asked (``resolve.name_spans``), never held for the
-    whole corpus.
-    """
-
-    def __init__(self) -> None:
-        self.nodes: list[Node] = []
-        self.node_of: dict[str, int] = {}
-        self.article_nodes: list[array[int]] = []  # node indices named in each article
-        self.ids: list[str] = []  # article ids, in the order counted (the articles' numbers)
-        self.dates: list[str | None] = []
-
-    def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
-        """Count one article's resolved names (``resolve.Resolver.resolve``) of its mention record."""
-        nodes, node_of, mentions = self.nodes, self.node_of, article[ARTICLE_MENTIONS]
-        source = article[ARTICLE_SOURCE]
-        article_index = len(self.ids)
-        here = array("I")
-        for key, uses in resolved[0]:
-            index = node_of.get(key)
-            if index is None:
-                tokens = tuple(key.split())
-                index = node_of[key] = len(nodes)
-                nodes.append(Node(key, tokens, core_tokens(tokens)))
-            node = nodes[index]
-            by_source = node.sources.get(source)
-            if by_source is None:
-                by_source = node.sources[source] = Counter()
-            spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
-            for use in uses:
-                if type(use) is int:  # the use formats of ``resolve.UseRow``
-                    mention = mentions[use]
-                    text, via = mention[TEXT], ""
-                else:
-                    position, _start, written, via = use
-                    mention = mentions[position]
-                    text = mention[TEXT] if written is None else written
-                spellings[text] += 1
-                by_source[text] += 1
-                if mention[TITLE]:
-                    titles[mention[TITLE]] += 1
-                for role in mention[ROLES]:  # Counter.update's Python-level checks cost more
-                    roles[role] += 1
-                if mention[AFFILIATION]:
-                    node.affiliations[name_key(mention[AFFILIATION])] += 1
-                if mention[ACRONYM]:
-                    node.acronyms[mention[ACRONYM]] += 1
-                for cue in mention[CUES]:
-                    cues[cue] += 1
-                if via:
-                    _note_short_form(node, text, via, article_index)
-            # Once per name and article: no kind vote reads where the count sits among the cues.
-            cues[MENTIONS] += len(uses)
-            node.articles.append(article_index)
-            here.append(index)
-        self.article_nodes.append(here)
-        self.ids.append(article[ARTICLE_ID])
-        self.dates.append(article[ARTICLE_DATE])
-
-    def finish(self) -> None:
-        for node in self.nodes:
-            node.finish()
-
-
 def cluster(
-    builder: NodeBuilder,
+    nodes: list[Node],
+    article_nodes: Mapping[str, Sequence[int]],
+    dates: Mapping[str, str | None],
     merges: Iterable[tuple[str, str]] = (),
     splits: Iterable[tuple[str, str]] = (),
     known: Compared | None = None,
 ) -> Clustering:
-    """Cluster the names of the articles counted into ``builder`` (see ``NodeBuilder``);
-    ``merges``/``splits`` are user decisions on name keys; ``known``: the comparisons of an
-    earlier run (``Clustering.compared``), reused instead of comparing those names again."""
-    builder.finish()
-    nodes, node_of, article_nodes = builder.nodes, builder.node_of, builder.article_nodes
-    dates = [_day(text) for text in builder.dates]
-    engine = _Engine(nodes, node_of, article_nodes, dates)
+    """Cluster the name ``nodes`` (in the order of ``NodeSet.ordered``) of a corpus whose
+    articles, by id, name the nodes ``article_nodes`` (indices into ``nodes``) and were
+    published on ``dates``; ``merges``/``splits`` are user decisions on name keys; ``known``:
+    the comparisons of an earlier run (``Clustering.compared``), reused instead of comparing
+    those names again."""
+    for node in nodes:
+        node.finish()
+    node_of = {node.key: index for index, node in enumerate(nodes)}
+    days = {article_id: _day(text) for article_id, text in dates.items()}
+    engine = _Engine(nodes, node_of, article_nodes, days)
     conflicts = engine.apply_user(list(merges), list(splits))
     engine.link_defined_acronyms()
     pairs, stats = candidate_pairs([node.core for node in nodes])
@@ -235,21 +124,13 @@ def cluster(
     engine.merge_surnames()
     clusters, cluster_of, evidence = engine.result()
     del engine
-    ids = builder.ids
     for members, found in zip(clusters, evidence, strict=True):
         for index in members:
-            found.extend(short_form_evidence(nodes[index], ids))
+            found.extend(short_form_evidence(nodes[index]))
     return Clustering(nodes, node_of, clusters, cluster_of, evidence, stats, conflicts, compared)
 
 
-def _note_short_form(node: Node, spelling: str, via: str, article_index: int) -> None:
-    """Remember in which articles a short form was attached to this full name (once per article)."""
-    seen = node.short_forms.setdefault((spelling, via), [])
-    if not seen or seen[-1] != article_index:
-        seen.append(article_index)
-
-
-def short_form_evidence(node: Node, article_ids: Sequence[str]) -> list[Evidence]:
+def short_form_evidence(node: Node) -> list[Evidence]:
     """Why each short form attached inside articles belongs to ``node``, in words a reader can check.
 
     `Hameed` and `ISI` join their full names within one article (``resolve``), never
@@ -258,7 +139,7 @@ def short_form_evidence(node: Node, article_ids: Sequence[str]) -> list[Evidence
     """
     out = []
     for (spelling, via), found in sorted(node.short_forms.items()):
-        where = _articles_phrase([article_ids[i] for i in found])
+        where = _articles_phrase(found)
         if via == VIA_ALONE:
             rule, reason = (
                 RULE_SHORT,
@@ -317,8 +198,8 @@ class _Engine:
         self,
         nodes: list[Node],
         node_of: dict[str, int],
-        article_nodes: Sequence[Sequence[int]],
-        dates: list[date | None],
+        article_nodes: Mapping[str, Sequence[int]],
+        dates: Mapping[str, date | None],
     ) -> None:
         self.nodes = nodes
         self.node_of = node_of
@@ -330,7 +211,7 @@ class _Engine:
         # (``_cues``, ``_article_count``). Most names never merge, and a copy per node
         # was a twentieth of the peak memory of clustering.
         self.cues: dict[int, Counter[str]] = {}
-        self.article_sets: dict[int, set[int]] = {}
+        self.article_sets: dict[int, set[str]] = {}
         self.kinds: dict[int, str] = {}  # ``kind`` of each root asked, forgotten when it merges
         self.evidence: dict[int, list[Evidence]] = defaultdict(list)
         self.cannot: dict[int, set[int]] = defaultdict(set)
@@ -703,8 +584,6 @@ class _Engine:
 
 __all__ = [
     "Clustering",
-    "Node",
-    "NodeBuilder",
     "cluster",
     "title_heads",
 ]

@@ -10,17 +10,43 @@ a change can affect (``resolutions``).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
 from ..gcpause import no_gc
-from .clustering import NodeBuilder, cluster
+from .clustering import cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .resolutions import Resolutions
 from .resolve import ResolvedRow
-from .rows import ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
+from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
 from .table import EntityTable, build_table
+
+_KEY = itemgetter(0)  # of a name of ``resolve.ResolvedRow``: (key, uses)
+
+
+class ArticleNodes(Mapping[str, tuple[int, ...]]):
+    """The nodes each article names (indices into the ordered nodes), worked out from its kept
+    resolution when clustering first asks (the order of the nodes, and so their indices,
+    changes with every update)."""
+
+    def __init__(self, kept: Mapping[str, ResolvedRow], node_of: Mapping[str, int]) -> None:
+        self._kept = kept
+        self._node_of = node_of
+        self._made: dict[str, tuple[int, ...]] = {}
+
+    def __getitem__(self, article_id: str) -> tuple[int, ...]:
+        made = self._made.get(article_id)
+        if made is None:  # two maps in C: clustering asks about most articles after all
+            names = self._kept[article_id][0]
+            made = self._made[article_id] = tuple(map(self._node_of.__getitem__, map(_KEY, names)))
+        return made
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kept)
 
 
 class KeptNames:
@@ -61,8 +87,8 @@ def derive(
 def _build(
     records: Iterable[ArticleRow], corrections: Corrections, resolutions: Resolutions | None
 ) -> tuple[EntityTable, Resolutions]:
-    """Each article is counted into the name nodes as soon as it is resolved (``NodeBuilder``),
-    so that only the few integers per mention the table needs are kept beside its resolution."""
+    """The nodes kept with the resolutions (``nodes.NodeSet``) already count every article
+    but those resolved now, which ``resolve_all`` counts in."""
     started = time.perf_counter()
     ordered: Sequence[ArticleRow] = sorted(records, key=itemgetter(ARTICLE_ID))
     splits = tuple(sorted(corrections.split_pairs()))
@@ -70,11 +96,18 @@ def _build(
         resolutions = Resolutions.gather(ordered, splits)
     elif resolutions.splits != splits:
         resolutions.forget_all(splits)
-    builder = NodeBuilder()
-    for article, resolved in resolutions.resolve_all(ordered, corrections.blocks_attachment):
-        builder.add(article, resolved)
+    resolutions.resolve_all(ordered, corrections.blocks_attachment)
+    kept = resolutions.kept
+    nodes = resolutions.nodes.ordered(kept)
     resolved_at = time.perf_counter()
-    result = cluster(builder, corrections.merge_pairs(), corrections.split_pairs(), resolutions.compared)
+    result = cluster(
+        nodes,
+        ArticleNodes(kept, {node.key: index for index, node in enumerate(nodes)}),
+        {article[ARTICLE_ID]: article[ARTICLE_DATE] for article in ordered},
+        corrections.merge_pairs(),
+        corrections.split_pairs(),
+        resolutions.compared,
+    )
     resolutions.compared = result.compared
     clustered_at = time.perf_counter()
     timings = {
@@ -89,7 +122,7 @@ def _build(
     }
     articles = KeptNames({article[ARTICLE_ID]: article for article in ordered}, resolutions.kept)
     del ordered
-    table = build_table(builder.ids, result, timings, articles)
+    table = build_table(result, timings, articles)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table, resolutions

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from ..analysis import fold
 from .casing import CorpusStats
 from .clustering import Compared
 from .names import name_tokens
+from .nodes import NodeSet
 from .resolve import Blocked, ResolvedRow, Resolver
 from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow
 
@@ -49,6 +50,8 @@ class Resolutions:
     touched: set[str] = field(default_factory=set)
     # The name comparisons of the last clustering (``clustering.Compared``), reused by the next.
     compared: Compared = field(default_factory=dict)
+    # Every kept resolution counted into the name nodes: a resolution dropped is counted out.
+    nodes: NodeSet = field(default_factory=NodeSet)
 
     @classmethod
     def gather(cls, records: Iterable[ArticleRow], splits: Splits) -> Resolutions:
@@ -83,8 +86,10 @@ class Resolutions:
                 stats.add(row)
         now = stats.decisions(words, keys)
         changed = [name for name, decision in was.items() if now[name] != decision]
-        for article_id in before:
-            self.kept.pop(article_id, None)
+        for article_id, row in before.items():
+            resolved = self.kept.pop(article_id, None)
+            if resolved is not None and row is not None:
+                self.nodes.remove(row, resolved)
         if changed:
             changed_words = {name[1:] for name in changed if name[0] == "w"}
             changed_keys = [tuple(name[1:].split()) for name in changed if name[0] == "k"]
@@ -110,32 +115,30 @@ class Resolutions:
             for mention in article[ARTICLE_MENTIONS]:
                 held = name_tokens(mention[TEXT])
                 if not words.isdisjoint(held) or any(set(key) <= set(held) for key in keys):
-                    del kept[article_id]
+                    self.nodes.remove(article, kept.pop(article_id))
                     break
 
     def forget_all(self, splits: Splits) -> None:
         """The user's splits changed: every row may have attached a short form they now forbid."""
         self.kept.clear()
+        self.nodes = NodeSet()
         self.splits = splits
 
-    def resolve_all(
-        self, ordered: Iterable[ArticleRow], blocked: Blocked
-    ) -> Iterator[tuple[ArticleRow, ResolvedRow]]:
-        """Each record with its resolution: the kept one, else resolved now (and kept).
+    def resolve_all(self, ordered: Iterable[ArticleRow], blocked: Blocked) -> None:
+        """Resolve each record that has no kept resolution (and count it into the nodes).
 
         One ``Resolver`` for the whole run: the statistics do not change while it runs, and
         what they make of a mention's text is then worked out once per distinct text."""
-        kept, touched = self.kept, self.touched
+        kept, touched, nodes = self.kept, self.touched, self.nodes
         resolver = Resolver(self.stats, blocked)
         self.resolved = 0
         for article in ordered:
             article_id = article[ARTICLE_ID]
-            resolved = kept.get(article_id)
-            if resolved is None:
+            if article_id not in kept:
                 resolved = kept[article_id] = resolver.resolve(article)
+                nodes.add(article, resolved)
                 touched.add(article_id)
                 self.resolved += 1
-            yield article, resolved
 
     # -- saved with the mention records ------------------------------------------
 
@@ -148,6 +151,7 @@ class Resolutions:
             "splits": self.splits,
             "stats": (stats.articles, dict(stats.lower), dict(stats.capital), dict(stats.alone), stats.cues),
             "compared": self.compared,
+            "nodes": self.nodes.state(),
         }
 
     @classmethod
@@ -168,7 +172,12 @@ class Resolutions:
         if articles != len(records) or not kept.keys() <= records.keys():
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
-        return cls(stats, kept, splits, compared=compared)
+        nodes = NodeSet.from_state(state.get("nodes"))
+        if nodes is None:  # saved without them (or in another form): counted from the kept rows
+            nodes = NodeSet()
+            for article_id in sorted(kept):
+                nodes.add(records[article_id], kept[article_id])
+        return cls(stats, kept, splits, compared=compared, nodes=nodes)
 
 
 # What ``name_tokens`` drops inside a token (it splits on whitespace, hyphens, dashes, _ and /).

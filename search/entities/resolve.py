@@ -85,7 +85,7 @@ def name_spans(row: ArticleRow, resolved: ResolvedRow) -> list[tuple[int, int, s
     """(start, end, name key) of each use of the article's resolution, read back from its record.
 
     What the article pane marks: kept with the resolution rather than in the entity table, so
-    that an update rewrites only the changed articles' spans (``NodeBuilder.add`` reads the
+    that an update rewrites only the changed articles' spans (``nodes.NodeSet`` reads the
     same uses, inline, as its loop over every mention of the corpus is the derivation's
     hottest)."""
     mentions = row[ARTICLE_MENTIONS]

@@ -346,13 +346,11 @@ def _alternatives(entity: Entity, query: tuple[str, ...]) -> tuple[str, list[str
 
 
 def build_table(
-    ids: Sequence[str],
     result: Clustering,
     stats: dict[str, Any] | None = None,
     articles: ArticleNames | None = None,
 ) -> EntityTable:
-    """Entities from a clustering (``ids``: the article of each number the nodes hold):
-    canonical names, kinds, spellings, sources, articles, evidence."""
+    """Entities from a clustering: canonical names, kinds, spellings, sources, articles, evidence."""
     drafts = []
     for number, members in enumerate(result.clusters):
         nodes = [result.nodes[i] for i in members]
@@ -360,9 +358,8 @@ def build_table(
         sources: dict[str, Counter[str]] = defaultdict(Counter)
         cues: Counter[str] = Counter()
         roles: Counter[str] = Counter()
-        # Articles are numbered in id order (``pipeline``), so ids sorted are numbers sorted;
-        # a lone name counts each of its articles once, in order, already.
-        article_indices = (
+        # A lone name holds each of its articles once, sorted, already (``nodes``).
+        article_ids = (
             nodes[0].articles if len(nodes) == 1 else sorted(set().union(*(n.articles for n in nodes)))
         )
         for node in nodes:
@@ -382,14 +379,14 @@ def build_table(
                 kind,
                 _ordered(spellings),
                 {source: _ordered(names) for source, names in sorted(sources.items())},
-                tuple(map(ids.__getitem__, article_indices)),
+                tuple(article_ids),
                 result.evidence[number],
                 _ordered(roles),
                 describe_cues(cues),
                 sorted(node.key for node in nodes),
             )
         )
-        del spellings, sources, cues, roles, article_indices
+        del spellings, sources, cues, roles, article_ids
     drafts.sort(key=lambda d: (-len(d[4]), fold(d[0]), d[8][0]))
     entities: list[Entity] = []
     keys: list[list[str]] = []

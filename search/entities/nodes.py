@@ -1,0 +1,235 @@
+"""The name nodes: everything the corpus knows about each full name, kept between runs.
+
+Why kept: counting every mention of the corpus into its name's node was the
+largest step of an index update (about 11 s at 100,000 articles, memory-bound
+over 3.6 million mentions) although ten changed articles change a few hundred
+nodes. So the nodes are saved with the corpus statistics, and an update counts
+out the articles whose resolution it drops (changed, removed, or resolved
+again because a word's reading changed) and counts in those it resolves.
+
+Why that ends where a fresh count does: every count is a plain sum over
+articles; a node's articles are kept as sorted ids (not as numbers, which an
+insertion shifts); the nodes are put in the order a fresh count meets them
+(their first article, then where that article first names them); and nothing
+downstream reads the order in which a count met its keys (``kinds._votes``,
+``describe_cues``, the table's sorted spellings). Tests compare an updated set
+with a fresh count after random sequences of changes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .kinds import MENTIONS
+from .names import core_tokens, name_key
+from .resolve import ResolvedRow
+from .rows import (
+    ACRONYM,
+    AFFILIATION,
+    ARTICLE_ID,
+    ARTICLE_MENTIONS,
+    ARTICLE_SOURCE,
+    CUES,
+    ROLES,
+    TEXT,
+    TITLE,
+    ArticleRow,
+)
+
+NODES_VERSION = 1  # the saved form (``NodeSet.state``); another is counted afresh
+
+Counts = dict[str, int]  # plain dicts: a ``Counter`` pickles, and counts a missing key, slower
+
+
+@dataclass(slots=True)
+class Node:
+    """All the corpus knows about one full name (one folded key)."""
+
+    key: str
+    tokens: tuple[str, ...]
+    core: tuple[str, ...]
+    position: int = 0  # where its first article first names it (with the article: its order)
+    spellings: Counts = field(default_factory=dict)
+    sources: dict[str, Counts] = field(default_factory=dict)
+    articles: list[str] = field(default_factory=list)  # ids, sorted
+    titles: Counts = field(default_factory=dict)
+    roles: Counts = field(default_factory=dict)
+    affiliations: Counts = field(default_factory=dict)
+    cues: Counts = field(default_factory=dict)
+    acronyms: Counts = field(default_factory=dict)
+    short_forms: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (spelling, via) -> ids
+    display: str = ""  # the most written full spelling of this key (set by ``finish``)
+    is_acronym: bool = False
+    count: int = 0  # mentions (set by ``finish``: every cluster's head is chosen by it, often)
+
+    def finish(self) -> None:
+        """Fix the display spelling once all mentions are counted.
+
+        Short forms attached in articles (`ISI`, `Hameed`) are never the display of their full name.
+        """
+        short = {spelling for spelling, _via in self.short_forms}
+        written = [s for s in self.spellings if s not in short] or list(self.spellings)
+        full = [s for s in written if len(s.split()) >= len(self.tokens)] or written
+        self.display = min(full, key=lambda s: (-self.spellings[s], s))
+        written = self.display.replace(".", "")
+        self.is_acronym = len(self.tokens) == 1 and written.isupper() and 2 <= len(written) <= 6
+        self.count = sum(self.spellings.values())
+
+
+class NodeSet:
+    """The nodes of a corpus by name key, counted in and out one article at a time."""
+
+    def __init__(self, nodes: dict[str, Node] | None = None) -> None:
+        self.nodes: dict[str, Node] = nodes or {}
+        self._unplaced: set[str] = set()  # keys whose first article was counted out
+
+    def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
+        """Count in one article's resolved names (``resolve.Resolver.resolve``)."""
+        self._count(article, resolved, 1)
+
+    def remove(self, article: ArticleRow, resolved: ResolvedRow) -> None:
+        """Count out an article counted in with this record and resolution."""
+        self._count(article, resolved, -1)
+
+    def _count(self, article: ArticleRow, resolved: ResolvedRow, sign: int) -> None:
+        """The one loop over every mention of a fresh count: kept inline (a call per count
+        took a fifth longer); counts taken to zero are dropped once per name (``_drop_zeros``)."""
+        nodes, mentions = self.nodes, article[ARTICLE_MENTIONS]
+        article_id, source = article[ARTICLE_ID], article[ARTICLE_SOURCE]
+        for position, (key, uses) in enumerate(resolved[0]):
+            node = nodes.get(key)
+            if node is None:
+                if sign < 0:
+                    raise ValueError(f"{article_id}: counted out, never counted in ({key})")
+                tokens = tuple(key.split())
+                node = nodes[key] = Node(key, tokens, core_tokens(tokens), position)
+            by_source = node.sources.get(source)
+            if by_source is None:
+                by_source = node.sources[source] = {}
+            spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
+            shorts: dict[tuple[str, str], None] = {}
+            for use in uses:
+                if type(use) is int:  # the use formats of ``resolve.UseRow``
+                    mention = mentions[use]
+                    text = mention[TEXT]
+                else:
+                    at, _start, written, via = use
+                    mention = mentions[at]
+                    text = mention[TEXT] if written is None else written
+                    if via:
+                        shorts[text, via] = None
+                spellings[text] = spellings.get(text, 0) + sign
+                by_source[text] = by_source.get(text, 0) + sign
+                title = mention[TITLE]
+                if title:
+                    titles[title] = titles.get(title, 0) + sign
+                for role in mention[ROLES]:
+                    roles[role] = roles.get(role, 0) + sign
+                if mention[AFFILIATION]:
+                    group = name_key(mention[AFFILIATION])
+                    node.affiliations[group] = node.affiliations.get(group, 0) + sign
+                acronym = mention[ACRONYM]
+                if acronym:
+                    node.acronyms[acronym] = node.acronyms.get(acronym, 0) + sign
+                for cue in mention[CUES]:
+                    cues[cue] = cues.get(cue, 0) + sign
+            # Once per name and article: no kind vote reads where the count sits among the cues.
+            cues[MENTIONS] = cues.get(MENTIONS, 0) + sign * len(uses)
+            for short in shorts:
+                _place(node.short_forms.setdefault(short, []), article_id, sign)
+            first = node.articles[0] if node.articles else None
+            _place(node.articles, article_id, sign)
+            if sign < 0:
+                _drop_zeros(node, source)
+            if not node.articles:
+                del nodes[key]
+                self._unplaced.discard(key)
+            elif node.articles[0] == article_id:
+                node.position = position
+                self._unplaced.discard(key)
+            elif first == article_id:
+                self._unplaced.add(key)  # placed by ``ordered``, from its new first article
+
+    def ordered(self, resolution: Mapping[str, ResolvedRow]) -> list[Node]:
+        """The nodes in the order a fresh count meets them (``resolution``: each article's
+        resolution by id, to place the nodes whose first article was counted out)."""
+        for key in self._unplaced:
+            node = self.nodes[key]
+            names = resolution[node.articles[0]][0]
+            node.position = next(at for at, (name, _uses) in enumerate(names) if name == key)
+        self._unplaced.clear()
+        return sorted(self.nodes.values(), key=lambda node: (node.articles[0], node.position))
+
+    # -- saved with the corpus statistics (``resolutions``) ---------------------------------
+
+    def state(self) -> tuple[Any, ...]:
+        """Plain tuples of plain dicts: the node objects pickled at half the speed."""
+        return (
+            NODES_VERSION,
+            sorted(self._unplaced),
+            [
+                (
+                    node.key,
+                    node.position,
+                    node.spellings,
+                    node.sources,
+                    node.articles,
+                    node.titles,
+                    node.roles,
+                    node.affiliations,
+                    node.cues,
+                    node.acronyms,
+                    node.short_forms,
+                )
+                for node in self.nodes.values()
+            ],
+        )
+
+    @classmethod
+    def from_state(cls, state: Any) -> NodeSet | None:
+        """The saved nodes, or None when saved in another form (they are counted afresh)."""
+        if not (isinstance(state, tuple) and len(state) == 3 and state[0] == NODES_VERSION):
+            return None
+        nodes = {}
+        try:
+            for key, position, *counts in state[2]:
+                tokens = tuple(key.split())
+                nodes[key] = Node(key, tokens, core_tokens(tokens), position, *counts)
+            kept = cls(nodes)
+            kept._unplaced.update(state[1])
+        except (TypeError, ValueError):
+            return None
+        return kept
+
+
+def _drop_zeros(node: Node, source: str) -> None:
+    """Drop what counting an article out took to zero: a fresh count never made it."""
+    for counts in (node.spellings, node.titles, node.roles, node.affiliations, node.cues, node.acronyms):
+        for key in [key for key, count in counts.items() if not count]:
+            del counts[key]
+    by_source = node.sources[source]
+    for key in [key for key, count in by_source.items() if not count]:
+        del by_source[key]
+    if not by_source:
+        del node.sources[source]
+    for short in [short for short, ids in node.short_forms.items() if not ids]:
+        del node.short_forms[short]
+
+
+def _place(ids: list[str], article_id: str, sign: int) -> None:
+    """Insert (``sign`` 1) or remove (-1) an id in a sorted list; an id already there stays once."""
+    if sign > 0:
+        if not ids or ids[-1] < article_id:
+            ids.append(article_id)  # a fresh count adds articles in id order
+        elif ids[bisect_left(ids, article_id)] != article_id:
+            insort(ids, article_id)
+    else:
+        at = bisect_left(ids, article_id)
+        if at < len(ids) and ids[at] == article_id:
+            del ids[at]
+
+
+__all__ = ["NODES_VERSION", "Node", "NodeSet"]
