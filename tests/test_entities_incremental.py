@@ -54,31 +54,14 @@ def _kept_nodes(index: EntityIndex) -> list[Any]:
     """The name nodes saved with the stored records, as the next update starts from them."""
     resolutions = MentionStore.load(index.mentions_dir).resolutions
     assert resolutions is not None
-    return [_node_fields(node) for node in resolutions.nodes.ordered(resolutions.kept)]
+    return [node.counted() for node in resolutions.nodes.ordered(resolutions.kept)]
 
 
 def _fresh_nodes(index: EntityIndex) -> list[Any]:
     """The name nodes a fresh count of the stored records makes."""
     store = MentionStore.load(index.mentions_dir)
     _table, resolutions = derive(store.rows.values(), index.corrections())
-    return [_node_fields(node) for node in resolutions.nodes.ordered(resolutions.kept)]
-
-
-def _node_fields(node: Any) -> tuple[Any, ...]:
-    """Every counted field of a node, with the order of its articles and short forms' articles."""
-    return (
-        node.key,
-        node.position,
-        node.spellings,
-        node.sources,
-        node.articles,
-        node.titles,
-        node.roles,
-        node.affiliations,
-        node.cues,
-        node.acronyms,
-        node.short_forms,
-    )
+    return [node.counted() for node in resolutions.nodes.ordered(resolutions.kept)]
 
 
 def _mixed_corpus(count: int, seed: int) -> list[Article]:

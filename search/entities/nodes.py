@@ -65,6 +65,22 @@ class Node:
     is_acronym: bool = False
     count: int = 0  # mentions (set by ``finish``: every cluster's head is chosen by it, often)
 
+    def counted(self) -> tuple[Any, ...]:
+        """What counting made of the node (the rest follows from it): what is saved."""
+        return (
+            self.key,
+            self.position,
+            self.spellings,
+            self.sources,
+            self.articles,
+            self.titles,
+            self.roles,
+            self.affiliations,
+            self.cues,
+            self.acronyms,
+            self.short_forms,
+        )
+
     def finish(self) -> None:
         """Fix the display spelling once all mentions are counted.
 
@@ -167,26 +183,7 @@ class NodeSet:
 
     def state(self) -> tuple[Any, ...]:
         """Plain tuples of plain dicts: the node objects pickled at half the speed."""
-        return (
-            NODES_VERSION,
-            sorted(self._unplaced),
-            [
-                (
-                    node.key,
-                    node.position,
-                    node.spellings,
-                    node.sources,
-                    node.articles,
-                    node.titles,
-                    node.roles,
-                    node.affiliations,
-                    node.cues,
-                    node.acronyms,
-                    node.short_forms,
-                )
-                for node in self.nodes.values()
-            ],
-        )
+        return NODES_VERSION, sorted(self._unplaced), [node.counted() for node in self.nodes.values()]
 
     @classmethod
     def from_state(cls, state: Any) -> NodeSet | None:
