@@ -51,7 +51,8 @@ class ShardFolder:
     ``manifest`` is what was read (or last written): the id of the save, the file, size and
     checksum of each shard and of the state, and the caller's ``meta`` (small, JSON: format
     versions, the index generation). Only a process holding the index's writer lock may save
-    or load the shards: a save deletes the files it replaced.
+    or ``load`` the shards: a save deletes the files it replaced. Readers without it read one
+    shard at a time (``load_shard``) and retry when a save deleted it under them.
     """
 
     folder: Path
