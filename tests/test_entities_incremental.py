@@ -216,3 +216,26 @@ def test_names_compared_in_one_run_are_not_compared_again_in_the_next(
     assert _content(again, store.rows) == _content(derive(store.rows.values())[0], store.rows)
     got, fresh = _both(table, index)
     assert got == fresh
+
+
+def test_kept_nodes_that_do_not_count_the_kept_resolutions_are_counted_afresh(index: EntityIndex) -> None:
+    """A saved state whose nodes lack an article (written by a faulty run, or tampered with) is
+    not trusted: the nodes are counted again from the kept resolutions, and updates stay exact."""
+    import json
+    import pickle
+    import zlib
+
+    manifest_path = index.mentions_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    state_path = index.mentions_dir / manifest["state"][0]
+    state = pickle.loads(state_path.read_bytes())
+    version, unplaced, nodes = state["nodes"]
+    state["nodes"] = (version, unplaced, nodes[1:])  # one node (and its articles) lost
+    state_path.write_bytes(pickle.dumps(state))
+    manifest["state"][1:] = [state_path.stat().st_size, zlib.crc32(state_path.read_bytes())]
+    manifest_path.write_text(json.dumps(manifest))
+    assert _kept_nodes(index) == _fresh_nodes(index)
+    update = index.begin()
+    update.add(Article(id="new-1", source="s", date="2021-08-09", title="t", text="Fahim Dashty spoke."))
+    got, fresh = _both(update.commit(generation=2), index)
+    assert got == fresh

@@ -169,6 +169,10 @@ class NodeSet:
             elif first == article_id:
                 self._unplaced.add(key)  # placed by ``ordered``, from its new first article
 
+    def names(self) -> int:
+        """Names counted in, over all articles (each article names a node once)."""
+        return sum(len(node.articles) for node in self.nodes.values())
+
     def ordered(self, resolution: Mapping[str, ResolvedRow]) -> list[Node]:
         """The nodes in the order a fresh count meets them (``resolution``: each article's
         resolution by id, to place the nodes whose first article was counted out)."""

@@ -173,8 +173,11 @@ class Resolutions:
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
         nodes = NodeSet.from_state(state.get("nodes"))
-        if nodes is None:  # saved without them (or in another form): counted from the kept rows
-            nodes = NodeSet()
+        # Each name of each kept resolution is one article of one node: a cheap check (a few
+        # milliseconds at 100,000 articles) that the nodes count what is kept.
+        names = sum(len(resolved[0]) for resolved in kept.values())
+        if nodes is None or nodes.names() != names:  # saved without them, in another form, or not
+            nodes = NodeSet()  # of these resolutions: counted afresh from the kept rows
             for article_id in sorted(kept):
                 nodes.add(records[article_id], kept[article_id])
         return cls(stats, kept, splits, compared=compared, nodes=nodes)
