@@ -8,6 +8,8 @@ The pieces, in the order data flows through them:
 - ``resolve``: per article, short forms (`Hameed`, `NRF`) attached to their
   full names, common words dropped;
 - ``names`` and ``blocking``: the string-level matcher and candidate pairs;
+- ``nodes``: what the corpus knows about each full name, counted in and out of
+  the nodes kept between runs as articles are resolved and dropped;
 - ``clustering``: merge decisions with readable evidence;
 - ``table``: the entity table (look-ups, expansion for search, save/load);
 - ``corrections``: the user's merge and split decisions;
