@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from search.entities import EntityIndex, MentionStore
 from search.entities.pipeline import derive
@@ -239,3 +241,18 @@ def test_kept_nodes_that_do_not_count_the_kept_resolutions_are_counted_afresh(in
     update.add(Article(id="new-1", source="s", date="2021-08-09", title="t", text="Fahim Dashty spoke."))
     got, fresh = _both(update.commit(generation=2), index)
     assert got == fresh
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aBcDé'’.-_/ \\sSx0Ö,&"), max_size=24), max_size=5))
+def test_an_articles_folded_names_hold_every_token_of_its_mentions(texts: list[str]) -> None:
+    """What finds the articles to resolve again after a word's reading changed: each token a
+    resolution asks about must be found in it, by the ASCII path as by the folding one."""
+    from search.entities.names import name_tokens
+    from search.entities.resolutions import _folded_names
+
+    mention = (0, 1, "", None, (), None, None, (), False, 0, 0)
+    article = ("a", "s", None, (), tuple((*mention[:2], text, *mention[3:]) for text in texts))
+    folded = _folded_names(article)  # type: ignore[arg-type]
+    for text in texts:
+        for token in name_tokens(text):
+            assert token in folded, (token, folded)

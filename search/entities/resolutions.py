@@ -188,10 +188,21 @@ _INSIDE_TOKEN = re.compile(r"[^\w\s\-‐‑–—_/]+")
 _fold = fold.__wrapped__  # type: ignore[attr-defined]  # the uncached function: texts are not words
 
 
+# The same for ASCII text in one C call: what ``_INSIDE_TOKEN`` deletes among ASCII characters.
+_ASCII_INSIDE = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if _INSIDE_TOKEN.fullmatch(c)))
+
+
 def _folded_names(article: ArticleRow) -> str:
     """The article's mention texts folded as ``name_tokens`` folds them: each of their tokens
-    is a substring of it (a possessive's s and a joined word's letters may remain; a superset)."""
-    return _INSIDE_TOKEN.sub("", _fold("\n".join(mention[TEXT] for mention in article[ARTICLE_MENTIONS])))
+    is a substring of it (a possessive's s and a joined word's letters may remain; a superset).
+
+    Most news is ASCII: lower-cased with the characters deleted by one ``translate``, where
+    the regular expression took 1.8 s over 100,000 articles (it runs over every article when
+    an update changes how a word reads)."""
+    text = "\n".join(mention[TEXT] for mention in article[ARTICLE_MENTIONS])
+    if text.isascii():
+        return text.translate(_ASCII_INSIDE).lower()
+    return _INSIDE_TOKEN.sub("", _fold(text))
 
 
 __all__ = ["RESOLVE_VERSION", "Resolutions"]
