@@ -10,7 +10,7 @@ a change can affect (``resolutions``).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 
 from ..gcpause import no_gc
@@ -25,28 +25,12 @@ from .table import EntityTable, build_table
 _KEY = itemgetter(0)  # of a name of ``resolve.ResolvedRow``: (key, uses)
 
 
-class ArticleNodes(Mapping[str, tuple[int, ...]]):
-    """The nodes each article names (indices into the ordered nodes), worked out from its kept
-    resolution when clustering first asks (the order of the nodes, and so their indices,
-    changes with every update)."""
-
-    def __init__(self, kept: Mapping[str, ResolvedRow], node_of: Mapping[str, int]) -> None:
-        self._kept = kept
-        self._node_of = node_of
-        self._made: dict[str, tuple[int, ...]] = {}
-
-    def __getitem__(self, article_id: str) -> tuple[int, ...]:
-        made = self._made.get(article_id)
-        if made is None:  # two maps in C: clustering asks about most articles after all
-            names = self._kept[article_id][0]
-            made = self._made[article_id] = tuple(map(self._node_of.__getitem__, map(_KEY, names)))
-        return made
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._kept)
+def article_nodes(kept: Mapping[str, ResolvedRow], node_of: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
+    """The nodes each article names (indices into the ordered nodes), from its kept resolution:
+    made afresh each run, as the order of the nodes, and so their indices, changes with every
+    update. All at once, two maps in C each: clustering asks about most articles anyway."""
+    at = node_of.__getitem__
+    return {article_id: tuple(map(at, map(_KEY, resolved[0]))) for article_id, resolved in kept.items()}
 
 
 class KeptNames:
@@ -102,7 +86,7 @@ def _build(
     resolved_at = time.perf_counter()
     result = cluster(
         nodes,
-        ArticleNodes(kept, {node.key: index for index, node in enumerate(nodes)}),
+        article_nodes(kept, {node.key: index for index, node in enumerate(nodes)}),
         {article[ARTICLE_ID]: article[ARTICLE_DATE] for article in ordered},
         corrections.merge_pairs(),
         corrections.split_pairs(),
