@@ -2,9 +2,10 @@
 
 Why a separate step from extraction: extraction runs per article when the
 article is indexed; this runs over the stored records of the whole corpus
-(corpus statistics, per-article resolution, blocking, clustering). Clustering
-runs again over every name after each change; resolution only for the articles
-a change can affect (``resolutions``).
+(corpus statistics, per-article resolution, name nodes, blocking, clustering).
+Clustering runs again over every name after each change; resolution, and the
+counting of names into their nodes, only for the articles a change can affect
+(``resolutions``, ``nodes``).
 """
 
 from __future__ import annotations
