@@ -111,8 +111,9 @@ class NodeSet:
         self._count(article, resolved, -1)
 
     def _count(self, article: ArticleRow, resolved: ResolvedRow, sign: int) -> None:
-        """The one loop over every mention of a fresh count: kept inline (a call per count
-        took a fifth longer); counts taken to zero are dropped once per name (``_drop_zeros``)."""
+        """The one loop over every mention of a fresh count, kept inline (a helper call per
+        count would run some 29 million times at 100,000 articles); counts taken to zero are
+        dropped once per name (``_drop_zeros``)."""
         nodes, mentions = self.nodes, article[ARTICLE_MENTIONS]
         article_id, source = article[ARTICLE_ID], article[ARTICLE_SOURCE]
         for position, (key, uses) in enumerate(resolved[0]):
