@@ -54,16 +54,22 @@ def _both(table: EntityTable, index: EntityIndex) -> tuple[dict[str, Any], dict[
 
 def _kept_nodes(index: EntityIndex) -> list[Any]:
     """The name nodes saved with the stored records, as the next update starts from them."""
-    resolutions = MentionStore.load(index.mentions_dir).resolutions
+    store = MentionStore.load(index.mentions_dir)
+    resolutions = store.resolutions
     assert resolutions is not None
-    return [node.counted() for node in resolutions.nodes.ordered(resolutions.kept)]
+
+    def resolution(article_id: str) -> Any:
+        store.get(article_id)  # its shard read, as an update reads it
+        return resolutions.kept[article_id]
+
+    return [node.counted() for node in resolutions.nodes.ordered(resolution)]
 
 
 def _fresh_nodes(index: EntityIndex) -> list[Any]:
     """The name nodes a fresh count of the stored records makes."""
     store = MentionStore.load(index.mentions_dir)
     _table, resolutions = derive(store.rows.values(), index.corrections())
-    return [node.counted() for node in resolutions.nodes.ordered(resolutions.kept)]
+    return [node.counted() for node in resolutions.nodes.ordered(resolutions.kept.__getitem__)]
 
 
 def _mixed_corpus(count: int, seed: int) -> list[Article]:

@@ -99,18 +99,42 @@ def test_an_index_of_the_single_file_layout_is_rebuilt_into_shards(index: Entity
     assert index.stored_generation() == 3
 
 
+def _damage_a_shard(index: EntityIndex) -> int:
+    """Flip bytes inside one shard file, keeping its size; returns the shard's number."""
+    shard = next(p for p in index.mentions_dir.iterdir() if p.name[0].isdigit())
+    payload = shard.read_bytes()
+    shard.write_bytes(payload[:40] + bytes(b ^ 0xFF for b in payload[40:60]) + payload[60:])
+    return int(shard.name.split(".")[0])
+
+
 def test_a_correction_on_damaged_mentions_keeps_the_table_and_leaves_the_rebuild_to_the_index(
     index: EntityIndex,
 ) -> None:
     table = index.table()
-    shard = next(p for p in index.mentions_dir.iterdir() if p.name[0].isdigit())
-    payload = shard.read_bytes()
-    shard.write_bytes(payload[:40] + bytes(b ^ 0xFF for b in payload[40:60]) + payload[60:])
+    _damage_a_shard(index)
     assert index.stored_generation() == 1  # the sizes agree: only reading finds the damage
-    _correction, after = index.merge("Fahim Dashti", "Ahmad Massoud")
+    # A split resolves every article again: every shard is read, and the damaged one found.
+    _correction, after = index.split("Fahim Dashti", "Fahim Dashty")
     assert len(after) == len(table)  # not a table of no articles
     assert index.stored_generation() is None  # the next index run rebuilds it, corrected
-    assert index.corrections().merge_pairs()
+    assert index.corrections().split_pairs()
+
+
+def test_an_update_finds_a_damaged_shard_when_it_reads_it_and_leaves_the_rebuild_to_the_index(
+    index: EntityIndex,
+) -> None:
+    """Shards are read as an update needs them: a merge needs none, and keeps the damaged
+    shard as it was; the update that changes an article in it finds the damage."""
+    number = _damage_a_shard(index)
+    _correction, merged = index.merge("Fahim Dashti", "Ahmad Massoud")
+    assert index.stored_generation() == 1 and merged.stats["resolved"] == 0
+    articles = {a.id: a for a in _mixed_corpus(60, seed=1)}
+    inside = next(article_id for article_id in articles if shard_of(article_id) == number)
+    update = index.begin()
+    update.add(replace(articles[inside], text=articles[inside].text + " It rained."))
+    table = update.commit(generation=2)
+    assert len(table) == len(merged)  # the table as it was, not one of no articles
+    assert index.stored_generation() is None  # the index run rebuilds it from every article
 
 
 def test_a_rebuild_over_a_larger_store_keeps_only_its_own_articles(index: EntityIndex) -> None:

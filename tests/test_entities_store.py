@@ -41,9 +41,14 @@ def test_damaged_files_are_reported_or_rebuilt(built: EntityIndex) -> None:
         EntityTable.load(built.table_path)
     shard = next(p for p in built.mentions_dir.iterdir() if p.name[0].isdigit())
     shard.write_bytes(b"\x1f\x8b garbage")
+    store = MentionStore.load(built.mentions_dir)  # reads the state only
+    with pytest.raises(MentionsDamaged):
+        store.rows  # noqa: B018  # reads every shard
+    assert built.stored_generation() is None  # so the next index run rebuilds them
+    state = next(p for p in built.mentions_dir.iterdir() if p.name.startswith("state."))
+    state.write_bytes(b"garbage")
     with pytest.raises(MentionsDamaged):
         MentionStore.load(built.mentions_dir)
-    assert built.stored_generation() is None  # so the next index run rebuilds them
 
 
 def test_incremental_update_reextracts_only_changed_articles(built: EntityIndex) -> None:

@@ -216,7 +216,7 @@ class _Engine:
         self.evidence: dict[int, list[Evidence]] = defaultdict(list)
         self.cannot: dict[int, set[int]] = defaultdict(set)
         self.near: dict[int, set[int]] = {}  # node -> nodes named in its first articles (``_comentioned``)
-        self.ubiquitous = max(20, len(article_nodes) // 20)
+        self.ubiquitous = max(20, len(dates) // 20)  # every article has a date entry, not every one names
 
     # -- union-find ------------------------------------------------------------
 

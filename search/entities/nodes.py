@@ -19,7 +19,7 @@ with a fresh count after random sequences of changes.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,12 +174,12 @@ class NodeSet:
         """Names counted in, over all articles (each article names a node once)."""
         return sum(len(node.articles) for node in self.nodes.values())
 
-    def ordered(self, resolution: Mapping[str, ResolvedRow]) -> list[Node]:
-        """The nodes in the order a fresh count meets them (``resolution``: each article's
-        resolution by id, to place the nodes whose first article was counted out)."""
+    def ordered(self, resolution: Callable[[str], ResolvedRow]) -> list[Node]:
+        """The nodes in the order a fresh count meets them (``resolution``: an article's kept
+        resolution, to place the nodes whose first article was counted out)."""
         for key in self._unplaced:
             node = self.nodes[key]
-            names = resolution[node.articles[0]][0]
+            names = resolution(node.articles[0])[0]
             node.position = next(at for at, (name, _uses) in enumerate(names) if name == key)
         self._unplaced.clear()
         return sorted(self.nodes.values(), key=lambda node: (node.articles[0], node.position))

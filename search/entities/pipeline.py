@@ -5,46 +5,113 @@ article is indexed; this runs over the stored records of the whole corpus
 (corpus statistics, per-article resolution, name nodes, blocking, clustering).
 Clustering runs again over every name after each change; resolution, and the
 counting of names into their nodes, only for the articles a change can affect
-(``resolutions``, ``nodes``).
+(``resolutions``, ``nodes``), whose records alone the store reads (``Records``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
+from typing import Protocol, runtime_checkable
 
 from ..gcpause import no_gc
 from .clustering import cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
+from .nodes import Node
 from .resolutions import Resolutions
 from .resolve import ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
 from .table import EntityTable, build_table
 
-_KEY = itemgetter(0)  # of a name of ``resolve.ResolvedRow``: (key, uses)
+
+@runtime_checkable
+class Records(Protocol):
+    """The mention records a derivation reads: held in memory (``RecordsInMemory``), or the
+    store's (``store.MentionStore``), which reads a shard only when a record in it is asked for.
+
+    Why a derivation needs no more: besides the records it resolves (the changed ones and
+    those a changed reading can affect, ``Resolutions.apply``), it reads only each article's
+    date and a few counts, which the store keeps for every article (``catalog``)."""
+
+    def __len__(self) -> int: ...
+
+    def get(self, article_id: str) -> ArticleRow | None:
+        """The record (its shard read now, with the kept resolutions of its articles)."""
+
+    def loaded(self) -> Iterable[ArticleRow]:
+        """The records in memory: every record without a kept resolution is among them."""
+
+    def everything(self) -> Iterable[ArticleRow]:
+        """Every record, read now if need be."""
+
+    def dates(self) -> dict[str, str | None]:
+        """Every article's date by id."""
+
+    def mention_count(self) -> int: ...
+
+    def mentioning(self, words: set[str], keys: list[tuple[str, ...]]) -> Iterable[ArticleRow]:
+        """The records that may hold a mention with one of ``words`` or all tokens of one of
+        ``keys`` (a superset; every record in memory is among them)."""
 
 
-def article_nodes(kept: Mapping[str, ResolvedRow], node_of: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
-    """The nodes each article names (indices into the ordered nodes), from its kept resolution:
-    made afresh each run, as the order of the nodes, and so their indices, changes with every
-    update. All at once, two maps in C each: clustering asks about most articles anyway."""
-    at = node_of.__getitem__
-    return {article_id: tuple(map(at, map(_KEY, resolved[0]))) for article_id, resolved in kept.items()}
+class RecordsInMemory:
+    """Every record held in memory (a fresh extraction, or tests)."""
+
+    def __init__(self, rows: Iterable[ArticleRow]) -> None:
+        self._rows = {row[ARTICLE_ID]: row for row in rows}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, article_id: str) -> ArticleRow | None:
+        return self._rows.get(article_id)
+
+    def loaded(self) -> Iterable[ArticleRow]:
+        return self._rows.values()
+
+    everything = loaded
+
+    def dates(self) -> dict[str, str | None]:
+        return {article_id: row[ARTICLE_DATE] for article_id, row in self._rows.items()}
+
+    def mention_count(self) -> int:
+        return sum(len(row[ARTICLE_MENTIONS]) for row in self._rows.values())
+
+    def mentioning(self, words: set[str], keys: list[tuple[str, ...]]) -> Iterable[ArticleRow]:
+        return self._rows.values()
+
+
+def article_nodes(nodes: Sequence[Node]) -> dict[str, list[int]]:
+    """The nodes each article names (indices into the ordered ``nodes``, in their order), from
+    the nodes' own article lists: the kept resolutions of most articles are not read by an
+    update. Made afresh each run, as the order of the nodes, and so their indices, changes
+    with every update."""
+    named: dict[str, list[int]] = {}
+    get = named.get
+    for index, node in enumerate(nodes):
+        for article_id in node.articles:
+            listed = get(article_id)
+            if listed is None:
+                named[article_id] = [index]
+            else:
+                listed.append(index)
+    return named
 
 
 class KeptNames:
-    """The records a derivation read and their resolutions, held in memory: where the table it
-    makes reads each article's names (``table.ArticleNames``) until the store saves them
+    """The records a derivation read and their resolutions: where the table it makes reads
+    each article's names (``table.ArticleNames``) until the store saves them
     (``store.StoredNames`` then reads them back from disk)."""
 
-    def __init__(self, rows: dict[str, ArticleRow], kept: dict[str, ResolvedRow]) -> None:
-        self._rows = rows
+    def __init__(self, records: Records, kept: dict[str, ResolvedRow]) -> None:
+        self._records = records
         self._kept = kept
 
     def resolution(self, article_id: str) -> tuple[ArticleRow, ResolvedRow] | None:
-        row, resolved = self._rows.get(article_id), self._kept.get(article_id)
+        row = self._records.get(article_id)  # first: reading its shard brings its resolution
+        resolved = None if row is None else self._kept.get(article_id)
         return None if row is None or resolved is None else (row, resolved)
 
 
@@ -54,41 +121,50 @@ def build_entities(records: Iterable[ArticleMentions], corrections: Corrections 
 
 
 def derive(
-    records: Iterable[ArticleRow],
+    records: Records | Iterable[ArticleRow],
     corrections: Corrections | None = None,
     resolutions: Resolutions | None = None,
 ) -> tuple[EntityTable, Resolutions]:
-    """The entity table of the mention records (``rows``), and the statistics and
-    resolutions it was made from (to keep).
+    """The entity table of the mention records (rows, or the store's ``Records``), and the
+    statistics and resolutions it was made from (to keep).
 
     ``resolutions`` are those kept from an earlier run, already told of the changed
     records (``Resolutions.apply``); the resolutions still there are reused. None counts
     and resolves everything.
     """
+    if not isinstance(records, Records):
+        records = RecordsInMemory(records)
     with no_gc():
         return _build(records, corrections or Corrections(), resolutions)
 
 
 def _build(
-    records: Iterable[ArticleRow], corrections: Corrections, resolutions: Resolutions | None
+    records: Records, corrections: Corrections, resolutions: Resolutions | None
 ) -> tuple[EntityTable, Resolutions]:
     """The nodes kept with the resolutions (``nodes.NodeSet``) already count every article
     but those resolved now, which ``resolve_all`` counts in."""
     started = time.perf_counter()
-    ordered: Sequence[ArticleRow] = sorted(records, key=itemgetter(ARTICLE_ID))
     splits = tuple(sorted(corrections.split_pairs()))
     if resolutions is None:
-        resolutions = Resolutions.gather(ordered, splits)
+        resolutions = Resolutions.gather(records.everything(), splits)
     elif resolutions.splits != splits:
+        records.everything()  # every record is resolved again: all of them read first
         resolutions.forget_all(splits)
-    resolutions.resolve_all(ordered, corrections.blocks_attachment)
+    resolutions.resolve_all(
+        sorted(records.loaded(), key=itemgetter(ARTICLE_ID)), corrections.blocks_attachment
+    )
     kept = resolutions.kept
-    nodes = resolutions.nodes.ordered(kept)
+
+    def resolution(article_id: str) -> ResolvedRow:
+        records.get(article_id)
+        return kept[article_id]
+
+    nodes = resolutions.nodes.ordered(resolution)
     resolved_at = time.perf_counter()
     result = cluster(
         nodes,
-        article_nodes(kept, {node.key: index for index, node in enumerate(nodes)}),
-        {article[ARTICLE_ID]: article[ARTICLE_DATE] for article in ordered},
+        article_nodes(nodes),
+        records.dates(),
         corrections.merge_pairs(),
         corrections.split_pairs(),
         resolutions.compared,
@@ -96,8 +172,8 @@ def _build(
     resolutions.compared = result.compared
     clustered_at = time.perf_counter()
     timings = {
-        "articles": len(ordered),
-        "mentions": sum(len(article[ARTICLE_MENTIONS]) for article in ordered),
+        "articles": len(records),
+        "mentions": records.mention_count(),
         "names": len(result.nodes),
         "candidate_pairs": result.blocking.pairs,
         "skipped_blocks": result.blocking.skipped_blocks,
@@ -105,9 +181,7 @@ def _build(
         "resolve_seconds": round(resolved_at - started, 3),
         "cluster_seconds": round(clustered_at - resolved_at, 3),
     }
-    articles = KeptNames({article[ARTICLE_ID]: article for article in ordered}, resolutions.kept)
-    del ordered
-    table = build_table(result, timings, articles)
+    table = build_table(result, timings, KeptNames(records, kept))
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table, resolutions

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..analysis import fold
 from .casing import CorpusStats
@@ -30,6 +30,9 @@ from .names import name_tokens
 from .nodes import NodeSet
 from .resolve import Blocked, ResolvedRow, Resolver
 from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow
+
+if TYPE_CHECKING:
+    from .pipeline import Records
 
 # Bump whenever resolve.py or casing.py changes what an article resolves to or what
 # the statistics count: resolutions kept by another version are made again.
@@ -58,11 +61,7 @@ class Resolutions:
         """Statistics counted afresh and no resolutions: every article is resolved."""
         return cls(CorpusStats.gather(records), {}, splits)
 
-    def apply(
-        self,
-        before: Mapping[str, ArticleRow | None],
-        records: Mapping[str, ArticleRow],
-    ) -> None:
+    def apply(self, before: Mapping[str, ArticleRow | None], records: Records) -> None:
         """Count the changed articles' records afresh and forget the resolutions their change may alter.
 
         ``before`` maps each changed article id to its record as these statistics counted
@@ -95,21 +94,21 @@ class Resolutions:
             changed_keys = [tuple(name[1:].split()) for name in changed if name[0] == "k"]
             self._forget_mentioning(changed_words, changed_keys, records)
 
-    def _forget_mentioning(
-        self, words: set[str], keys: list[tuple[str, ...]], records: Mapping[str, ArticleRow]
-    ) -> None:
+    def _forget_mentioning(self, words: set[str], keys: list[tuple[str, ...]], records: Records) -> None:
         """Forget the resolutions of articles that may ask about one of ``words`` or ``keys``.
 
         Every word and key resolution asks about is made of the tokens of one mention
         (``name_tokens``), so an article that asks about them has a mention holding the
-        word, or every token of the key. A regular expression over the article's folded
-        mention texts first finds the few articles that could (it runs over every
-        article); their mentions' tokens are then compared.
+        word, or every token of the key. The records that may (``Records.mentioning``:
+        every one, or those of the shards holding such tokens) are first tested with a
+        regular expression over their folded mention texts; the mentions' tokens of those
+        it finds are then compared.
         """
         kept = self.kept
         tokens = words.union(*keys)
         pattern = re.compile("|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True)))
-        for article_id, article in records.items():
+        for article in records.mentioning(words, keys):
+            article_id = article[ARTICLE_ID]
             if article_id not in kept or not pattern.search(_folded_names(article)):
                 continue
             for mention in article[ARTICLE_MENTIONS]:
@@ -156,28 +155,39 @@ class Resolutions:
 
     @classmethod
     def from_state(
-        cls, state: Any, kept: dict[str, ResolvedRow], records: Mapping[str, ArticleRow]
+        cls,
+        state: Any,
+        kept: dict[str, ResolvedRow],
+        articles: int,
+        names: int,
+        records: Mapping[str, ArticleRow] | None = None,
     ) -> Resolutions | None:
-        """The saved state and resolutions, or None when of another version or not of ``records``."""
+        """The saved state and resolutions, or None when of another version or not of the
+        store's ``articles`` and the ``names`` its kept resolutions hold.
+
+        The saved name nodes must count those names; when they do not, they are counted
+        afresh from the kept resolutions and ``records`` (every one of them), or without
+        ``records`` (a store whose shards are not read yet) None is returned."""
         if not isinstance(state, dict) or state.get("version") != RESOLVE_VERSION:
             return None
         try:
-            articles, lower, capital, alone, cues = state["stats"]
+            state_articles, lower, capital, alone, cues = state["stats"]
             splits = tuple(tuple(pair) for pair in state["splits"])
             compared = state["compared"]
         except (KeyError, TypeError, ValueError):
             return None
         if not isinstance(compared, dict):
             return None
-        if articles != len(records) or not kept.keys() <= records.keys():
+        if state_articles != articles:
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
         nodes = NodeSet.from_state(state.get("nodes"))
-        # Each name of each kept resolution is one article of one node: a cheap check (a few
-        # milliseconds at 100,000 articles) that the nodes count what is kept.
-        names = sum(len(resolved[0]) for resolved in kept.values())
+        # Each name of each kept resolution is one article of one node: a cheap check that
+        # the nodes count what is kept.
         if nodes is None or nodes.names() != names:  # saved without them, in another form, or not
-            nodes = NodeSet()  # of these resolutions: counted afresh from the kept rows
+            if records is None:  # of these resolutions: counted afresh from the kept rows
+                return None
+            nodes = NodeSet()
             for article_id in sorted(kept):
                 nodes.add(records[article_id], kept[article_id])
         return cls(stats, kept, splits, compared=compared, nodes=nodes)

@@ -112,10 +112,23 @@ class ShardFolder:
 
     def load(self) -> tuple[Any, dict[int, Any]]:
         """The state and every shard's value; raises ``ShardsDamaged`` when any cannot be read."""
+        return self.load_state(), self.load_shards()
+
+    def load_state(self) -> Any:
+        """The state value alone (``ShardsDamaged`` when it cannot be read)."""
         if self.manifest is None:
             raise ShardsDamaged(f"{self.folder / MANIFEST} is missing or unreadable")
-        state = self._load(self.manifest["state"])
-        return state, {int(shard): self._load(entry) for shard, entry in self.manifest["files"].items()}
+        return self._load(self.manifest["state"])
+
+    def load_shards(self) -> dict[int, Any]:
+        """Every shard's value by number (``ShardsDamaged`` when any cannot be read)."""
+        if self.manifest is None:
+            raise ShardsDamaged(f"{self.folder / MANIFEST} is missing or unreadable")
+        return {int(shard): self._load(entry) for shard, entry in self.manifest["files"].items()}
+
+    def numbers(self) -> set[int]:
+        """The shards that hold something in this save."""
+        return set() if self.manifest is None else {int(shard) for shard in self.manifest["files"]}
 
     def file_of(self, shard: int) -> str | None:
         """The file holding a shard in this save (None: the shard is empty, or no manifest).

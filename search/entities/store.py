@@ -23,7 +23,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,13 @@ from typing import Any
 from ..gcpause import no_gc
 from ..models import Article
 from . import lookup
+from .catalog import Catalog
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
 from .pipeline import derive
 from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
-from .rows import ARTICLE_FIELDS, ARTICLE_ID, ArticleRow, to_record, to_row
+from .rows import ARTICLE_DATE, ARTICLE_FIELDS, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_record, to_row
 from .shards import ShardFolder, ShardsDamaged, shard_of
 from .storage import sync_folder, write_json_atomic
 from .table import EntityTable, EntityTableError
@@ -84,12 +85,15 @@ class StagedMentions:
 
 
 class MentionStore:
-    """Per-article mention records as plain tuples (``rows``), with the statistics and
-    resolutions derived from them (``Resolutions``) when known.
+    """Per-article mention records as plain tuples, with the statistics and resolutions
+    derived from them (``Resolutions``) when known: the ``Records`` a derivation reads.
 
     Saved as shards (``shards.ShardFolder``): each holds the rows of the articles whose id
-    falls in it and their kept resolutions; the statistics are the folder's state. Only
-    the shards of changed articles, and of articles resolved again, are written again.
+    falls in it and their kept resolutions; the statistics, the name nodes and the
+    ``catalog`` are the folder's state. Only the shards of changed articles, and of articles
+    resolved again, are written again; and a loaded store reads a shard only when a record
+    in it is asked for (``get``), changed, or may hold a word whose reading changed
+    (``mentioning``). ``rows`` reads them all.
     """
 
     def __init__(
@@ -98,25 +102,38 @@ class MentionStore:
         generation: int | None = None,
         resolutions: Resolutions | None = None,
         save_id: str | None = None,
+        catalog: Catalog | None = None,
+        shards: ShardFolder | None = None,
     ) -> None:
-        self.rows = rows or {}
+        self._rows = rows or {}  # the records in memory
         self.generation = generation
         self.resolutions = resolutions
         self._save_id = save_id  # the save these rows were loaded from (None: write every shard)
         self._changed: set[str] = set()  # article ids added, replaced or removed since
+        # What the save says of the articles of the shards not read yet (None: all are in memory).
+        self._catalog = catalog
+        self._shards = shards  # where the shards not read yet are read from
+        self._unread: set[int] = set() if catalog is None else set(catalog.shards)
 
     @classmethod
     def load(cls, folder: Path) -> MentionStore:
         """The stored records; an empty store when there are none (or of another format: they
-        are rebuilt). Raises ``MentionsDamaged`` when a stored file is damaged: an empty store
-        then would be taken for a corpus without those articles."""
+        are rebuilt). Reads the state only, when it holds a catalog whose counts agree with
+        the resolutions; else every shard. Raises ``MentionsDamaged`` when a file read is
+        damaged: an empty store then would be taken for a corpus without those articles."""
         shards = ShardFolder.open(folder)
         meta = shards.meta
         if meta.get("format") != MENTIONS_FORMAT or meta.get("version") != MENTIONS_VERSION:
             return cls()
         try:
             with no_gc():
-                state, values = shards.load()
+                state = shards.load_state()
+                catalog = Catalog.from_state(state.get("catalog")) if isinstance(state, dict) else None
+                if catalog is not None and set(catalog.shards) == shards.numbers():
+                    resolutions = Resolutions.from_state(state, {}, catalog.articles(), catalog.names())
+                    if resolutions is not None:
+                        return cls({}, meta.get("generation"), resolutions, shards.save_id, catalog, shards)
+                values = shards.load_shards()
         except ShardsDamaged as error:
             raise MentionsDamaged(str(error)) from None
         rows: dict[str, ArticleRow] = {}
@@ -125,8 +142,87 @@ class MentionStore:
             shard_rows, shard_kept = _shard_records(folder, value)
             rows.update((row[ARTICLE_ID], row) for row in shard_rows)
             kept.update(shard_kept)
-        resolutions = Resolutions.from_state(state, kept, rows)
+        resolutions = None
+        if kept.keys() <= rows.keys():
+            names = sum(len(resolved[0]) for resolved in kept.values())
+            resolutions = Resolutions.from_state(state, kept, len(rows), names, rows)
         return cls(rows, meta.get("generation"), resolutions, shards.save_id)
+
+    # -- reading shards on demand --------------------------------------------------------------
+
+    def _read(self, numbers: Iterable[int]) -> None:
+        """Read these shards if not read yet: their records, and their kept resolutions into
+        ``resolutions`` (a shard is read before any of its records changes, so what it holds
+        is what the resolutions were saved with)."""
+        wanted = sorted(self._unread.intersection(numbers))
+        if not wanted:
+            return
+        assert self._shards is not None
+        kept = None if self.resolutions is None else self.resolutions.kept
+        with no_gc():
+            for number in wanted:
+                try:
+                    value = self._shards.load_shard(number)
+                except ShardsDamaged as error:
+                    raise MentionsDamaged(str(error)) from None
+                rows, shard_kept = _shard_records(self._shards.folder, value or ([], {}))
+                self._rows.update((row[ARTICLE_ID], row) for row in rows)
+                if kept is not None:
+                    kept.update(shard_kept)
+                self._unread.discard(number)
+
+    def __len__(self) -> int:
+        catalog = self._catalog
+        unread = 0 if catalog is None else sum(len(catalog.shards[n].dates) for n in self._unread)
+        return len(self._rows) + unread
+
+    def __contains__(self, article_id: object) -> bool:
+        if article_id in self._rows:
+            return True
+        catalog = self._catalog
+        return (
+            isinstance(article_id, str)
+            and catalog is not None
+            and shard_of(article_id) in self._unread
+            and catalog.holds(article_id)
+        )
+
+    def get(self, article_id: str) -> ArticleRow | None:
+        self._read((shard_of(article_id),))
+        return self._rows.get(article_id)
+
+    def loaded(self) -> Iterable[ArticleRow]:
+        return self._rows.values()
+
+    def everything(self) -> Iterable[ArticleRow]:
+        self._read(tuple(self._unread))
+        return self._rows.values()
+
+    @property
+    def rows(self) -> dict[str, ArticleRow]:
+        """Every record by article id (every shard read now)."""
+        self.everything()
+        return self._rows
+
+    def dates(self) -> dict[str, str | None]:
+        dates = {article_id: row[ARTICLE_DATE] for article_id, row in self._rows.items()}
+        if self._catalog is not None:
+            for number in self._unread:
+                dates.update(self._catalog.shards[number].dates)
+        return dates
+
+    def mention_count(self) -> int:
+        count = sum(len(row[ARTICLE_MENTIONS]) for row in self._rows.values())
+        if self._catalog is not None:
+            count += sum(self._catalog.shards[number].mentions for number in self._unread)
+        return count
+
+    def mentioning(self, words: set[str], keys: list[tuple[str, ...]]) -> Iterable[ArticleRow]:
+        if self._catalog is not None:
+            self._read(self._catalog.shards_mentioning(words, keys))
+        return self._rows.values()
+
+    # -- saving ----------------------------------------------------------------------------------
 
     def save(self, folder: Path) -> str | None:
         """Write the shards that changed since the store was loaded (every shard when it was
@@ -142,50 +238,68 @@ class MentionStore:
         resolutions = self.resolutions
         kept = {} if resolutions is None else resolutions.kept
         incremental = self._save_id is not None and shards.save_id == self._save_id
+        if not incremental:
+            self.everything()
         dirty = {shard_of(i) for i in self._changed | (resolutions.touched if resolutions else set())}
+        self._read(dirty)  # read already (changed or resolved), unless a record was only removed
         groups: dict[int, tuple[list[ArticleRow], dict[str, Any]]] = {}
         with no_gc():
-            for article_id in sorted(self.rows):
+            for article_id in sorted(self._rows):
                 shard = shard_of(article_id)
                 if incremental and shard not in dirty:
                     continue
                 group = groups.get(shard)
                 if group is None:
                     group = groups[shard] = ([], {})
-                group[0].append(self.rows[article_id])
+                group[0].append(self._rows[article_id])
                 if article_id in kept:
                     group[1][article_id] = kept[article_id]
             changed: dict[int, Any] = {shard: groups.get(shard) for shard in dirty} if incremental else {}
             changed.update(groups)
+            if self._catalog is None or not incremental:
+                self._catalog = Catalog.of(self._rows.values(), kept)
+            else:
+                self._catalog.update({shard: groups.get(shard, ([], {}))[0] for shard in dirty}, kept)
             meta = {
                 "format": MENTIONS_FORMAT,
                 "version": MENTIONS_VERSION,
                 "resolve": RESOLVE_VERSION,  # what ``StoredNames`` checks before reading a kept resolution
                 "generation": self.generation,
             }
-            state = None if resolutions is None else resolutions.state()
+            state = None
+            if resolutions is not None:
+                state = resolutions.state()
+                state["catalog"] = self._catalog.state()
             manifest = shards.stage(meta, state, changed, everything=not incremental)
         self._save_id = manifest["save"]
+        # Shards not read yet are read from the files this save names (the same as before:
+        # it rewrote only shards read already).
+        self._shards = ShardFolder(shards.folder, manifest)
         self._changed.clear()
         if resolutions is not None:
             resolutions.touched.clear()
         return StagedMentions(shards, manifest)
 
+    # -- changes ---------------------------------------------------------------------------------
+
     def record(self, article_id: str) -> ArticleMentions | None:
         """One article's record as ``extract`` gave it, or None."""
-        row = self.rows.get(article_id)
+        row = self.get(article_id)
         return None if row is None else to_record(row)
 
     def put(self, row: ArticleRow) -> None:
         """Keep a new or changed article's record (``extract_row``)."""
-        self.rows[row[ARTICLE_ID]] = row
-        self._changed.add(row[ARTICLE_ID])
+        article_id = row[ARTICLE_ID]
+        self._read((shard_of(article_id),))
+        self._rows[article_id] = row
+        self._changed.add(article_id)
 
     def add(self, article: Article) -> None:
         self.put(extract_row(article))
 
     def remove(self, article_id: str) -> None:
-        if self.rows.pop(article_id, None) is not None:
+        self._read((shard_of(article_id),))
+        if self._rows.pop(article_id, None) is not None:
             self._changed.add(article_id)
 
 
@@ -278,8 +392,9 @@ class EntityUpdate:
         if self._damaged:
             return
         started = time.perf_counter()
-        store = self._changing(article.id)
-        store.add(article)
+        with self._reading():
+            store = self._changing(article.id)
+            store.add(article)
         self.extract_seconds += time.perf_counter() - started
         self.extracted += 1
 
@@ -287,15 +402,29 @@ class EntityUpdate:
         """Keep a record extracted elsewhere (by the index's writer processes) with ``extract_row``."""
         if self._damaged:
             return
-        self._changing(row[ARTICLE_ID]).put(row)
+        with self._reading():
+            self._changing(row[ARTICLE_ID]).put(row)
         self.extracted += 1
 
     def remove(self, article_id: str) -> None:
         if self._damaged:
             return
-        store = self._open_store()
-        if article_id in store.rows:
-            self._changing(article_id).remove(article_id)
+        if article_id in self._open_store():
+            with self._reading():
+                self._changing(article_id).remove(article_id)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Read the store's shards as needed: one found damaged makes the update ``damaged``
+        (as when the stored mentions cannot be loaded at all), for the index run to rebuild
+        the table from every article."""
+        try:
+            yield
+        except MentionsDamaged:
+            self._index.mark_stale()
+            self._damaged = True
+            self._store = self._table = None
+            self._before = {}
 
     def _open_store(self) -> MentionStore:
         if self._store is None:
@@ -304,7 +433,7 @@ class EntityUpdate:
 
     def _changing(self, article_id: str) -> MentionStore:
         store = self._open_store()
-        self._before.setdefault(article_id, store.rows.get(article_id))
+        self._before.setdefault(article_id, store.get(article_id))
         self._table = None
         return store
 
@@ -318,34 +447,36 @@ class EntityUpdate:
         writers, when one core idles, to while they finish."""
         if self._damaged:
             return
-        self._table = self._derive()
-        if generation is not None:
-            self._staged = self._stage(self._table, generation)
-            self._table = None
-            self._store = None
+        with self._reading():
+            self._table = self._derive()
+            if generation is not None:
+                self._staged = self._stage(self._table, generation)
+                self._table = None
+                self._store = None
 
     def _derive(self) -> EntityTable:
         store = self._open_store()
         resolutions = store.resolutions
         if resolutions is not None and self._before:
-            resolutions.apply(self._before, store.rows)
+            resolutions.apply(self._before, store)
         self._before = {}
-        table, store.resolutions = derive(store.rows.values(), self._index.corrections(), resolutions)
+        table, store.resolutions = derive(store, self._index.corrections(), resolutions)
         return table
 
     def commit(self, generation: int | None = None) -> EntityTable:
         """Cluster all stored mentions (unless ``precompute`` did), then make the mentions and
         the table current: mentions first, the generation tag last."""
-        if self._damaged:
+        staged = self._staged
+        if staged is None and not self._damaged:
+            with self._reading():
+                table = self._table  # an empty table is falsy (``len``): test for None, not truth
+                if table is None:
+                    table = self._derive()
+                self._table = None
+                staged = self._stage(table, generation)
+        if staged is None:  # the stored mentions proved damaged
             self._index.mark_stale()
             return self._index.table()
-        staged = self._staged
-        if staged is None:
-            table = self._table  # an empty table is falsy (``len``): test for None, not truth
-            if table is None:
-                table = self._derive()
-            self._table = None
-            staged = self._stage(table, generation)
         self._staged = None
         if staged.generation != generation:
             # Staged for another generation than the run committed (the index's writer lock
@@ -484,7 +615,9 @@ class EntityIndex:
     def recluster(self) -> EntityTable:
         """Cluster the stored mentions again (after a correction), without extracting anything.
 
-        Raises ``MentionsDamaged`` when they cannot be read."""
+        Raises ``MentionsDamaged`` when their state cannot be read; a shard found damaged
+        while clustering marks the table stale instead (``EntityUpdate``), which is returned
+        as it was."""
         with no_gc():  # as an index run (``search.gcpause``): every stored mention is alive here
             return EntityUpdate(self, MentionStore.load(self.mentions_dir)).commit(self.stored_generation())
 
