@@ -25,7 +25,10 @@ class DerivedUpdate(Protocol):
     def add(self, article: Article) -> None: ...
 
     def add_prepared(self, payload: Any) -> None:
-        """Add an article from what the table's ``prepare`` made of it (in another process)."""
+        """Add an article from what the table's ``prepare`` made of it (in another process).
+
+        The writer processes' results come in pieces as they send them, interleaved: a table
+        must not depend on the order in which its articles are added."""
         ...
 
     def remove(self, article_id: str) -> None: ...

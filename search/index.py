@@ -622,15 +622,22 @@ class IndexStore:
                 finalsegments = None
             else:
 
-                def derive(prepared: list[list[Any]]) -> None:
-                    """Runs while the writer processes are still writing: the derived tables
-                    take the per-article results and do their corpus-wide work, and write
-                    their files, meanwhile. Only renames are left for after the commit."""
-                    updates.extend(table.begin() for table in self.derived)
+                def take(prepared: list[list[Any]]) -> None:
+                    """The derived tables take each piece of per-article results as it comes."""
+                    if not updates:
+                        updates.extend(table.begin() for table in self.derived)
                     for derived, payloads in zip(updates, prepared, strict=True):
                         for payload in payloads:
                             derived.add_prepared(payload)
                         payloads.clear()  # the table holds them now; let them go with it
+
+                def derive() -> None:
+                    """Runs while the writer processes are still writing: the derived tables
+                    do their corpus-wide work, and write their files, meanwhile. Only renames
+                    are left for after the commit."""
+                    if not updates:
+                        updates.extend(table.begin() for table in self.derived)
+                    for derived in updates:
                         for article_id in old_ids:
                             derived.remove(article_id)
                         derived.precompute(writer.generation)  # what the commit will be
@@ -641,6 +648,7 @@ class IndexStore:
                     self.corpus,
                     _document,
                     [table.prepare for table in self.derived],
+                    take,
                     derive,
                     procs=segments.cpu_count(),
                     progress=(lambda done, total: progress(done, total, "writing")) if progress else None,

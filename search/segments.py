@@ -614,7 +614,8 @@ def write_parallel(
     root: Any,
     make_document: MakeDocument,
     preparers: Sequence[Prepare] = (),
-    on_prepared: Callable[[list[list[Any]]], None] | None = None,
+    take_prepared: Callable[[list[list[Any]]], None] | None = None,
+    on_prepared: Callable[[], None] | None = None,
     procs: int = 2,
     progress: Callable[[int, int], None] | None = None,
     flush_postings: int | None = None,
@@ -623,8 +624,12 @@ def write_parallel(
     """Write the plan's articles as new segments, ``procs`` contiguous slices at once.
 
     Each process first runs the ``preparers`` over its articles and sends the
-    results; once all have, ``on_prepared`` gets them (per preparer, in article
-    order) and runs here while the processes go on writing the index.
+    results in pieces, which ``take_prepared`` gets as they come (per preparer, a
+    piece of one process's articles in their order; the pieces of the processes
+    interleave); once all have, ``on_prepared`` runs here while the processes go on
+    writing the index. Why pieces: the entity records of 100,000 articles held at
+    once as objects took about 2 GB of this process; taken piece by piece they are
+    packed as they come (``entities.store``).
     Returns the segments in article order (to be committed by the caller, who
     holds the write lock) and each new segment's vocabulary, which the processes
     also hand to ``save_vocabulary`` (called in them) when given.
@@ -659,7 +664,6 @@ def write_parallel(
         child_end.close()
         workers.append((process, parent_end))
     results: list[SliceResult | None] = [None] * procs
-    prepared_parts: list[list[list[Any]]] = [[[] for _ in preparers] for _ in range(procs)]
     prepared_done = [False] * procs
     files_done = [0] * procs
     pending = {conn: k for k, (_, conn) in enumerate(workers)}
@@ -679,17 +683,13 @@ def write_parallel(
                     raise WorkerFailed(f"indexing process {k} failed:\n{payload}")
                 elif kind == "prepared":
                     if payload is not None:
-                        for mine, theirs in zip(prepared_parts[k], payload, strict=True):
-                            mine.extend(theirs)
+                        if take_prepared:
+                            take_prepared(payload)
+                        del payload
                         continue
                     prepared_done[k] = True
                     if all(prepared_done) and on_prepared:
-                        joined: list[list[Any]] = [[] for _ in preparers]
-                        for part in prepared_parts:
-                            for mine, theirs in zip(joined, part, strict=True):
-                                mine.extend(theirs)
-                        prepared_parts = []
-                        on_prepared(joined)
+                        on_prepared()
                 else:
                     results[k] = payload
                     del pending[conn]  # type: ignore[arg-type]

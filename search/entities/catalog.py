@@ -66,6 +66,7 @@ class Catalog:
         cleared = 0
         for shard in grouped:
             cleared |= 1 << shard
+            self.shards.pop(shard, None)
         if self.tokens:
             kept_bits = ~cleared
             for token, mask in list(self.tokens.items()):
@@ -75,25 +76,26 @@ class Catalog:
                         self.tokens[token] = mask
                     else:
                         del self.tokens[token]
-        tokens = self.tokens
         for shard, rows in grouped.items():
-            if not rows:
-                self.shards.pop(shard, None)
-                continue
-            entry = self.shards[shard] = ShardEntry()
-            texts: set[str] = set()
-            for row in rows:
-                article_id = row[ARTICLE_ID]
-                entry.dates[article_id] = row[ARTICLE_DATE]
-                mentions = row[ARTICLE_MENTIONS]
-                entry.mentions += len(mentions)
-                texts.update(map(_TEXT, mentions))
-                resolved = kept.get(article_id)
-                if resolved is not None:
-                    entry.names += len(resolved[0])
-            bit = 1 << shard
-            for token in set().union(*map(name_tokens, texts)):
-                tokens[token] = tokens.get(token, 0) | bit
+            if rows:
+                self.add(shard, rows, kept)
+
+    def add(self, shard: int, rows: list[ArticleRow], kept: Mapping[str, ResolvedRow]) -> None:
+        """Describe a shard not described yet, from all its rows."""
+        entry = self.shards[shard] = ShardEntry()
+        texts: set[str] = set()
+        for row in rows:
+            article_id = row[ARTICLE_ID]
+            entry.dates[article_id] = row[ARTICLE_DATE]
+            mentions = row[ARTICLE_MENTIONS]
+            entry.mentions += len(mentions)
+            texts.update(map(_TEXT, mentions))
+            resolved = kept.get(article_id)
+            if resolved is not None:
+                entry.names += len(resolved[0])
+        tokens, bit = self.tokens, 1 << shard
+        for token in set().union(*map(name_tokens, texts)):
+            tokens[token] = tokens.get(token, 0) | bit
 
     def articles(self) -> int:
         return sum(len(entry.dates) for entry in self.shards.values())

@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Protocol, runtime_checkable
 
 from ..gcpause import no_gc
+from .casing import CorpusStats
 from .clustering import cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
@@ -40,11 +41,14 @@ class Records(Protocol):
     def get(self, article_id: str) -> ArticleRow | None:
         """The record (its shard read now, with the kept resolutions of its articles)."""
 
-    def loaded(self) -> Iterable[ArticleRow]:
-        """The records in memory: every record without a kept resolution is among them."""
-
     def everything(self) -> Iterable[ArticleRow]:
         """Every record, read now if need be."""
+
+    def statistics(self) -> CorpusStats:
+        """The corpus statistics of every record, counted afresh."""
+
+    def resolving(self, kept: dict[str, ResolvedRow]) -> Iterable[ArticleRow]:
+        """Every record without a resolution in ``kept``, to resolve (``Resolutions.resolve_all``)."""
 
     def dates(self) -> dict[str, str | None]:
         """Every article's date by id."""
@@ -68,10 +72,16 @@ class RecordsInMemory:
     def get(self, article_id: str) -> ArticleRow | None:
         return self._rows.get(article_id)
 
-    def loaded(self) -> Iterable[ArticleRow]:
+    def everything(self) -> Iterable[ArticleRow]:
         return self._rows.values()
 
-    everything = loaded
+    def statistics(self) -> CorpusStats:
+        return CorpusStats.gather(self._rows.values())
+
+    def resolving(self, kept: dict[str, ResolvedRow]) -> Iterable[ArticleRow]:
+        return sorted(
+            (row for row in self._rows.values() if row[ARTICLE_ID] not in kept), key=itemgetter(ARTICLE_ID)
+        )
 
     def dates(self) -> dict[str, str | None]:
         return {article_id: row[ARTICLE_DATE] for article_id, row in self._rows.items()}
@@ -146,13 +156,11 @@ def _build(
     started = time.perf_counter()
     splits = tuple(sorted(corrections.split_pairs()))
     if resolutions is None:
-        resolutions = Resolutions.gather(records.everything(), splits)
+        resolutions = Resolutions(records.statistics(), splits=splits)
     elif resolutions.splits != splits:
         records.everything()  # every record is resolved again: all of them read first
         resolutions.forget_all(splits)
-    resolutions.resolve_all(
-        sorted(records.loaded(), key=itemgetter(ARTICLE_ID)), corrections.blocks_attachment
-    )
+    resolutions.resolve_all(records.resolving(resolutions.kept), corrections.blocks_attachment)
     kept = resolutions.kept
 
     def resolution(article_id: str) -> ResolvedRow:

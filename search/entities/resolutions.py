@@ -56,11 +56,6 @@ class Resolutions:
     # Every kept resolution counted into the name nodes: a resolution dropped is counted out.
     nodes: NodeSet = field(default_factory=NodeSet)
 
-    @classmethod
-    def gather(cls, records: Iterable[ArticleRow], splits: Splits) -> Resolutions:
-        """Statistics counted afresh and no resolutions: every article is resolved."""
-        return cls(CorpusStats.gather(records), {}, splits)
-
     def apply(self, before: Mapping[str, ArticleRow | None], records: Records) -> None:
         """Count the changed articles' records afresh and forget the resolutions their change may alter.
 

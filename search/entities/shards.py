@@ -247,10 +247,22 @@ def _entry(entry: Any) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Pickled:
+    """A shard's value already pickled (``pickled``): written as it is."""
+
+    payload: bytes
+
+
+def pickled(value: Any) -> Pickled:
+    """The value as a shard file holds it."""
+    return Pickled(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def _write(path: Path, value: Any) -> list[Any]:
     """Write a new file (a name no manifest holds yet, so no temporary name is needed), flush
     it to disk, and return its manifest entry; the folder is synced once per save."""
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = value.payload if isinstance(value, Pickled) else pickled(value).payload
     with path.open("wb") as handle:
         handle.write(payload)
         handle.flush()
@@ -258,4 +270,4 @@ def _write(path: Path, value: Any) -> list[Any]:
     return [path.name, len(payload), zlib.crc32(payload)]
 
 
-__all__ = ["SHARDS", "ShardFolder", "ShardsDamaged", "shard_of"]
+__all__ = ["SHARDS", "Pickled", "ShardFolder", "ShardsDamaged", "pickled", "shard_of"]
