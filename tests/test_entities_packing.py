@@ -68,7 +68,9 @@ def test_a_store_begun_empty_asked_for_more_holds_its_records_as_objects(tmp_pat
     store.remove(articles[7].id)
     assert store.get(articles[9].id) is not None
     expected = {a.id: extract_row(a) for a in articles if a.id != articles[7].id}
-    expected[articles[3].id] = extract_row(replace(articles[3], text=articles[3].text + " Fahim Dashty was there."))
+    expected[articles[3].id] = extract_row(
+        replace(articles[3], text=articles[3].text + " Fahim Dashty was there.")
+    )
     assert store.rows == expected
     table = derive(store)[0]
     assert _content(table, expected) == _content(derive(expected.values())[0], expected)
@@ -87,7 +89,9 @@ def test_changes_after_a_packed_derivation_are_saved_with_it(tmp_path: Path) -> 
     table = update.commit(generation=1)
     store = MentionStore.load(index.mentions_dir)
     expected = {a.id: extract_row(a) for a in articles[1:]}
-    expected[articles[1].id] = extract_row(replace(articles[1], text=articles[1].text + " Ahmad Massoud spoke."))
+    expected[articles[1].id] = extract_row(
+        replace(articles[1], text=articles[1].text + " Ahmad Massoud spoke.")
+    )
     assert store.rows == expected
     fresh = derive(expected.values())[0]
     assert _content(table, expected) == _content(fresh, expected)
