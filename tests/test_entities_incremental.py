@@ -262,3 +262,35 @@ def test_an_articles_folded_names_hold_every_token_of_its_mentions(texts: list[s
     for text in texts:
         for token in name_tokens(text):
             assert token in folded, (token, folded)
+
+
+def test_an_edited_file_extracts_again_only_its_changed_articles(tmp_path: Path) -> None:
+    """A changed file is read again whole; its unchanged articles (same digest as stored, from
+    the writer processes of the first build) keep their records, and the table is still the
+    one a fresh derivation gives."""
+    import json
+
+    from search.explorer import Explorer
+
+    from .test_segments import _corpus
+
+    corpus = _corpus(tmp_path, 1200)  # enough for the writer processes
+    folder = tmp_path / "index"
+    explorer = Explorer.open(corpus, folder)
+    explorer.update()
+    explorer.close()
+    path = corpus / "generated.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows[10]["text"] += " Fahim Dashty spoke in Kabul."
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    explorer = Explorer.open(corpus, folder)
+    summary = explorer.update()
+    explorer.close()
+    assert summary.updated == 1200
+    index = EntityIndex(folder)
+    table = index.table()
+    assert table.stats["extracted"] == 1
+    store = MentionStore.load(index.mentions_dir)
+    assert table.find("Fahim Dashty") is not None
+    got, fresh = _content(table, store.rows), _content(derive(store.rows.values())[0], store.rows)
+    assert got == fresh

@@ -11,7 +11,7 @@ from search.entities import EntityIndex, MentionStore
 from search.entities.catalog import Catalog
 from search.entities.pipeline import derive
 from search.entities.shards import ShardFolder
-from search.entities.store import EntityUpdate, extract_row
+from search.entities.store import EntityUpdate, article_digest, extract_row
 
 from .test_entities_incremental import _content, _mixed_corpus
 
@@ -22,7 +22,9 @@ def _saved(folder: Path) -> tuple[Any, dict[str, Any], dict[str, Any], Any]:
     rows = dict(store.rows)
     assert store.resolutions is not None
     state = ShardFolder.open(folder).load_state()
-    return rows, dict(store.resolutions.kept), state["stats"], state["catalog"]
+    _version, shards, tokens = state["catalog"]
+    entries = {shard: plain[:3] for shard, plain in shards.items()}  # the digests apart
+    return rows, dict(store.resolutions.kept), state["stats"], (entries, tokens)
 
 
 def test_a_build_from_scratch_saves_what_records_held_in_memory_give(tmp_path: Path) -> None:
@@ -39,8 +41,10 @@ def test_a_build_from_scratch_saves_what_records_held_in_memory_give(tmp_path: P
     assert _content(packed.table(), rows) == _content(fresh, rows)
     loaded = MentionStore.load(packed.mentions_dir)
     assert loaded.resolutions is not None
-    catalog = Catalog.of(loaded.rows.values(), loaded.resolutions.kept)
+    digests = {article.id: article_digest(article) for article in articles}
+    catalog = Catalog.of(loaded.rows.values(), loaded.resolutions.kept, digests)
     assert ShardFolder.open(packed.mentions_dir).load_state()["catalog"] == catalog.state()
+    assert all(loaded.unchanged(article.id, digests[article.id]) for article in articles)
 
 
 def test_resolved_shards_are_packed_and_let_go(tmp_path: Path) -> None:

@@ -27,7 +27,9 @@ from .resolve import ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow
 from .shards import shard_of
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2  # 2: each article's digest
+
+Digests = Mapping[str, "bytes | None"]  # article id -> digest of what it was extracted from (None: unknown)
 
 _TEXT = itemgetter(TEXT)
 
@@ -39,9 +41,10 @@ class ShardEntry:
     dates: dict[str, str | None] = field(default_factory=dict)
     mentions: int = 0
     names: int = 0  # names of the kept resolutions of its articles
+    digests: dict[str, bytes] = field(default_factory=dict)  # of the articles whose digest is known
 
     def plain(self) -> tuple[Any, ...]:
-        return self.dates, self.mentions, self.names
+        return self.dates, self.mentions, self.names, self.digests
 
 
 @dataclass(slots=True)
@@ -52,21 +55,28 @@ class Catalog:
     tokens: dict[str, int] = field(default_factory=dict)  # name token -> bit mask of shards
 
     @classmethod
-    def of(cls, rows: Iterable[ArticleRow], kept: Mapping[str, ResolvedRow]) -> Catalog:
+    def of(cls, rows: Iterable[ArticleRow], kept: Mapping[str, ResolvedRow], digests: Digests) -> Catalog:
         """The catalog of a whole store."""
         grouped: dict[int, list[ArticleRow]] = {}
         for row in rows:
             grouped.setdefault(shard_of(row[ARTICLE_ID]), []).append(row)
         catalog = cls()
-        catalog.update(grouped, kept)
+        catalog.update(grouped, kept, digests)
         return catalog
 
-    def update(self, grouped: Mapping[int, list[ArticleRow]], kept: Mapping[str, ResolvedRow]) -> None:
-        """Describe the given shards afresh from all their rows (an empty list: the shard is empty now)."""
+    def update(
+        self, grouped: Mapping[int, list[ArticleRow]], kept: Mapping[str, ResolvedRow], digests: Digests
+    ) -> None:
+        """Describe the given shards afresh from all their rows (an empty list: the shard is empty
+        now). ``digests``: those of the articles put since; the others' are kept."""
         cleared = 0
+        known: dict[str, bytes | None] = {}
         for shard in grouped:
             cleared |= 1 << shard
-            self.shards.pop(shard, None)
+            old = self.shards.pop(shard, None)
+            if old is not None:
+                known.update(old.digests)
+        known.update(digests)
         if self.tokens:
             kept_bits = ~cleared
             for token, mask in list(self.tokens.items()):
@@ -78,15 +88,20 @@ class Catalog:
                         del self.tokens[token]
         for shard, rows in grouped.items():
             if rows:
-                self.add(shard, rows, kept)
+                self.add(shard, rows, kept, known)
 
-    def add(self, shard: int, rows: list[ArticleRow], kept: Mapping[str, ResolvedRow]) -> None:
+    def add(
+        self, shard: int, rows: list[ArticleRow], kept: Mapping[str, ResolvedRow], digests: Digests
+    ) -> None:
         """Describe a shard not described yet, from all its rows."""
         entry = self.shards[shard] = ShardEntry()
         texts: set[str] = set()
         for row in rows:
             article_id = row[ARTICLE_ID]
             entry.dates[article_id] = row[ARTICLE_DATE]
+            digest = digests.get(article_id)
+            if digest is not None:
+                entry.digests[article_id] = digest
             mentions = row[ARTICLE_MENTIONS]
             entry.mentions += len(mentions)
             texts.update(map(_TEXT, mentions))
@@ -106,6 +121,11 @@ class Catalog:
     def holds(self, article_id: str) -> bool:
         entry = self.shards.get(shard_of(article_id))
         return entry is not None and article_id in entry.dates
+
+    def digest(self, article_id: str) -> bytes | None:
+        """The digest of what the article's stored record was extracted from, when known."""
+        entry = self.shards.get(shard_of(article_id))
+        return None if entry is None else entry.digests.get(article_id)
 
     def shards_mentioning(self, words: Iterable[str], keys: Iterable[tuple[str, ...]]) -> set[int]:
         """The shards that may hold a mention with one of ``words``, or with every token of
@@ -140,7 +160,9 @@ class Catalog:
             entries = {int(shard): ShardEntry(*plain) for shard, plain in shards.items()}
         except (TypeError, ValueError):
             return None
-        if not all(isinstance(entry.dates, dict) for entry in entries.values()):
+        if not all(
+            isinstance(entry.dates, dict) and isinstance(entry.digests, dict) for entry in entries.values()
+        ):
             return None
         return cls(entries, tokens)
 
