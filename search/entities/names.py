@@ -49,6 +49,10 @@ def name_tokens(name: str) -> tuple[str, ...]:
     Dots and apostrophes go (`U.S.` -> us, `O'Brien` -> obrien), possessives
     too (`Dashty's` -> dashty), and hyphens separate tokens so that the
     hyphenated and the spaced spellings are one name.
+
+    The stored mentions' catalog saves which shards hold each token (``catalog``), and
+    resolutions read these tokens: a change to what this returns must bump
+    ``catalog.CATALOG_VERSION`` and ``resolutions.RESOLVE_VERSION``.
     """
     tokens = []
     for part in _SPLIT.split(name):

@@ -75,8 +75,8 @@ def article_digest(article: Article) -> bytes:
     saving its 990 unchanged articles again cost an update at 100,000 articles most of its
     time (every shard they fall in read and written). An article whose digest is the one its
     stored record was made from is left as it is (``MentionStore.unchanged``)."""
-    fields = (article.id, article.source, article.date or "", article.text or "")
-    return hashlib.blake2b("\x1f".join(fields).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    fields = repr((article.id, article.source, article.date, article.text))  # unambiguous
+    return hashlib.blake2b(fields.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def prepare_row(article: Article) -> tuple[ArticleRow, bytes]:
@@ -167,7 +167,10 @@ class _Spill:
     def get(self, at: tuple[int, int]) -> bytes:
         offset, length = at
         self._file.flush()
-        return os.pread(self._file.fileno(), length, offset)
+        payload = os.pread(self._file.fileno(), length, offset)
+        if len(payload) != length:  # never short on a regular file; saved truncated, it would pass its CRC
+            raise MentionsDamaged(f"a set-aside shard read back {len(payload)} bytes of {length}")
+        return payload
 
     def close(self) -> None:
         if self._file is not None:
@@ -477,6 +480,11 @@ class MentionStore:
     def add(self, article: Article) -> None:
         self.put(extract_row(article), article_digest(article))
 
+    def close(self) -> None:
+        """Let go of the shards set aside (a failed run: they will not be saved)."""
+        self._packed = {}
+        self._spill.close()
+
     def remove(self, article_id: str) -> None:
         self._digests.pop(article_id, None)
         if self._packing is not None and article_id in self._packing.ids:
@@ -580,8 +588,8 @@ class EntityUpdate:
             if self._open_store().unchanged(article.id, digest):
                 return  # read again with its file, as stored: nothing to redo
             self._changing(article.id).put(extract_row(article), digest)
-        self.extract_seconds += time.perf_counter() - started
-        self.extracted += 1
+            self.extract_seconds += time.perf_counter() - started
+            self.extracted += 1
 
     def add_prepared(self, payload: tuple[ArticleRow, bytes]) -> None:
         """Keep a record extracted elsewhere (by the index's writer processes) with ``prepare_row``."""
@@ -611,6 +619,8 @@ class EntityUpdate:
         except MentionsDamaged:
             self._index.mark_stale()
             self._damaged = True
+            if self._store is not None:
+                self._store.close()
             self._store = self._table = None
             self._before = {}
 
@@ -680,6 +690,8 @@ class EntityUpdate:
         if self._staged is not None:
             self._discard(self._staged)
             self._staged = None
+        if self._store is not None:
+            self._store.close()
 
     def _stage(self, table: EntityTable, generation: int | None) -> _Staged:
         store = self._open_store()
