@@ -158,3 +158,30 @@ def test_changes_after_precompute_are_saved_with_those_before(index: EntityIndex
     assert memory.resolutions is not None and disk.resolutions is not None
     assert disk.resolutions.kept == memory.resolutions.kept
     assert {articles[0].id, articles[2].id}.isdisjoint(disk.rows) and "late-1" in disk.rows
+
+
+def test_a_store_saved_without_a_catalog_is_read_whole_once_then_lazily(index: EntityIndex) -> None:
+    """Mentions saved by an earlier version (no catalog in the state) are read whole by the next
+    update, which saves a catalog; the one after reads only the shards it needs."""
+    import json
+    import pickle
+    import zlib
+
+    manifest_path = index.mentions_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    state_path = index.mentions_dir / manifest["state"][0]
+    state = pickle.loads(state_path.read_bytes())
+    del state["catalog"]
+    state_path.write_bytes(pickle.dumps(state))
+    manifest["state"][1:] = [state_path.stat().st_size, zlib.crc32(state_path.read_bytes())]
+    manifest_path.write_text(json.dumps(manifest))
+    old = MentionStore.load(index.mentions_dir)
+    assert old._catalog is None and len(old._rows) == 60  # every shard read
+    articles = {a.id: a for a in _mixed_corpus(60, seed=1)}
+    update = index.begin()
+    update.add(replace(articles["mix-007"], text=articles["mix-007"].text + " It rained."))
+    update.commit(generation=2)
+    again = MentionStore.load(index.mentions_dir)
+    assert again._catalog is not None and not again._rows  # nothing read until asked for
+    assert len(again) == 60 and "mix-007" in again
+    assert again.rows == {**old.rows, "mix-007": again.rows["mix-007"]}
