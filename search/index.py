@@ -622,11 +622,15 @@ class IndexStore:
                 finalsegments = None
             else:
 
-                def take(prepared: list[list[Any]]) -> None:
-                    """The derived tables take each piece of per-article results as it comes."""
+                def begun() -> list[DerivedUpdate]:
+                    """The derived tables' updates, begun when first needed (after the fork)."""
                     if not updates:
                         updates.extend(table.begin() for table in self.derived)
-                    for derived, payloads in zip(updates, prepared, strict=True):
+                    return updates
+
+                def take(prepared: list[list[Any]]) -> None:
+                    """The derived tables take each piece of per-article results as it comes."""
+                    for derived, payloads in zip(begun(), prepared, strict=True):
                         for payload in payloads:
                             derived.add_prepared(payload)
                         payloads.clear()  # the table holds them now; let them go with it
@@ -635,9 +639,7 @@ class IndexStore:
                     """Runs while the writer processes are still writing: the derived tables
                     do their corpus-wide work, and write their files, meanwhile. Only renames
                     are left for after the commit."""
-                    if not updates:
-                        updates.extend(table.begin() for table in self.derived)
-                    for derived in updates:
+                    for derived in begun():
                         for article_id in old_ids:
                             derived.remove(article_id)
                         derived.precompute(writer.generation)  # what the commit will be

@@ -10,9 +10,11 @@ with its state, and reads a shard only when an article in it is changed, is
 resolved again, or must be read for another reason (``store.MentionStore``).
 
 Kept per shard (a save rewrites the entries of the shards it writes): each
-article's date, the mentions, and the names of the kept resolutions (to check
-that the saved name nodes count what the shards hold); and for the whole store,
-each name token (``names.name_tokens``) with the shards whose mentions hold it.
+article's date and the digest of what its record was extracted from (an article
+read again unchanged is left as stored), the mentions, and the names of the kept
+resolutions (to check that the saved name nodes count what the shards hold); and
+for the whole store, each name token (``names.name_tokens``) with the shards whose
+mentions hold it.
 """
 
 from __future__ import annotations

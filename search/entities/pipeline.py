@@ -161,13 +161,8 @@ def _build(
         records.everything()  # every record is resolved again: all of them read first
         resolutions.forget_all(splits)
     resolutions.resolve_all(records.resolving(resolutions.kept), corrections.blocks_attachment)
-    kept = resolutions.kept
-
-    def resolution(article_id: str) -> ResolvedRow:
-        records.get(article_id)
-        return kept[article_id]
-
-    nodes = resolutions.nodes.ordered(resolution)
+    names = KeptNames(records, resolutions.kept)
+    nodes = resolutions.nodes.ordered(lambda article_id: names.resolution(article_id)[1])  # type: ignore[index]
     resolved_at = time.perf_counter()
     result = cluster(
         nodes,
@@ -189,7 +184,7 @@ def _build(
         "resolve_seconds": round(resolved_at - started, 3),
         "cluster_seconds": round(clustered_at - resolved_at, 3),
     }
-    table = build_table(result, timings, KeptNames(records, kept))
+    table = build_table(result, timings, names)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table, resolutions

@@ -249,18 +249,15 @@ def _entry(entry: Any) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Pickled:
-    """A shard's value already pickled (``pickled``), written as it is: its bytes, or what
-    reads them when the shard is written (they may wait elsewhere until then)."""
+    """A shard's value already pickled (``dumps``), written as ``read`` gives it when the shard
+    is written (the bytes may wait elsewhere until then)."""
 
-    payload: bytes | Callable[[], bytes]
-
-    def read(self) -> bytes:
-        return self.payload if isinstance(self.payload, bytes) else self.payload()
+    read: Callable[[], bytes]
 
 
-def pickled(value: Any) -> Pickled:
+def dumps(value: Any) -> bytes:
     """The value as a shard file holds it."""
-    return Pickled(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _write(path: Path, value: Any) -> list[Any]:
@@ -296,4 +293,4 @@ class _Counted:
         return len(data)
 
 
-__all__ = ["SHARDS", "Pickled", "ShardFolder", "ShardsDamaged", "pickled", "shard_of"]
+__all__ = ["SHARDS", "Pickled", "ShardFolder", "ShardsDamaged", "dumps", "shard_of"]

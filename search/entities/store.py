@@ -44,7 +44,7 @@ from .pipeline import derive
 from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_FIELDS, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_record, to_row
-from .shards import Pickled, ShardFolder, ShardsDamaged, pickled, shard_of
+from .shards import Pickled, ShardFolder, ShardsDamaged, dumps, shard_of
 from .storage import sync_folder, write_json_atomic
 from .table import EntityTable, EntityTableError
 
@@ -126,7 +126,7 @@ class _Packing:
         waiting = self._waiting.setdefault(shard, [])
         waiting.append(row)
         if len(waiting) >= PACKED_ROWS:
-            self._blobs.setdefault(shard, []).append(pickled(waiting).payload)
+            self._blobs.setdefault(shard, []).append(dumps(waiting))
             del self._waiting[shard]
 
     def shards(self) -> set[int]:
@@ -278,9 +278,8 @@ class MentionStore:
                         value = self._shards.load_shard(number)
                     except ShardsDamaged as error:
                         raise MentionsDamaged(str(error)) from None
-                rows, shard_kept = _shard_records(
-                    self._shards.folder if self._shards else Path(), value or ([], {})
-                )
+                where = self._shards.folder if packed is None and self._shards else "set-aside shard"
+                rows, shard_kept = _shard_records(where, value or ([], {}))
                 self._rows.update((row[ARTICLE_ID], row) for row in rows)
                 if kept is not None:
                     kept.update(shard_kept)
@@ -339,7 +338,7 @@ class MentionStore:
             yield from rows
             shard_kept = {row[ARTICLE_ID]: kept.pop(row[ARTICLE_ID]) for row in rows}
             self._catalog.add(shard, rows, shard_kept, self._digests)
-            self._packed[shard] = self._spill.put(pickled((rows, shard_kept)).read())
+            self._packed[shard] = self._spill.put(dumps((rows, shard_kept)))
             self._unread.add(shard)
             del rows, shard_kept
 
@@ -411,9 +410,10 @@ class MentionStore:
                 group[0].append(self._rows[article_id])
                 if article_id in kept:
                     group[1][article_id] = kept[article_id]
-            changed: dict[int, Any] = {shard: groups.get(shard) for shard in dirty - packed.keys()}
-            if not incremental:
-                changed = {}  # every shard is written: those with records
+            # Incrementally, every dirty shard (None: empty now); else the shards with records.
+            changed: dict[int, Any] = (
+                {shard: groups.get(shard) for shard in dirty - packed.keys()} if incremental else {}
+            )
             changed.update(groups)
             if self._catalog is None:
                 self._catalog = Catalog.of(self._rows.values(), kept, self._digests)
@@ -494,7 +494,7 @@ class MentionStore:
             self._changed.add(article_id)
 
 
-def _shard_records(folder: Path, value: Any) -> tuple[list[ArticleRow], dict[str, Any]]:
+def _shard_records(folder: Path | str, value: Any) -> tuple[list[ArticleRow], dict[str, Any]]:
     """A shard's (records, kept resolutions by article id); ``MentionsDamaged`` if it holds else."""
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict)):
         raise MentionsDamaged(f"{folder}: a shard holds something else than mention records")
@@ -600,7 +600,7 @@ class EntityUpdate:
             if self._open_store().unchanged(row[ARTICLE_ID], digest):
                 return
             self._changing(row[ARTICLE_ID]).put(row, digest)
-        self.extracted += 1
+            self.extracted += 1
 
     def remove(self, article_id: str) -> None:
         if self._damaged:
