@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
+from operator import rshift
 
 from ..analysis import fold
 from ..models import Article
@@ -33,7 +35,7 @@ from .grouping import EventSettings, Weighting, group, score_edges
 from .names import Canonical, EntityResolver, build_aliases
 from .store import BOILERPLATE, DEAD, DENIES, NONE, TITLE, Store, ints
 from .stories import StorySettings, StoryWeights, add_story, article_terms, cluster_articles
-from .terms import SHIFT, passage_codes
+from .terms import SHIFT, WEEKDAY, passage_codes
 from .timex import publication_day
 
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes costs more than it saves
@@ -76,8 +78,9 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
     vocabulary = store.vocabulary
     hooked = resolver.canonical is not None
     new_passages: list[int] = []
-    df_counts: Counter[int] = Counter()
     adf_counts: Counter[int] = Counter()
+    kinds = vocabulary.kinds
+    codes_before = len(store.term_codes)
     for item in items:
         slot = len(store.ids)
         store.ids.append(item.id)
@@ -90,7 +93,7 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
         store.slot_of[item.id] = slot
         store.content.append(item.id, item.found, item.text)
         store.a_story.append(-1)
-        article_terms_: set[int] = set()
+        article_codes = len(store.term_codes)
         for span, raw in zip(item.found.spans, item.found.raws, strict=True):
             passage = len(store.p_slot)
             store.p_slot.append(slot)
@@ -110,11 +113,13 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
                 if hooked and text is not None:
                     _note_hooked(store, raw, text, resolver)
                 new_passages.append(passage)
-                df_counts.update(c >> SHIFT for c in codes)
-                article_terms_.update(c >> SHIFT for c in codes if vocabulary.kinds[c >> SHIFT] != 4)
             store.term_codes.extend(codes)
             store.term_offsets.append(len(store.term_codes))
-        adf_counts.update(article_terms_)
+        # Terms are counted from the codes array in C: per article (weekday names left out, as
+        # ``stories.article_counts``), then per passage for all new codes at once below.
+        terms = set(map(rshift, store.term_codes[article_codes:], repeat(SHIFT)))
+        adf_counts.update([term for term in terms if kinds[term] != WEEKDAY])
+    df_counts = Counter(map(rshift, store.term_codes[codes_before:], repeat(SHIFT)))
     grow = len(vocabulary) - len(store.df)
     if grow > 0:
         store.df.extend([0] * grow)

@@ -21,7 +21,7 @@ import math
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from operator import mul
@@ -29,11 +29,11 @@ from operator import mul
 Vector = dict[int, float]  # term id -> weighted strength
 
 
-def norm(vector: Vector, keep: Callable[[int], bool] | None = None) -> float:
-    """Euclidean length (over the terms ``keep`` accepts); 1.0 for an empty vector."""
+def norm(vector: Vector, keep: Sequence[int] | None = None) -> float:
+    """Euclidean length (over the terms whose ``keep`` flag is set); 1.0 for an empty vector."""
     if keep is None:
-        return math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    return math.sqrt(sum(v * v for t, v in vector.items() if keep(t))) or 1.0
+        return math.sqrt(sum([v * v for v in vector.values()])) or 1.0
+    return math.sqrt(sum([v * v for t, v in vector.items() if keep[t]])) or 1.0
 
 
 Pair = tuple[int, int, float, frozenset[int]]  # (i, j, cosine, shared terms)
@@ -98,7 +98,7 @@ class _PairJob:
     max_days: int
     with_shared: bool
     postings: dict[int, list[int]] = field(init=False)  # candidate term -> items holding it
-    keys: list[frozenset[int]] = field(init=False)  # each item's terms, for one C-level intersection
+    keys: list[KeysView[int]] = field(init=False)  # each item's terms, for one C-level intersection
     getters: list[Callable[[int], float]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -110,7 +110,7 @@ class _PairJob:
                     self.postings[term] = [number]
                 else:
                     found.append(number)
-        self.keys = [frozenset(v) for v in self.vectors]
+        self.keys = [v.keys() for v in self.vectors]
         self.getters = [v.__getitem__ for v in self.vectors]
 
     def candidates(self) -> int:

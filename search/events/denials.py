@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
@@ -74,14 +75,15 @@ def merge_denials(
         cluster_terms.append(terms)
         for term in terms:
             holders.setdefault(term, []).append(number)
+    spans = [_span([days[i] for i in cluster]) for cluster in clusters] if named else []
+    max_days = weighting.settings.max_days
+    holding_in = _Holders(holders, spans, max_days)
     joins: list[tuple[int, int]] = []  # (denial cluster, claim cluster)
     cluster_of = {passages[i]: number for number, cluster in enumerate(clusters) for i in cluster}
-    max_days = weighting.settings.max_days
     evidence = weighting.evidence
-    spans: dict[int, tuple[int, int] | None] = {}  # cluster -> its first and last day, once asked
     for number, denied in denials.items():
         cluster = clusters[number]
-        span = _span([days[i] for i in cluster])
+        span = spans[number]
         # News writing puts a denial right after the claim ("However, the NRF denied ..."):
         # the clusters of the passages just before a denial in its article are likelier claims.
         before = {
@@ -94,13 +96,11 @@ def merge_denials(
         # A claim shares at least two terms with the denial: the clusters holding them are
         # counted in C (a denied number or common word is held across the whole corpus), and
         # only those holding two or more are looked at in Python.
-        holding = Counter(chain.from_iterable(holders.get(term, ()) for term in denied))
+        holding = Counter(chain.from_iterable(holding_in.near(term, span) for term in denied))
         for other, count in holding.items():
             if count < 2 or other == number:
                 continue
-            theirs = spans.get(other, False)
-            if theirs is False:
-                theirs = spans[other] = _span([days[i] for i in clusters[other]])
+            theirs = spans[other]
             if span and theirs and max(theirs[0] - span[1], span[0] - theirs[1]) > max_days:
                 continue  # published too far apart
             shared = denied & cluster_terms[other]
@@ -118,6 +118,45 @@ def merge_denials(
     for number, cluster in enumerate(clusters):
         merged.setdefault(root[number], []).extend(cluster)
     return sorted((sorted(members) for members in merged.values()), key=lambda members: members[0])
+
+
+class _Holders:
+    """The clusters holding a term, narrowed to those a denial's days can reach.
+
+    Why: a denied word that is common ("company", "report") is held by clusters all
+    over the corpus, and counting them for every denial took most of the grouping
+    time at 100,000 articles. A claim is published within ``max_days`` of its denial,
+    so each term's dated holders are kept sorted by their first day, and a denial
+    counts only those that start no earlier than its own first day less ``max_days``
+    and less the longest span of a holder, and no later than its last day plus
+    ``max_days`` (a superset of those in reach: the exact test follows); undated
+    holders are always counted, as before.
+    """
+
+    def __init__(self, holders: dict[int, list[int]], spans: Sequence[tuple[int, int] | None], max_days: int):
+        self.max_days = max_days
+        self.undated: dict[int, list[int]] = {}
+        self.starts: dict[int, list[int]] = {}  # term -> first days of its dated holders, ascending
+        self.dated: dict[int, list[int]] = {}  # term -> its dated holders, in that order
+        self.longest: dict[int, int] = {}  # term -> the longest span (last - first day) of a holder
+        for term, numbers in holders.items():
+            dated = sorted((span[0], number) for number in numbers if (span := spans[number]) is not None)
+            self.starts[term] = [start for start, _number in dated]
+            self.dated[term] = [number for _start, number in dated]
+            self.undated[term] = [number for number in numbers if spans[number] is None]
+            self.longest[term] = max((spans[n][1] - spans[n][0] for n in self.dated[term]), default=0)  # type: ignore[index]
+
+    def near(self, term: int, span: tuple[int, int] | None) -> list[int]:
+        """The clusters holding ``term`` that may be within reach of a denial spanning ``span``."""
+        dated = self.dated.get(term)
+        if dated is None:
+            return []
+        if span is None:
+            return dated + self.undated[term]
+        starts = self.starts[term]
+        low = bisect_left(starts, span[0] - self.max_days - self.longest[term])
+        high = bisect_right(starts, span[1] + self.max_days, low)
+        return dated[low:high] + self.undated[term]
 
 
 def _span(days: Sequence[int | None]) -> tuple[int, int] | None:

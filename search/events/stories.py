@@ -49,19 +49,35 @@ class StorySettings:
         return min(self.max_df_cap, max(self.max_df_floor, int(self.max_df_share * total)))
 
 
-def article_counts(store: Store, slot: int) -> dict[int, float]:
-    """Term -> summed strength over the article's passages (weekday names left out)."""
+def article_counts(
+    store: Store, slot: int, strengths: dict[int, tuple[int, float] | None] | None = None
+) -> dict[int, float]:
+    """Term -> summed strength over the article's passages (weekday names left out).
+
+    ``strengths``: code -> (term, strength), None for a weekday, filled as codes are
+    met; a caller that counts every article passes one, so that each code is decoded
+    once rather than once an article (tens of millions of codes at 100,000 articles).
+    """
+    if strengths is None:
+        strengths = {}
     counts: dict[int, float] = {}
-    kinds, factor = store.vocabulary.kinds, store.vocabulary.factor
     first = store.first[slot]
-    for passage in range(first, first + store.count[slot]):
-        for code in store.codes(passage):
-            term = code >> SHIFT
-            if kinds[term] == WEEKDAY:
-                continue
-            value = factor[term] * STRENGTH[code & 3]
+    offsets = store.term_offsets
+    for code in store.term_codes[offsets[first] : offsets[first + store.count[slot]]]:
+        found = strengths.get(code, False)
+        if found is False:
+            found = strengths[code] = _strength(store, code)
+        if found is not None:
+            term, value = found
             counts[term] = counts.get(term, 0.0) + value
     return counts
+
+
+def _strength(store: Store, code: int) -> tuple[int, float] | None:
+    term = code >> SHIFT
+    if store.vocabulary.kinds[term] == WEEKDAY:
+        return None
+    return term, store.vocabulary.factor[term] * STRENGTH[code & 3]
 
 
 def article_terms(store: Store, slot: int) -> set[int]:
@@ -75,6 +91,7 @@ class StoryWeights:
         self.multipliers = settings.multipliers()
         self.total = store.total_articles
         self._cache: dict[int, float] = {}
+        self._strengths: dict[int, tuple[int, float] | None] = {}  # see ``article_counts``
 
     def weight(self, term: int) -> float:
         found = self._cache.get(term)
@@ -88,7 +105,7 @@ class StoryWeights:
         weight = self.weight
         return {
             t: (1.0 + math.log(c) if c >= 1 else c) * weight(t)
-            for t, c in article_counts(self.store, slot).items()
+            for t, c in article_counts(self.store, slot, self._strengths).items()
         }
 
 
@@ -126,8 +143,8 @@ def cluster_articles(store: Store, slots: Sequence[int], settings: StorySettings
     vectors = [weights.vector(s) for s in slots]
     lengths = [norm(v) for v in vectors]
     max_df = settings.max_df(store.total_articles)
-    adf = store.adf
-    candidates = [[t for t in v if 2 <= adf[t] <= max_df and v[t] > 0] for v in vectors]
+    meeting = bytes([2 <= count <= max_df for count in store.adf])  # a lookup per term, not two tests
+    candidates = [[t for t, value in v.items() if meeting[t] and value > 0] for v in vectors]
     days = [_day(store.dates[s]) for s in slots]
     max_days = settings.max_days
 
