@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import fold, iter_words, stem
+from ..gcpause import no_gc
 from ..models import Article
 from .build import Incoming, extract_all, new_store, update_store
 from .compare import compare_event
@@ -100,6 +101,19 @@ class EventTable:
         processes (default: all cores for large batches). Grouping always
         covers the whole corpus (deterministic: same corpus, same ids).
         """
+        with no_gc():  # millions of small records alive, none in cycles (``search.gcpause``)
+            return cls._build(articles, canonical, previous, settings, story_settings, workers)
+
+    @classmethod
+    def _build(
+        cls,
+        articles: Iterable[Article],
+        canonical: Canonical | None,
+        previous: EventTable | None,
+        settings: EventSettings,
+        story_settings: StorySettings,
+        workers: int | None,
+    ) -> EventTable:
         items: list[Incoming] = []
         to_extract: list[tuple[Article, str]] = []
         old = previous.store if previous is not None else None
@@ -138,9 +152,10 @@ class EventTable:
             slot = store.slot_of.get(article.id)
             if slot is None or store.fingerprints[slot] != print_:
                 fresh.append((article, print_))
-        found = extract_all([a for a, _p in fresh], workers)
-        incoming = [_incoming(a, p, f) for (a, p), f in zip(fresh, found, strict=True)]
-        updated = update_store(store, incoming, list(removed), canonical, settings, story_settings)
+        with no_gc():  # an update copies every column of the table: as ``build``
+            found = extract_all([a for a, _p in fresh], workers)
+            incoming = [_incoming(a, p, f) for (a, p), f in zip(fresh, found, strict=True)]
+            updated = update_store(store, incoming, list(removed), canonical, settings, story_settings)
         return EventTable(updated, settings, story_settings)
 
     # -- reading: events ----------------------------------------------------------
@@ -312,7 +327,8 @@ class EventTable:
         ``texts=False`` leaves the article texts out (a much smaller file);
         whoever loads it then passes ``text_of`` to ``load``.
         """
-        write_store(self.store, Path(path), texts=texts)
+        with no_gc():  # the header holds a few strings per event: millions at 100,000 articles
+            write_store(self.store, Path(path), texts=texts)
 
     @classmethod
     def load(cls, path: Path | str, text_of: TextOf | None = None) -> EventTable | None:
@@ -321,7 +337,8 @@ class EventTable:
         ``text_of(article_id) -> text`` supplies article texts when the
         file was saved without them (also None when it was and none is given).
         """
-        store = read_store(Path(path), text_of)
+        with no_gc():  # as ``save``
+            store = read_store(Path(path), text_of)
         return cls(store) if store is not None else None
 
     # -- internals -----------------------------------------------------------------
