@@ -81,6 +81,7 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
     adf_counts: Counter[int] = Counter()
     kinds = vocabulary.kinds
     codes_before = len(store.term_codes)
+    noted: set[tuple[str, tuple[str, ...]]] = set()  # names ``_note_hooked`` has seen
     for item in items:
         slot = len(store.ids)
         store.ids.append(item.id)
@@ -111,7 +112,7 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
                 text = source_text[span.start : span.end] if hooked else None
                 codes = passage_codes(raw, text, resolver, vocabulary)
                 if hooked and text is not None:
-                    _note_hooked(store, raw, text, resolver)
+                    _note_hooked(store, raw, text, resolver, noted)
                 new_passages.append(passage)
             store.term_codes.extend(codes)
             store.term_offsets.append(len(store.term_codes))
@@ -133,10 +134,19 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
     return new_passages
 
 
-def _note_hooked(store: Store, raw, text: str, resolver: EntityResolver) -> None:  # type: ignore[no-untyped-def]
-    """Remember which name words the entity hook resolved, so queries find them by any spelling."""
+def _note_hooked(  # type: ignore[no-untyped-def]
+    store: Store, raw, text: str, resolver: EntityResolver, noted: set[tuple[str, tuple[str, ...]]]
+) -> None:
+    """Remember which name words the entity hook resolved, so queries find them by any spelling.
+
+    ``noted``: the names (as written, with their words) already remembered; a name
+    adds nothing the second time, and news names the same people over and over.
+    """
     for start, end, tokens, _speaker in raw.mentions:
         written = text[start:end]
+        if (written, tokens) in noted:
+            continue
+        noted.add((written, tokens))
         if written in resolver._hooked:
             key = resolver.keys_of(tokens, written)[0]
             for token in tokens:

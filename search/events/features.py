@@ -26,11 +26,12 @@ from typing import NamedTuple
 
 from ..analysis import WORD_PATTERN, fold, stem
 from ..models import Article
+from . import caseless
 from .lexicon import CUE_PATTERNS, NAME_CONNECTORS, STOPWORDS, TITLES
 from .models import Cue, DateMention, Features, Mention, Passage, Quantity
 from .passages import split_passages
 from .quantities import NUMBER_WORDS, context_words, quantity_spans
-from .timex import DATE_WORDS, calendar_spans, date_spans
+from .timex import DATE_WORDS, date_spans
 
 _SENTENCE_OPENERS = frozenset(".!?:;\n\r\"“‘'(—–|*•")  # not "-": Inter-Services
 _QUOTES = re.compile(r"“([^“”]{3,600})”|\"([^\"]{3,600})\"|(?<![\w'’])[‘']([^‘’']{6,300})[’'](?![\w'’])")
@@ -172,11 +173,15 @@ def raw_features(text: str, published: str | None, names: set[str] | None = None
         if folded not in in_names and stemmed not in words:
             words[stemmed] = folded
     has_digit = _DIGIT.search(text) is not None
-    dates = date_spans(text, published) if has_digit or not lowered.isdisjoint(DATE_WORDS) else []
+    low = caseless.lowered(text)  # one lower-cased copy for every scan below
+    written: list[tuple[int, int]] = []  # every calendar date's span (found with the dates)
+    dates = (
+        date_spans(text, published, written, low) if has_digit or not lowered.isdisjoint(DATE_WORDS) else []
+    )
     quantities: list[tuple] = []
     if has_digit or not lowered.isdisjoint(NUMBER_WORDS):
-        skip = [(d[0], d[1]) for d in dates] + (calendar_spans(text) if has_digit else [])
-        quantities = quantity_spans(text, skip)
+        skip = [(d[0], d[1]) for d in dates] + written
+        quantities = quantity_spans(text, skip, low)
     return RawFeatures(
         tuple(mentions),
         tuple(words),
@@ -184,7 +189,7 @@ def raw_features(text: str, published: str | None, names: set[str] | None = None
         tuple(quantities),
         tuple(dates),
         tuple(find_quotes(text)) if not _QUOTE_MARKS.isdisjoint(text) else (),
-        tuple(find_raw_cues(text)),
+        tuple(find_raw_cues(text, low)),
     )
 
 
@@ -402,9 +407,13 @@ def _lowered(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # keep offsets ("İ")
 
 
-def find_raw_cues(text: str) -> list[RawCue]:
-    """Words of hedging, attribution, claim and denial as (kind, start, end), in reading order."""
-    low = _lowered(text)
+def find_raw_cues(text: str, low: str | None = None) -> list[RawCue]:
+    """Words of hedging, attribution, claim and denial as (kind, start, end), in reading order.
+
+    ``low``: ``caseless.lowered(text)`` when the caller has it (the same lower-cased text).
+    """
+    if low is None:
+        low = _lowered(text)
     cues = []
     for kind, pattern in _FAST_CUES.items():
         position = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..analysis import fold, stem
+from . import caseless
 from .lexicon import STOPWORDS
 from .models import Quantity
 
@@ -44,6 +45,7 @@ _PATTERN = re.compile(
     r")(?![\w:]|\.\d|,\d)",
     re.I,
 )
+_PLAIN = caseless.plain(_PATTERN)
 _CONTEXT_WORD = re.compile(r"[A-Za-z]+")
 # Words that can make an amount without a digit: a passage with none of them and no digit has no amount.
 NUMBER_WORDS = frozenset(_UNITS) | {w for phrase in _VAGUE for w in phrase.split()} | {"tens"}
@@ -60,13 +62,20 @@ def find_quantities(text: str, skip: list[tuple[int, int]] | None = None) -> lis
 RawQuantity = tuple[int, int, "float | None", str, "float | None", str]
 
 
-def quantity_spans(text: str, skip: list[tuple[int, int]] | None = None) -> list[RawQuantity]:
-    """Amounts as (start, end, value, qualifier, magnitude, unit): ``find_quantities`` without objects."""
+def quantity_spans(
+    text: str, skip: list[tuple[int, int]] | None = None, low: str | None = None
+) -> list[RawQuantity]:
+    """Amounts as (start, end, value, qualifier, magnitude, unit): ``find_quantities`` without objects.
+
+    ``low``: ``caseless.lowered(text)`` when the caller has it (the scan is then faster).
+    """
     found: list[RawQuantity] = []
-    for match in _PATTERN.finditer(text):
+    if low is None:
+        low = caseless.lowered(text)
+    for match in _PATTERN.finditer(text) if low is None else _PLAIN.finditer(low):
         if skip and any(a < match.end() and match.start() < b for a, b in skip):
             continue
-        parsed = _value(match)
+        parsed = _value(match, text)
         if parsed is None:
             continue
         value, magnitude = parsed
@@ -84,7 +93,8 @@ def quantity_spans(text: str, skip: list[tuple[int, int]] | None = None) -> list
     return found
 
 
-def _value(match: re.Match[str]) -> tuple[float | None, float | None] | None:
+def _value(match: re.Match[str], text: str) -> tuple[float | None, float | None] | None:
+    """The amount and magnitude ``match`` reads (its groups lower-cased), None for a year or a decade."""
     digits, words, vague = match.group("digits"), match.group("words"), match.group("vague")
     if vague:
         return None, float(_VAGUE[vague.lower()])
@@ -95,7 +105,7 @@ def _value(match: re.Match[str]) -> tuple[float | None, float | None] | None:
             value *= _SCALES[scale]
         elif not scale and not match.group("qual") and len(digits) == 4 and 1800 <= value <= 2100:
             return None  # a year
-        if match.end() < len(match.string) and match.string[match.end() : match.end() + 1] == "s":
+        if match.end() < len(text) and text[match.end() : match.end() + 1] == "s":
             return None  # the 1980s
         return value, None
     if words:

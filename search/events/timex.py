@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from ..dates import parse_date, to_datetime
+from . import caseless
 from .models import DateMention
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -47,6 +48,11 @@ _RELATIVE = re.compile(
     r"\b(?P<word>yesterday|last night|overnight|today|tonight|this (?:morning|afternoon|evening)|"
     r"earlier today|the day before yesterday|tomorrow)\b",
     re.I,
+)
+_PLAIN_CALENDAR, _PLAIN_WEEKDAY, _PLAIN_RELATIVE = (
+    caseless.plain(_CALENDAR),
+    caseless.plain(_WEEKDAY),
+    caseless.plain(_RELATIVE),
 )
 _OFFSETS = {
     "yesterday": -1,
@@ -89,31 +95,48 @@ DATE_WORDS = frozenset(_WEEKDAYS) | {d + "s" for d in _WEEKDAYS} | {
 }  # fmt: skip
 
 
-def date_spans(text: str, published: str | None) -> list[RawDate]:
-    """Dates as (start, end, iso, weekday, relative): ``find_dates`` without objects."""
+def date_spans(
+    text: str, published: str | None, written: list[tuple[int, int]] | None = None, low: str | None = None
+) -> list[RawDate]:
+    """Dates as (start, end, iso, weekday, relative): ``find_dates`` without objects.
+
+    ``written``: when given, receives the spans of every written calendar date,
+    resolvable or not, from the same scan ("6 September" is no amount even when
+    it cannot be placed in a year). ``low``: ``caseless.lowered(text)`` when the
+    caller has it (the scans are then faster); what is read is sliced from ``text``.
+    """
     pub = publication_day(published)
     mentions: list[RawDate] = []
     taken: list[tuple[int, int]] = []
-    for match in _CALENDAR.finditer(text):
-        iso = _calendar(match.group(0), pub)
+    if low is None:
+        low = caseless.lowered(text)
+    scanned, by_calendar, by_weekday, by_relative = (
+        (text, _CALENDAR, _WEEKDAY, _RELATIVE)
+        if low is None
+        else (low, _PLAIN_CALENDAR, _PLAIN_WEEKDAY, _PLAIN_RELATIVE)
+    )
+    for match in by_calendar.finditer(scanned):
+        if written is not None:
+            written.append(match.span())
+        iso = _calendar(text[match.start() : match.end()], pub)
         if iso:
             mentions.append((match.start(), match.end(), iso, None, False))
             taken.append(match.span())
-    for match in _WEEKDAY.finditer(text):
+    for match in by_weekday.finditer(scanned):
         day = match.group("day").lower()
-        written = match.group("written")
+        told = text[match.start("written") : match.end("written")] if match.group("written") else None
         iso = None
-        if written:
-            inner = _CALENDAR.search(written)
+        if told:
+            inner = _CALENDAR.search(told)
             iso = _calendar(inner.group(0), pub) if inner else None
         if iso is None and pub is not None:
             iso = _weekday(day, (match.group("mod") or "").lower(), pub).isoformat()
-        end = match.end() if written and iso and _CALENDAR.search(written) else match.end("day")
+        end = match.end() if told and iso and _CALENDAR.search(told) else match.end("day")
         if any(a < end and match.start() < b for a, b in taken):
             continue
         mentions.append((match.start(), end, iso, day, True))
         taken.append((match.start(), end))
-    for match in _RELATIVE.finditer(text):
+    for match in by_relative.finditer(scanned):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         word = match.group("word").lower()
@@ -147,8 +170,3 @@ def _calendar(written: str, pub: date | None) -> str | None:
             if day <= pub + timedelta(days=31):
                 return day.isoformat()
     return None
-
-
-def calendar_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of written calendar dates, resolvable or not ("6 September" is not an amount)."""
-    return [match.span() for match in _CALENDAR.finditer(text)]
