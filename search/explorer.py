@@ -317,7 +317,9 @@ class Explorer:
         basis = load_basis(self.index_dir)
         previous = None  # the table of the basis' generation, read once whichever way we go
         if basis is not None and manifest.generation == generation:
-            previous = self._events_of(basis.generation) or store.load(basis.generation)
+            previous = self._events_of(basis.generation)
+            if previous is None:
+                previous = store.load(basis.generation)
             found = changes(basis, manifest.files) if previous is not None else None
             if previous is not None and found is not None:
                 changed = [a for a in map(self.article, found.candidates) if a is not None]

@@ -51,16 +51,31 @@ def test_plain_patterns_on_lowered_text_match_as_ignorecase_patterns_do(text: st
         "More than 1,000 people fled on Sunday, 5 September 2021, the MINISTRY said.",
         "Exports rose 12 PCT in the 90S and the 90s, to 5 MLN tonnes, last Monday (Sept. 6).",
         "\u0130stanbul said \u017fome 600 fled yesterday; \u0131 think TWO HUNDRED stayed.",
+        "Some 600 fled on \u017funday; \u0131n Kabul about a Thousand stayed Yesterday.",
+        "More Than 40 PERCENT, the 2nd of September, said Ahmad on MONDAY.",
     ],
 )
 def test_extraction_is_the_same_through_either_scan(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     article = Article(id="a", source="s", title="", text=text, date="2021-09-06", path="a.txt")
     found = extract(article)
     monkeypatch.setattr(caseless, "lowered", lambda _text: None)  # every scan with the re.I patterns
-    assert extract(article) == found
+    again = extract(article)
+    assert again == found
+    assert any(raw.quantities or raw.dates for raw in found.raws)  # the scans found something to compare
 
 
 def test_a_pattern_with_capitals_cannot_be_made_plain() -> None:
     with pytest.raises(ValueError, match="upper-case"):
         caseless.plain(re.compile(r"(?P<word>Monday)\b", re.I))
     assert caseless.plain(re.compile(r"(?P<word>monday)\W\b", re.I)).flags & re.I == 0
+
+
+def test_weekdays_and_number_words_with_odd_letters_are_read() -> None:
+    """re.I matches "ſunday" and "tonıght" as "sunday" and "tonight": they are read as such (they raised)."""
+    text = "Fighting resumed on \u017funday and went on ton\u0131ght; \u017feven hundred fled."
+    dates = timex.date_spans(text, "2021-09-06")
+    assert [(text[start:end], iso) for start, end, iso, _weekday, _relative in dates] == [
+        ("on \u017funday", "2021-09-05"),
+        ("ton\u0131ght", "2021-09-06"),
+    ]
+    assert [value for _s, _e, value, *_rest in quantities.quantity_spans(text)] == [700.0]

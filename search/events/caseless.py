@@ -22,6 +22,20 @@ import re
 UNLIKE = frozenset("\u0130\u0131\u017f")  # İ ı ſ: see the module docstring
 
 
+_ODD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": ""})  # ı, ſ, and the dot İ lower-cases with
+
+
+def word(matched: str) -> str:
+    """A matched word as the lower-case ASCII the patterns spell it ("ſunday" -> "sunday").
+
+    A re.I pattern matches "ſunday", "TONıGHT" or "İN"; their ``lower()`` is not
+    the word the pattern names, and looking that up in a table of weekdays or
+    number words failed (a traceback that stopped the whole derivation). On text
+    without those characters this is ``lower()``.
+    """
+    return matched.lower().translate(_ODD)
+
+
 def lowered(text: str) -> str | None:
     """``text`` lower-cased for a scan with ``plain`` patterns; None when it must be scanned with ``re.I``."""
     if not UNLIKE.isdisjoint(text):

@@ -410,7 +410,9 @@ def _lowered(text: str) -> str:
 def find_raw_cues(text: str, low: str | None = None) -> list[RawCue]:
     """Words of hedging, attribution, claim and denial as (kind, start, end), in reading order.
 
-    ``low``: ``caseless.lowered(text)`` when the caller has it (the same lower-cased text).
+    ``low``: ``caseless.lowered(text)`` when the caller has it. The cues are always found
+    on the lower-cased text; a text ``caseless`` would scan with re.I (None) is lower-cased
+    here keeping its offsets, as before the amounts and dates were scanned that way.
     """
     if low is None:
         low = _lowered(text)

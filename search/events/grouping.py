@@ -40,7 +40,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .cluster import Vector, average_link_split, norm, similar_pairs
+from .cluster import Vector, average_link_split, flags, norm, similar_pairs
 from .terms import DATE, ENTITY, NUMBER, SHIFT, SPEAKER, STRENGTH, WEEKDAY, WORD, Vocabulary
 
 
@@ -108,16 +108,16 @@ class Weighting:
     def meeting(self) -> bytes:
         """Per term, 1 when it is rare enough to bring candidate pairs (``max_df``) and not unique.
 
-        Flags over the vocabulary, made once, so that choosing each passage's candidate
-        terms is a lookup per term (millions of passages at 100,000 articles).
+        Read for every passage's candidate terms (millions at 100,000 articles). Made
+        on first use from ``df``, which must not change during the Weighting's life
+        (it is final before any pair is scored, in a build and in an update).
         """
-        df, max_df = self.df, self.settings.max_df(self.total)
-        return bytes([2 <= count <= max_df for count in df])
+        return flags(self.df, 2, self.settings.max_df(self.total))
 
     @cached_property
-    def shared(self) -> bytes:
+    def in_norm(self) -> bytes:
         """Per term, 1 when more than one passage has it (only those count in a passage's norm)."""
-        return bytes([count > 1 for count in self.df])
+        return flags(self.df, 2)
 
     def weight(self, term: int) -> float:
         found = self._weights.get(term)
@@ -222,8 +222,8 @@ def score_edges(
     candidates = [[t for t, value in v.items() if meeting[t] and value > 0] for v in vectors]
     # Terms no other passage has cannot be shared; leaving them out of the norms keeps a long
     # passage that reports the event among other things from being penalised for its length.
-    shared = weighting.shared
-    lengths = [norm(v, shared) for v in vectors]
+    in_norm = weighting.in_norm
+    lengths = [norm(v, in_norm) for v in vectors]
     speaking = [spoken(c) for c in codes]
     edges: dict[tuple[int, int], float] = {}
     min_edge = settings.min_edge

@@ -10,6 +10,7 @@ Years, decades, clock times and ordinals are not amounts and are skipped.
 from __future__ import annotations
 
 import re
+from types import EllipsisType
 
 from ..analysis import fold, stem
 from . import caseless
@@ -63,14 +64,15 @@ RawQuantity = tuple[int, int, "float | None", str, "float | None", str]
 
 
 def quantity_spans(
-    text: str, skip: list[tuple[int, int]] | None = None, low: str | None = None
+    text: str, skip: list[tuple[int, int]] | None = None, low: str | EllipsisType | None = ...
 ) -> list[RawQuantity]:
     """Amounts as (start, end, value, qualifier, magnitude, unit): ``find_quantities`` without objects.
 
-    ``low``: ``caseless.lowered(text)`` when the caller has it (the scan is then faster).
+    ``low``: ``caseless.lowered(text)`` when the caller has it already (a string, or
+    None for "scan with the re.I pattern"); left out, it is made here.
     """
     found: list[RawQuantity] = []
-    if low is None:
+    if low is ...:
         low = caseless.lowered(text)
     for match in _PATTERN.finditer(text) if low is None else _PLAIN.finditer(low):
         if skip and any(a < match.end() and match.start() < b for a, b in skip):
@@ -79,13 +81,13 @@ def quantity_spans(
         if parsed is None:
             continue
         value, magnitude = parsed
-        scale = (match.group("scale") or "").strip().lower()
+        scale = caseless.word((match.group("scale") or "").strip())
         found.append(
             (
                 match.start(),
                 match.end(),
                 value,
-                (match.group("qual") or "").lower(),
+                caseless.word(match.group("qual") or ""),
                 magnitude,
                 "%" if scale in {"%", "percent", "per cent", "pct"} else "",
             )
@@ -97,10 +99,10 @@ def _value(match: re.Match[str], text: str) -> tuple[float | None, float | None]
     """The amount and magnitude ``match`` reads (its groups lower-cased), None for a year or a decade."""
     digits, words, vague = match.group("digits"), match.group("words"), match.group("vague")
     if vague:
-        return None, float(_VAGUE[vague.lower()])
+        return None, float(_VAGUE[caseless.word(vague)])
     if digits:
         value = float(digits.replace(",", ""))
-        scale = (match.group("scale") or "").strip().lower()
+        scale = caseless.word((match.group("scale") or "").strip())
         if scale in _SCALES:
             value *= _SCALES[scale]
         elif not scale and not match.group("qual") and len(digits) == 4 and 1800 <= value <= 2100:
@@ -109,7 +111,7 @@ def _value(match: re.Match[str], text: str) -> tuple[float | None, float | None]
             return None  # the 1980s
         return value, None
     if words:
-        parts = [p for p in re.split(r"[\s-]+", words.lower()) if p]
+        parts = [p for p in re.split(r"[\s-]+", caseless.word(words)) if p]
         if parts == ["dozen"] and not match.group("article"):
             return None
         if len(parts) == 1 and parts[0] in _SCALES and not match.group("article"):

@@ -199,6 +199,14 @@ class Content:
                 text_chunks.append(zlib.compress(_dumps(values), 1))
         return features, text_chunks
 
+    def written(self, features: list[bytes], texts: list[bytes]) -> None:
+        """Keep the chunks just saved, so that the next save of this table or of an update's copy
+        compresses only what was added since (a table built in this process has no chunks read
+        from a file: before this, every save after an update compressed all of it again)."""
+        self.feature_chunks = features
+        self.text_chunks = texts
+        self.loaded_size = len(self.extracts)
+
 
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -305,6 +313,7 @@ class Store:
         other.vocabulary = self.vocabulary.copy()
         other.content = self.content.copy()
         other.inverted_extra = {t: list(v) for t, v in self.inverted_extra.items()}
+        other.hooked = {word: list(keys) for word, keys in self.hooked.items()}  # an update appends to them
         return other
 
 

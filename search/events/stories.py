@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cluster import Vector, average_link_split, norm, similar_pairs
+from .cluster import Vector, average_link_split, flags, norm, similar_pairs
 from .grouping import idf
 from .store import Store
 from .terms import SHIFT, STRENGTH, WEEKDAY
@@ -143,7 +143,7 @@ def cluster_articles(store: Store, slots: Sequence[int], settings: StorySettings
     vectors = [weights.vector(s) for s in slots]
     lengths = [norm(v) for v in vectors]
     max_df = settings.max_df(store.total_articles)
-    meeting = bytes([2 <= count <= max_df for count in store.adf])  # a lookup per term, not two tests
+    meeting = flags(store.adf, 2, max_df)
     candidates = [[t for t, value in v.items() if meeting[t] and value > 0] for v in vectors]
     days = [_day(store.dates[s]) for s in slots]
     max_days = settings.max_days

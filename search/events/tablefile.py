@@ -118,6 +118,7 @@ def write_store(store: Store, path: Path, texts: bool = True) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+    store.content.written(features, text_chunks)
 
 
 def _differences_json(value: Any) -> Any:

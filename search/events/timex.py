@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from functools import lru_cache
+from types import EllipsisType
 
 from ..dates import parse_date, to_datetime
 from . import caseless
@@ -96,19 +97,23 @@ DATE_WORDS = frozenset(_WEEKDAYS) | {d + "s" for d in _WEEKDAYS} | {
 
 
 def date_spans(
-    text: str, published: str | None, written: list[tuple[int, int]] | None = None, low: str | None = None
+    text: str,
+    published: str | None,
+    written: list[tuple[int, int]] | None = None,
+    low: str | EllipsisType | None = ...,
 ) -> list[RawDate]:
     """Dates as (start, end, iso, weekday, relative): ``find_dates`` without objects.
 
     ``written``: when given, receives the spans of every written calendar date,
     resolvable or not, from the same scan ("6 September" is no amount even when
     it cannot be placed in a year). ``low``: ``caseless.lowered(text)`` when the
-    caller has it (the scans are then faster); what is read is sliced from ``text``.
+    caller has it already (a string, or None for "scan with the re.I patterns");
+    left out, it is made here. What is read is sliced from ``text``.
     """
     pub = publication_day(published)
     mentions: list[RawDate] = []
     taken: list[tuple[int, int]] = []
-    if low is None:
+    if low is ...:
         low = caseless.lowered(text)
     scanned, by_calendar, by_weekday, by_relative = (
         (text, _CALENDAR, _WEEKDAY, _RELATIVE)
@@ -123,14 +128,14 @@ def date_spans(
             mentions.append((match.start(), match.end(), iso, None, False))
             taken.append(match.span())
     for match in by_weekday.finditer(scanned):
-        day = match.group("day").lower()
+        day = caseless.word(match.group("day"))
         told = text[match.start("written") : match.end("written")] if match.group("written") else None
         iso = None
         if told:
             inner = _CALENDAR.search(told)
             iso = _calendar(inner.group(0), pub) if inner else None
         if iso is None and pub is not None:
-            iso = _weekday(day, (match.group("mod") or "").lower(), pub).isoformat()
+            iso = _weekday(day, caseless.word(match.group("mod") or ""), pub).isoformat()
         end = match.end() if told and iso and _CALENDAR.search(told) else match.end("day")
         if any(a < end and match.start() < b for a, b in taken):
             continue
@@ -139,7 +144,7 @@ def date_spans(
     for match in by_relative.finditer(scanned):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
-        word = match.group("word").lower()
+        word = caseless.word(match.group("word"))
         iso = (pub + timedelta(days=_OFFSETS[word])).isoformat() if pub else None
         weekday = _WEEKDAYS[(pub + timedelta(days=_OFFSETS[word])).weekday()] if pub else None
         mentions.append((match.start(), match.end(), iso, weekday, True))
