@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,44 @@ def test_two_threads_reading_one_stored_chunk_both_find_its_rows(
     assert not isinstance(found["second"], LookupError)
     assert not isinstance(found["first"], LookupError)
     assert found["first"].spans == found["second"].spans
+
+
+def test_an_update_leaves_the_table_it_starts_from_as_it_was(seed_corpus: Path, index_dir: Path) -> None:
+    """The explorer updates from the table it holds in memory (the one the views show): a copy."""
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    before = explorer.events_table()
+    store = before.store
+    hooked = {word: list(keys) for word, keys in store.hooked.items()}
+    events, labels = list(store.e_id), list(store.e_label)
+    copied = store.copy()
+    for keys in copied.hooked.values():
+        keys.append("e:someone-else")  # as an update's _note_hooked does
+    edited = seed_corpus / f"{A003}.txt"
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nFahim Dashty said the road reopened.\n", "utf-8"
+    )
+    explorer.ensure_index()
+    after = explorer.events_table()
+    assert after is not before and load_basis(index_dir).updates == 1  # type: ignore[union-attr]
+    assert store.hooked == hooked and store.e_id == events and store.e_label == labels
+
+
+def test_saving_after_an_update_compresses_only_the_new_articles(seed_corpus: Path, tmp_path: Path) -> None:
+    from search.corpus import list_files, read_articles
+    from search.events import EventTable
+
+    seeds = [a for f in list_files(seed_corpus, print) for a in read_articles(f, seed_corpus, print)]
+    articles = [
+        replace(a, id=f"{a.id}-{n}") for n in range(8) for a in seeds
+    ]  # 40: two whole chunks and more
+    table = EventTable.build(articles[:-1])
+    table.save(tmp_path / "before.json")
+    saved = list(table.store.content.feature_chunks)
+    updated = table.update([articles[-1]])
+    updated.save(tmp_path / "after.json")
+    chunks = updated.store.content.feature_chunks
+    whole = len(articles[:-1]) // 16  # chunks of 16 articles that the update did not grow
+    assert whole == 2 and all(a is b for a, b in zip(saved[:whole], chunks[:whole], strict=True))
+    assert len(chunks) == -(-len(articles) // 16)
+    assert EventTable.load(tmp_path / "after.json") is not None
