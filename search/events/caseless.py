@@ -52,3 +52,15 @@ def plain(pattern: re.Pattern[str]) -> re.Pattern[str]:
             f"pattern has upper-case letters, a lower-cased text cannot match them: {pattern.pattern!r}"
         )
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def lower_keeping_offsets(text: str) -> str:
+    """``text`` lower-cased character by character, a character whose lower case is longer ("İ") kept.
+
+    For scans that always run on lower-cased text, whatever it holds (the cue words,
+    ``features.find_raw_cues``): offsets found in it are offsets in ``text``.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)

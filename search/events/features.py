@@ -400,13 +400,6 @@ _FAST_CUES = {
 }
 
 
-def _lowered(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # keep offsets ("İ")
-
-
 def find_raw_cues(text: str, low: str | None = None) -> list[RawCue]:
     """Words of hedging, attribution, claim and denial as (kind, start, end), in reading order.
 
@@ -415,7 +408,7 @@ def find_raw_cues(text: str, low: str | None = None) -> list[RawCue]:
     here keeping its offsets, as before the amounts and dates were scanned that way.
     """
     if low is None:
-        low = _lowered(text)
+        low = caseless.lower_keeping_offsets(text)
     cues = []
     for kind, pattern in _FAST_CUES.items():
         position = 0
