@@ -178,3 +178,19 @@ def test_saving_after_an_update_compresses_only_the_new_articles(seed_corpus: Pa
     assert whole == 2 and all(a is b for a, b in zip(saved[:whole], chunks[:whole], strict=True))
     assert len(chunks) == -(-len(articles) // 16)
     assert EventTable.load(tmp_path / "after.json") is not None
+
+
+def test_a_table_once_made_is_out_of_the_collectors_sight(seed_corpus: Path, index_dir: Path) -> None:
+    """Made while the collector was paused, a table would otherwise be walked by the next collections."""
+    import gc
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    gc.unfreeze()
+    try:
+        table = explorer.events_table()
+        members = table.store.e_members
+        assert gc.get_freeze_count() > 0
+        assert gc.is_tracked(members) and not any(found is members for found in gc.get_objects())
+    finally:
+        gc.unfreeze()
