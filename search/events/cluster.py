@@ -73,8 +73,8 @@ def similar_pairs(
     Candidates of each item are gathered with C-level set unions, the
     shared terms of a pair with one intersection of the two vectors' key
     views and the dot product with ``map``, so Python's own loop runs once
-    per pair. (The key views replaced a frozenset per item, a gigabyte at
-    100,000 articles; the dot product now adds the same products in the
+    per pair. (The key views replaced a frozenset per item, a large part of
+    the memory at 100,000 articles; the dot product now adds the same products in the
     order of that intersection, which may differ in the last bit from the
     order the frozensets gave. Runs stay deterministic.) Items
     whose ``days`` (day numbers, None for unknown) are more than

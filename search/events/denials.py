@@ -124,8 +124,8 @@ class _Holders:
     """The clusters holding a term, narrowed to those a denial's days can reach.
 
     Why: a denied word that is common ("company", "report") is held by clusters all
-    over the corpus, and counting them for every denial took most of the grouping
-    time at 100,000 articles. A claim is published within ``max_days`` of its denial,
+    over the corpus, and counting them for every denial took about half of the
+    grouping time at 100,000 articles (py-spy samples). A claim is published within ``max_days`` of its denial,
     so each term's dated holders are kept sorted by their first day, and a denial
     counts only those that start no earlier than its own first day less ``max_days``
     and less the longest span of a holder, and no later than its last day plus
