@@ -5,8 +5,8 @@ than|over|at least|...", month names, number words), tried at every word of
 every passage. Under ``re.IGNORECASE`` Python's regex engine compares each
 alternative letter by letter through case folding; without it, an alternative
 whose first letter differs from the text's is skipped at once. On the text
-lower-cased once the same patterns run about twice as fast (1.8-2.4x on
-3,000 synthetic articles).
+lower-cased once the same patterns run about twice as fast (1.8-2.4x over
+2,000 synthetic articles).
 
 Exactly the same matches: ``str.lower`` keeps every character's length and
 kind (letter, digit, space, underscore) except for three characters that
