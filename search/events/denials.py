@@ -125,8 +125,9 @@ class _Holders:
 
     Why: a denied word that is common ("company", "report") is held by clusters all
     over the corpus, and counting them for every denial took about half of the
-    grouping time at 100,000 articles (py-spy samples). A claim is published within ``max_days`` of its denial,
-    so each term's dated holders are kept sorted by their first day, and a denial
+    grouping time at 100,000 articles (py-spy samples). A claim is published within
+    ``max_days`` of its denial, so each term's dated holders are kept sorted by their
+    first day, and a denial
     counts only those that start no earlier than its own first day less ``max_days``
     and less the longest span of a holder, and no later than its last day plus
     ``max_days`` (a superset of those in reach: the exact test follows); undated

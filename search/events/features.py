@@ -404,8 +404,8 @@ def find_raw_cues(text: str, low: str | None = None) -> list[RawCue]:
     """Words of hedging, attribution, claim and denial as (kind, start, end), in reading order.
 
     ``low``: ``caseless.lowered(text)`` when the caller has it. The cues are always found
-    on the lower-cased text; a text ``caseless`` would scan with re.I (None) is lower-cased
-    here keeping its offsets, as before the amounts and dates were scanned that way.
+    on lower-cased text: when ``low`` is None (a text holding İ, ı or ſ, or no caller's
+    copy), the text is lower-cased here with its offsets kept.
     """
     if low is None:
         low = caseless.lower_keeping_offsets(text)
