@@ -7,7 +7,6 @@ at a time per Explorer; Whoosh searchers are not meant to be shared).
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections import Counter
@@ -297,15 +296,13 @@ class Explorer:
             generation = self._current_searcher().reader().generation()
             if self._events is not None and self._events[0] == generation:
                 return self._events[1]  # each view asks again; a table of 100,000 articles loads in seconds
-            with no_gc():  # the stored articles and the entity table read around the table's work
+            # The table lives until the index changes and holds no cycles: it is frozen out of
+            # the collector's sight before the collector comes back (``no_gc``), else the
+            # collections after it walk its millions of records, holding the GIL for seconds in
+            # whichever thread allocates next (the TUI's). The TUI's ``gcfreeze`` thaws on index
+            # changes.
+            with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
                 table = self._events_table(generation)
-            # Everything made while the collector was paused is still in its youngest generation:
-            # the next collections would walk a freshly built table's records two or three times
-            # (0.4 s each after a Reuters build, seconds at 100,000 articles), in whichever thread
-            # allocates next (the TUI's). The table lives until the index changes and holds no
-            # cycles, so it is moved out of the collector's sight instead; reference counting
-            # still frees it when it is dropped (the TUI's ``gcfreeze`` thaws on index changes).
-            gc.freeze()
             self._events = (generation, table)
             return table
 

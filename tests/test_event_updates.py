@@ -181,16 +181,31 @@ def test_saving_after_an_update_compresses_only_the_new_articles(seed_corpus: Pa
 
 
 def test_a_table_once_made_is_out_of_the_collectors_sight(seed_corpus: Path, index_dir: Path) -> None:
-    """Made while the collector was paused, a table would otherwise be walked by the next collections."""
+    """Made while the collector was paused, a table would otherwise be walked by the next collections.
+
+    Frozen *before* the collector is back: else the first allocation after the
+    pause starts a collection that walks all of it (6.6 s at 100,000 articles,
+    holding the GIL, so the TUI froze), and no collection may run in between.
+    """
     import gc
 
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.ensure_index()
+    collections: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
     gc.unfreeze()
+    gc.callbacks.append(note)
     try:
         table = explorer.events_table()
+        assert collections == []
         members = table.store.e_members
         assert gc.get_freeze_count() > 0
         assert gc.is_tracked(members) and not any(found is members for found in gc.get_objects())
     finally:
+        gc.callbacks.remove(note)
         gc.unfreeze()
