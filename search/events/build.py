@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import rshift
 
+from .. import turns
 from ..analysis import fold
 from ..models import Article
 from .denials import merge_denials
@@ -118,9 +119,9 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
             store.term_offsets.append(len(store.term_codes))
         # Terms are counted from the codes array in C: per article (weekday names left out, as
         # ``stories.article_counts``), then per passage for all new codes at once below.
-        terms = set(map(rshift, store.term_codes[article_codes:], repeat(SHIFT)))
+        terms = set(_terms_of(store.term_codes[article_codes:]))
         adf_counts.update([term for term in terms if kinds[term] != WEEKDAY])
-    df_counts = Counter(map(rshift, store.term_codes[codes_before:], repeat(SHIFT)))
+    df_counts = turns.count(store.term_codes, _terms_of, start=codes_before)
     grow = len(vocabulary) - len(store.df)
     if grow > 0:
         store.df.extend([0] * grow)
@@ -132,6 +133,11 @@ def _append_articles(store: Store, items: Sequence[Incoming], resolver: EntityRe
     store.total += len(new_passages)
     store.total_articles += len(items)
     return new_passages
+
+
+def _terms_of(codes: Sequence[int]) -> Iterable[int]:
+    """The term of each code."""
+    return map(rshift, codes, repeat(SHIFT))
 
 
 def _note_hooked(  # type: ignore[no-untyped-def]
@@ -198,14 +204,16 @@ def _regroup(
     codes = [store.codes(p) for p in passages]
     articles = [store.p_slot[p] for p in passages]
     days = _days(store, passages)
-    clusters = group(codes, articles, days, weighting, numbers=passages)
-    clusters = merge_denials(clusters, store, passages, days, weighting, resolver)
+    grouped = group(codes, articles, days, weighting, numbers=passages)
+    clusters = merge_denials(grouped, store, passages, days, weighting, resolver)
+    turns.let_go(grouped)
     numbers = []
     for cluster in clusters:
         number = add_event(store, [passages[i] for i in cluster], weighting, resolver)
         if store.e_sources[number] > 1:
             store.e_differences[number] = tuple(find_differences(event_record(store, number), resolver))
         numbers.append(number)
+    turns.let_go(codes, articles, days, clusters)
     return numbers
 
 

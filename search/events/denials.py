@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
+from .. import turns
 from ..analysis import WORD_PATTERN
 from .cluster import components
 from .features import _word_info
@@ -117,7 +118,9 @@ def merge_denials(
     merged: dict[int, list[int]] = {}
     for number, cluster in enumerate(clusters):
         merged.setdefault(root[number], []).extend(cluster)
-    return sorted((sorted(members) for members in merged.values()), key=lambda members: members[0])
+    result = sorted((sorted(members) for members in merged.values()), key=lambda members: members[0])
+    turns.let_go(cluster_of, cluster_terms, holders, spans, root, merged)
+    return result
 
 
 class _Holders:

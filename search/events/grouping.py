@@ -40,6 +40,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from .. import turns
 from .cluster import Vector, average_link_split, flags, norm, similar_pairs
 from .terms import DATE, ENTITY, NUMBER, SHIFT, SPEAKER, STRENGTH, WEEKDAY, WORD, Vocabulary
 
@@ -198,7 +199,9 @@ def group(
     """
     settings = weighting.settings
     edges = score_edges(codes, articles, days, weighting, numbers=numbers)
-    return average_link_split(len(codes), edges, settings.threshold)
+    clusters = average_link_split(len(codes), edges, settings.threshold)
+    turns.let_go(edges)
+    return clusters
 
 
 def score_edges(
@@ -241,6 +244,7 @@ def score_edges(
         if not weighting.enough_evidence(shared, speaking[first], speaking[second], 1 if next_to else 0):
             continue
         edges[(first, second)] = score
+    turns.let_go(vectors, candidates, lengths, speaking)
     return edges
 
 

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import turns
 from .cluster import Vector, average_link_split, flags, norm, similar_pairs
 from .grouping import idf
 from .store import Store
@@ -173,6 +174,7 @@ def cluster_articles(store: Store, slots: Sequence[int], settings: StorySettings
             text = text_share * sum(vectors[a][t] * vectors[b][t] for t in shared) / (lengths[a] * lengths[b])
         edges[(a, b)] = text + settings.event_weight * by_events
     groups = average_link_split(len(slots), edges, settings.threshold)
+    turns.let_go(vectors, lengths, candidates, days, edges, count, together, number)
     return [[slots[n] for n in group] for group in groups]
 
 

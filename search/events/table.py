@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import turns
 from ..analysis import fold, iter_words, stem
 from ..gcpause import no_gc
 from ..models import Article
@@ -126,7 +127,9 @@ class EventTable:
                 to_extract.append((article, print_))
         found = extract_all([a for a, _p in to_extract], workers)
         items.extend(_incoming(a, p, f) for (a, p), f in zip(to_extract, found, strict=True))
-        return cls(new_store(items, canonical, settings, story_settings), settings, story_settings)
+        table = cls(new_store(items, canonical, settings, story_settings), settings, story_settings)
+        turns.let_go(items, to_extract, found)
+        return table
 
     def update(
         self,

@@ -1,13 +1,15 @@
 """The event table on disk: one file, a JSON header then raw sections.
 
 Layout: the magic line ``EVTABLE\\n``, the header length (8 bytes,
-little-endian), the header (UTF-8 JSON: format version, the string columns
-such as article ids, event ids and labels, and where each section is), then
-the sections back to back: int arrays as little-endian bytes (``array``,
-no pickle), and per-article content as zlib-compressed JSON chunks.
+little-endian), the header (UTF-8 JSON: format version, counts, the alias
+tables, and where each section is), then the sections back to back: int
+arrays as little-endian bytes (``array``, no pickle), string columns such as
+article ids, event ids and labels as lines of JSON arrays (``turns.dump_list``,
+so that reading them never holds the GIL for long), and per-article content
+as zlib-compressed JSON chunks.
 
-Why: loading is then a JSON parse of the header (ids and labels) plus
-``array.frombytes`` per column, well under a second for a Reuters-sized
+Why: loading is then a JSON parse of the string columns plus
+``array.frombytes`` per int column, well under a second for a Reuters-sized
 table, and article texts and features are decompressed only when asked for
 (``store.Content``). A file of another version, or that fails to parse,
 loads as None: the caller rebuilds.
@@ -23,11 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import turns
 from .store import CHUNK, Content, Store, flatten, from_native, native, unflatten
 from .terms import Vocabulary
 
 MAGIC = b"EVTABLE\n"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 @functools.cache
@@ -52,6 +55,10 @@ _INT_COLUMNS = (
 )  # fmt: skip
 _BYTE_COLUMNS = ("p_flags", "e_alive", "s_alive")
 _NESTED_COLUMNS = ("e_members", "s_articles", "s_events")
+_JSON_COLUMNS = (
+    "ids", "sources", "dates", "titles", "fingerprints", "e_id", "e_label", "e_terms", "e_date",
+    "e_published", "s_id", "s_label", "s_date",
+)  # fmt: skip
 
 
 def write_store(store: Store, path: Path, texts: bool = True) -> None:
@@ -65,6 +72,13 @@ def write_store(store: Store, path: Path, texts: bool = True) -> None:
         offsets, flat = flatten(getattr(store, name))
         sections.append((name + ".offsets", native(offsets)))
         sections.append((name + ".flat", native(flat)))
+    for name in _JSON_COLUMNS:
+        sections.append((name + ".json", turns.dump_list(getattr(store, name))))
+    sections.append(("vocabulary.json", turns.dump_list(store.vocabulary.terms)))
+    sections.append(("hooked.json", turns.dump_list(list(store.hooked.items()))))
+    sections.append(
+        ("e_differences.json", turns.dump_list([_differences_json(d) for d in store.e_differences]))
+    )
     features, text_chunks = store.content.chunks(lambda slot: store.ids[slot] is not None, texts)
     sections.append(("features", b"".join(features)))
     sections.append(("texts", b"".join(text_chunks)))
@@ -80,26 +94,10 @@ def write_store(store: Store, path: Path, texts: bool = True) -> None:
         "chunk": CHUNK,
         "feature_chunks": [len(c) for c in features],
         "text_chunks": [len(c) for c in text_chunks],
-        "ids": store.ids,
-        "sources": store.sources,
-        "dates": store.dates,
-        "titles": store.titles,
-        "fingerprints": store.fingerprints,
-        "vocabulary": store.vocabulary.terms,
         "total": store.total,
         "total_articles": store.total_articles,
         "aliases": store.aliases,
-        "hooked": store.hooked,
         "inverted_extra": {str(t): v for t, v in store.inverted_extra.items()},
-        "e_id": store.e_id,
-        "e_label": store.e_label,
-        "e_terms": store.e_terms,
-        "e_date": store.e_date,
-        "e_published": store.e_published,
-        "e_differences": [_differences_json(d) for d in store.e_differences],
-        "s_id": store.s_id,
-        "s_label": store.s_label,
-        "s_date": store.s_date,
         "sections": layout,
     }
     encoded = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -170,27 +168,17 @@ def _parse(data: memoryview, text_of: Callable[[str], str] | None) -> Store | No
         offsets = from_native(bytes(sections[name + ".offsets"]))
         flat = from_native(bytes(sections[name + ".flat"]))
         setattr(store, name, unflatten(offsets, flat))
-    store.ids = header["ids"]
-    store.sources = header["sources"]
-    store.dates = header["dates"]
-    store.titles = header["titles"]
-    store.fingerprints = header["fingerprints"]
+    for name in _JSON_COLUMNS:
+        setattr(store, name, turns.load_list(bytes(sections[name + ".json"])))
     store.slot_of = {article_id: slot for slot, article_id in enumerate(store.ids) if article_id is not None}
-    store.vocabulary = Vocabulary(header["vocabulary"])
+    store.vocabulary = Vocabulary(turns.load_list(bytes(sections["vocabulary.json"])))
     store.total = header["total"]
     store.total_articles = header["total_articles"]
     store.aliases = header["aliases"]
-    store.hooked = header["hooked"]
+    store.hooked = dict(turns.load_list(bytes(sections["hooked.json"])))
     store.inverted_extra = {int(t): v for t, v in header["inverted_extra"].items()}
-    store.e_id = header["e_id"]
-    store.e_label = header["e_label"]
-    store.e_terms = [tuple(t) if t is not None else None for t in header["e_terms"]]
-    store.e_date = header["e_date"]
-    store.e_published = header["e_published"]
-    store.e_differences = header["e_differences"]
-    store.s_id = header["s_id"]
-    store.s_label = header["s_label"]
-    store.s_date = header["s_date"]
+    store.e_terms = [tuple(t) if t is not None else None for t in store.e_terms]
+    store.e_differences = turns.load_list(bytes(sections["e_differences.json"]))
     content = Content()
     slots = len(store.ids)
     content.extracts = [None] * slots
