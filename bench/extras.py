@@ -168,9 +168,9 @@ def _event_rows(
         label = template.format(articles=f"{articles:,}" if articles else "all")
         if step in done:
             figure = done[step]
-            note = figure.get("note")
+            notes = "; ".join(n for n in (figure.get("note"), figure.get("wait")) if n)
             seconds = float(figure["seconds"])
-            rows.append((label, f"{_seconds(seconds)}, {note}" if note else seconds))
+            rows.append((label, f"{_seconds(seconds)}, {notes}" if notes else seconds))
         else:
             rows.append((label, problem or "n/a (not reached)"))
             problem = problem and "n/a (not reached: see above)"
@@ -193,6 +193,7 @@ def time_events(corpus: Path, index_dir: Path, progress: Path | None = None) -> 
     from search.event_updates import BASIS, load_basis
     from search.explorer import Explorer
 
+    from .gilprobe import GilProbe
     from .ours import NO_SUCH_ID
     from .updates import EXTRA_FILE, _extra_articles
 
@@ -210,11 +211,12 @@ def time_events(corpus: Path, index_dir: Path, progress: Path | None = None) -> 
     explorer.article(NO_SUCH_ID)  # opens the searcher: not counted
     articles = explorer.status().articles
     began = time.perf_counter()
-    table = explorer.events_table()
+    with GilProbe() as probe:  # as in the TUI, which derives events in a worker thread
+        table = explorer.events_table()
     seconds = time.perf_counter() - began
     # Counted from the store: ``table.events()`` makes a record and a label for every event (a
     # million at 100,000 articles), which no view does and which took longer than the build.
-    record("build", seconds, articles=articles, events=sum(table.store.e_alive))
+    record("build", seconds, articles=articles, events=sum(table.store.e_alive), wait=probe.note())
 
     extra = corpus / EXTRA_FILE
     try:
@@ -223,20 +225,22 @@ def time_events(corpus: Path, index_dir: Path, progress: Path | None = None) -> 
         summary = explorer.update()
         updated = time.perf_counter() - began
         began = time.perf_counter()
-        explorer.events_table()
+        with GilProbe() as probe:
+            explorer.events_table()
         seconds = time.perf_counter() - began
     finally:
         extra.unlink(missing_ok=True)
     basis = load_basis(index_dir)
     how = "incremental" if basis is not None and basis.updates > 0 else "REBUILT, not incremental"
     note = f"{how} (update() before it, not counted: {_seconds(updated)}, {summary.added} added)"
-    record("incremental", seconds, note=note, update_seconds=updated, added=summary.added)
+    record("incremental", seconds, note=note, update_seconds=updated, added=summary.added, wait=probe.note())
     explorer.close()
 
     fresh = Explorer.open(corpus, index_dir)
     fresh.article(NO_SUCH_ID)  # opens the searcher: not counted
     began = time.perf_counter()
-    fresh.events_table()
-    record("load", time.perf_counter() - began)
+    with GilProbe() as probe:
+        fresh.events_table()
+    record("load", time.perf_counter() - began, wait=probe.note())
     fresh.close()
     return {"steps": steps}

@@ -32,15 +32,19 @@ def build(corpus: Path, index_dir: Path) -> dict[str, Any]:
 
 def update(corpus: Path, index_dir: Path) -> dict[str, Any]:
     """One incremental update after the harness changed the corpus."""
+    from .gilprobe import GilProbe
+
     started = time.perf_counter()
     explorer = Explorer.open(corpus, index_dir)
-    summary = explorer.update()
+    with GilProbe() as probe:  # as in the TUI, which re-indexes in a worker thread
+        summary = explorer.update()
     explorer.close()
     return {
         "seconds": time.perf_counter() - started,
         "added": summary.added,
         "removed": summary.removed,
         "articles": summary.articles,
+        "wait": probe.note(),
     }
 
 

@@ -171,18 +171,18 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
         scratch = options.cache / "scratch" / f"{spec.name}-update"
         updates = measure_updates(corpus, ours_index, scratch)
         raw["updates"] = updates
-        add("update: add 10 articles (new file)", table.seconds(updates["add"]["seconds"]))
+        add("update: add 10 articles (new file)", _with_wait(updates["add"]))
         after = updates["vocabulary_after_add"]
         add(
             f"vocabulary load after that update ({after['segments']} segments)",
             table.seconds(after["seconds"]),
         )
-        add("update: remove those 10", table.seconds(updates["remove"]["seconds"]))
+        add("update: remove those 10", _with_wait(updates["remove"]))
         edit = updates.get("edit")
         if edit:
             add(
                 f"update: edit 10 articles in a {edit['file_articles']:,}-article file",
-                table.seconds(edit["seconds"]),
+                _with_wait(edit),
             )
         else:
             add("update: edit 10 articles", f"n/a ({updates['edit_skipped']})")
@@ -227,3 +227,9 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
         # search/ changed while we measured (others commit as we run): say so rather than mix versions
         add("WARNING", "the engine's code changed during this run; figures mix versions, run again")
     return rows, raw
+
+
+def _with_wait(update: dict[str, Any]) -> str:
+    """An update's seconds, and how long it kept another thread (the TUI's screen) waiting."""
+    seconds = table.seconds(update["seconds"])
+    return f"{seconds}; {update['wait']}" if update.get("wait") else seconds

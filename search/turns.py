@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter, deque
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 SLICE = 10_000  # items per C call: a few milliseconds at most on this machine
+BYTES = 1 << 20  # bytes of JSON per parse, for items of any size: about 10 ms
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -72,3 +73,15 @@ def load_list(data: bytes) -> list[Any]:
     for line in data.split(b"\n") if data else ():
         items.extend(json.loads(line))
     return items
+
+
+def by_size(lines: Sequence[bytes]) -> Iterator[Sequence[bytes]]:
+    """Consecutive runs of ``lines`` of about ``BYTES`` together (one line at least), to parse a run at a time."""
+    first, size = 0, 0
+    for number, line in enumerate(lines):
+        size += len(line)
+        if size >= BYTES:
+            yield lines[first : number + 1]
+            first, size = number + 1, 0
+    if first < len(lines):
+        yield lines[first:]

@@ -117,11 +117,30 @@ def test_corrections_reject_nonsense(tmp_path: Path) -> None:
 
 
 def test_the_table_written_in_pieces_is_exactly_its_json(built: EntityIndex) -> None:
-    """``save`` streams the table to spare memory; the file must still be ``json.dumps(to_json())``."""
+    """``save`` streams the table to spare memory, one entity a line; the file is still its JSON."""
     from search.entities.storage import compact_json
 
     table = built.table()
-    assert built.table_path.read_text(encoding="utf-8") == compact_json(table.to_json())
+    text = built.table_path.read_text(encoding="utf-8")
+    assert json.loads(text) == table.to_json()
+    assert text.replace("\n", "") == compact_json(table.to_json())
+    assert text.count("\n") == len(table.entities) + 1
+
+
+@pytest.mark.parametrize("per_parse", [1, 200, 700, 1 << 20])
+def test_the_table_is_read_back_a_slice_of_entities_at_a_time(
+    built: EntityIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_parse: int
+) -> None:
+    """Runs of entity lines of about ``per_parse`` bytes are parsed on their own (no parse holds the GIL long)."""
+    from search import turns
+
+    monkeypatch.setattr(turns, "BYTES", per_parse)
+    table = built.table()
+    assert len(table.entities) > 3
+    assert EntityTable.load(built.table_path).to_json() == table.to_json()
+    one_line = tmp_path / "one-line.json"  # as tables were saved before: read whole
+    one_line.write_text(built.table_path.read_text(encoding="utf-8").replace("\n", ""), encoding="utf-8")
+    assert EntityTable.load(one_line).to_json() == table.to_json()
 
 
 def test_the_expansions_kept_after_a_run_are_those_saved(

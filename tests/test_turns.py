@@ -20,6 +20,7 @@ SMALL = 3  # items per slice in these tests, so that every list is cut several t
 @pytest.fixture(autouse=True)
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(turns, "SLICE", SMALL)
+    monkeypatch.setattr(turns, "BYTES", turns.BYTES)  # so that a test may set it: put back after
 
 
 _leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
@@ -78,3 +79,12 @@ def test_let_go_leaves_the_items_of_a_list_alone() -> None:
     vectors = [shared, shared]
     turns.let_go(vectors)
     assert vectors == [] and shared == {"term": 1.0}
+
+
+@given(st.lists(st.binary(max_size=9), max_size=30), st.integers(min_value=1, max_value=40))
+def test_runs_by_size_cover_every_line_once_in_order(lines: list[bytes], limit: int) -> None:
+    turns.BYTES = limit  # restored by the fixture's monkeypatch
+    runs = list(turns.by_size(lines))
+    assert [line for run in runs for line in run] == lines
+    assert all(run for run in runs)
+    assert all(sum(map(len, run[:-1])) < limit for run in runs)  # a run ends once it reaches the size
