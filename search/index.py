@@ -29,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 
+from . import turns
 from .analysis import exact_analyzer, name_words, stemming_analyzer
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
@@ -380,8 +381,10 @@ class IndexStore:
         # The cyclic collector stays off for the run: an update holds every stored entity
         # mention (millions of small tuples at 100,000 articles), which each collection walked
         # again (12-15% of updating Reuters-21578 by 10 articles). They hold no cycles, and a
-        # whole build's peak memory is the same without it.
-        with writer_lock(self.index_dir), no_gc():
+        # whole build's peak memory is the same without it. What the run leaves alive (the
+        # tables and caches of the new index version) is frozen before the collector is back
+        # (``lasting``), else its first collection walks it all with the GIL held.
+        with writer_lock(self.index_dir), no_gc(lasting=True):
             ix, manifest = self._open_for_writing()
             warnings = skipped = 0
 
@@ -683,6 +686,7 @@ class IndexStore:
         # counting, before the vocabulary is read: it need not be held beside it.
         updates.clear()
         derived = None  # the loops above leave the last table update here
+        turns.let_go(taken, plan, *([kept] if kept is not None else []))
         del taken, kept, plan
         # A table whose stored state proved damaged during the run is rebuilt from the index now.
         self._repair_derived(ix, manifest)

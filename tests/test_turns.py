@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import pickle
 import weakref
 from collections import Counter
 from itertools import repeat
@@ -88,3 +89,25 @@ def test_runs_by_size_cover_every_line_once_in_order(lines: list[bytes], limit: 
     assert [line for run in runs for line in run] == lines
     assert all(run for run in runs)
     assert all(sum(map(len, run[:-1])) < limit for run in runs)  # a run ends once it reaches the size
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_unpickle_reads_what_pickle_loads_reads(protocol: int) -> None:
+    """Every protocol, the text ones (read by lines) too, and values larger than one frame."""
+    value = {
+        "rows": [(f"name {n}", n, n / 7, None) for n in range(30_000)],
+        "bytes": bytes(range(256)) * 1000,
+        "text": "line\nbreaks\n and ünïcode",
+        "nested": {("a", 1): [frozenset({1, 2})]},
+    }
+    payload = pickle.dumps(value, protocol=protocol)
+    assert turns.unpickle(payload) == pickle.loads(payload) == value
+
+
+def test_unpickle_of_a_damaged_payload_raises_as_pickle_does() -> None:
+    payload = pickle.dumps(list(range(1000)), protocol=pickle.HIGHEST_PROTOCOL)
+    with pytest.raises(Exception) as mine:
+        turns.unpickle(payload[:-20])
+    with pytest.raises(Exception) as theirs:
+        pickle.loads(payload[:-20])
+    assert type(mine.value) is type(theirs.value)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import turns
 from .storage import read_json, sync_folder, write_json_atomic
 
 SHARDS = 256  # ~400 articles each at 100,000: a shard pickles in about 40 ms
@@ -155,7 +156,7 @@ class ShardFolder:
         if len(payload) != size or zlib.crc32(payload) != checksum:
             raise ShardsDamaged(f"{path} is not the file that was written (size or checksum differs)")
         try:
-            return pickle.loads(payload)
+            return turns.unpickle(payload)  # a frame at a time: the TUI's thread gets turns
         except MemoryError:
             raise
         except Exception as error:  # a damaged pickle can raise almost anything
