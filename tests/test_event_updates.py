@@ -209,3 +209,30 @@ def test_a_table_once_made_is_out_of_the_collectors_sight(seed_corpus: Path, ind
     finally:
         gc.callbacks.remove(note)
         gc.unfreeze()
+
+
+def test_a_damaged_table_file_loads_as_none_and_a_whole_one_as_saved(
+    seed_corpus: Path, index_dir: Path, tmp_path: Path
+) -> None:
+    """The caller rebuilds on None; a cut, an odd first line or a bad header must never raise."""
+    from search.events import EventTable
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.ensure_index()
+    table = explorer.events_table()
+    path = tmp_path / "events.json"
+    table.save(path)
+    whole = path.read_bytes()
+    loaded = EventTable.load(path)
+    assert loaded is not None
+    assert [(e.id, e.label, e.articles) for e in loaded.events()] == [
+        (e.id, e.label, e.articles) for e in table.events()
+    ]
+    damaged = path.with_name("damaged.json")
+    for cut in (0, 5, 12, 20, len(whole) // 2, len(whole) - 1):
+        damaged.write_bytes(whole[:cut])
+        assert EventTable.load(damaged) is None, cut
+    for garbage in (b"EVTABLE\n" + (5).to_bytes(8, "little") + b"[1,2]", b"NOTATABLE\n" + whole[8:]):
+        damaged.write_bytes(garbage)
+        assert EventTable.load(damaged) is None
+    assert EventTable.load(tmp_path / "missing.json") is None
