@@ -47,8 +47,11 @@ class LongLived:
         self._settled.add(moment)
 
     def release(self) -> None:
-        """Hand the frozen objects back to the collector (the index changed, or the app ends)."""
-        if self._settled:
-            gc.unfreeze()
+        """Hand the frozen objects back to the collector (the index changed, or the app ends).
+
+        Whether or not a moment was settled: the engine freezes the tables it makes too
+        (``search.gcpause.no_gc(lasting=True)``), and the old ones go with the old index.
+        """
+        gc.unfreeze()
         self.version = None
         self._settled = set()
