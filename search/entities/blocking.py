@@ -60,5 +60,8 @@ def candidate_pairs(
             skipped += 1
             continue
         pairs.update(combinations(sorted(set(members)), 2))
-    ordered = sorted(pairs)
+    # Sorted as one int per pair (i * len(names) + j: the same order): a sort of 300,000 tuples
+    # held the GIL about 0.25 s at 100,000 articles, the TUI's screen waiting meanwhile.
+    size = len(names)
+    ordered = [divmod(code, size) for code in sorted(first * size + second for first, second in pairs)]
     return ordered, BlockingStats(len(names), len(blocks), skipped, len(ordered))
