@@ -299,8 +299,8 @@ class Explorer:
             # The table lives until the index changes and holds no cycles: it is frozen out of
             # the collector's sight before the collector comes back (``no_gc``), else the
             # collections after it walk its millions of records, holding the GIL for seconds in
-            # whichever thread allocates next (the TUI's). The TUI's ``gcfreeze`` thaws on index
-            # changes.
+            # whichever thread allocates next (the TUI's). Reference counting frees it when the
+            # next index version's table replaces it.
             with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
                 table = self._events_table(generation)
             self._events = (generation, table)

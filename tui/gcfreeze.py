@@ -11,9 +11,15 @@ alive once the index is open and a first search has run stays alive until
 the index changes, so it is moved out of the collector's sight
 (``gc.freeze``): collections then walk only what came later, 5-10 ms.
 Reference counting still frees frozen objects that are dropped; only
-reference cycles among them would wait, which is why a changed index thaws
-them (``release``: the old reader can then be collected) and the next
-search freezes again.
+reference cycles among them wait, until the app ends (``release``).
+
+A changed index used to thaw everything, for the old reader's cycles to be
+collected, and the next search's collection then walked all that was alive:
+0.5 s at 100,000 articles with the event table in memory, right after the
+first search. Measured on Reuters (tracemalloc), those cycles were 99 small
+objects holding no memory worth a megabyte: the reader's data is freed by
+reference counting. So the frozen objects stay frozen; each index version
+settles what is new (the collection then walks only that).
 """
 
 from __future__ import annotations
@@ -22,10 +28,10 @@ import gc
 
 
 class LongLived:
-    """Freezes what is alive at a few moments of each index version; thaws it when the index changes."""
+    """Freezes what is alive at a few moments of each index version; thaws it all when the app ends."""
 
     def __init__(self) -> None:
-        self.version: int | None = None  # the index version the frozen objects belong to
+        self.version: int | None = None  # the index version whose moments ``_settled`` lists
         self._settled: set[str] = set()  # the moments already settled for that version
 
     def settle(self, version: int, moment: str) -> None:
@@ -38,8 +44,8 @@ class LongLived:
         the collection walks only what is not frozen yet.
         """
         if version != self.version:
-            self.release()
             self.version = version
+            self._settled = set()
         if moment in self._settled:
             return
         gc.collect()
@@ -47,10 +53,10 @@ class LongLived:
         self._settled.add(moment)
 
     def release(self) -> None:
-        """Hand the frozen objects back to the collector (the index changed, or the app ends).
+        """Hand the frozen objects back to the collector (the app ends; the process may go on).
 
         Whether or not a moment was settled: the engine freezes the tables it makes too
-        (``search.gcpause.no_gc(lasting=True)``), and the old ones go with the old index.
+        (``search.gcpause.no_gc(lasting=True)``).
         """
         gc.unfreeze()
         self.version = None
