@@ -300,7 +300,9 @@ class Explorer:
             # the collector's sight before the collector comes back (``no_gc``), else the
             # collections after it walk its millions of records, holding the GIL for seconds in
             # whichever thread allocates next (the TUI's). Reference counting frees it when the
-            # next index version's table replaces it.
+            # next index version's table replaces it; the freeze also takes the garbage cycles
+            # other threads made meanwhile, which the TUI's ``gcfreeze`` hands back to the
+            # collector when the index changes.
             with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
                 table = self._events_table(generation)
             self._events = (generation, table)

@@ -10,32 +10,53 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
+
+_lock = threading.Lock()
+_depth = 0  # pauses under way, in every thread: the collector's switch is the process's
+_resume = False  # whether the collector was on when the first of them began
+_freeze = False  # whether one of them that ended well asked for ``lasting``
 
 
 @contextlib.contextmanager
 def no_gc(lasting: bool = False) -> Iterator[None]:
-    """Pause cyclic garbage collection for the block (nested pauses keep it paused).
+    """Pause cyclic garbage collection for the block; the last pause to end, in any thread, resumes it.
 
-    ``lasting``: what the block made and left alive lives on (a table kept
-    until the index changes), so the outermost pause freezes it (``gc.freeze``)
-    before the collector comes back. Why: everything made during a pause is
-    still in the youngest generation, and the first allocation after it starts
-    a collection that walks it all while holding the GIL: 0.6 s after events
-    were derived from Reuters, 6.6 s at 100,000 articles, during which no other
-    thread (the TUI's) ran a line. Freezing is a list splice. Reference
-    counting still frees frozen objects when they are dropped; only cycles
-    among them wait for a ``gc.unfreeze``.
+    The switch is the whole process's, so pauses are counted across threads: a
+    table loaded in the TUI's preview worker while events derive in another
+    must not turn the collector back on under the derivation.
+
+    ``lasting``: what the block leaves alive lives on (a table kept until the
+    index changes), so when the last pause ends everything the collector
+    tracks is frozen (``gc.freeze``) before it is back on. Why: everything
+    made during a pause is still in the youngest generation, and the first
+    allocation after it starts a collection that walks it all while holding
+    the GIL: 0.6 s after events were derived from Reuters, 6.6 s at 100,000
+    articles, during which no other thread (the TUI's) ran a line. Freezing is
+    a list splice, and takes every tracked object, in every thread, garbage
+    cycles included: reference counting still frees what is dropped, and
+    cycles wait for a ``gc.unfreeze`` (the TUI's ``gcfreeze`` thaws when the
+    index changes). A block that raised asks for no freeze.
     """
-    collecting = gc.isenabled()
-    gc.disable()
+    global _depth, _resume, _freeze
+    with _lock:
+        if _depth == 0:
+            _resume, _freeze = gc.isenabled(), False
+        _depth += 1
+        gc.disable()
+    ended_well = False
     try:
         yield
+        ended_well = True
     finally:
-        if collecting:
-            if lasting:
-                gc.freeze()
-            gc.enable()
+        with _lock:
+            _depth -= 1
+            _freeze = _freeze or (lasting and ended_well)
+            if _depth == 0 and _resume:
+                if _freeze:
+                    gc.freeze()
+                gc.enable()
 
 
 def collect_young() -> None:

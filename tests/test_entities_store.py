@@ -138,6 +138,9 @@ def test_the_table_is_read_back_a_slice_of_entities_at_a_time(
     table = built.table()
     assert len(table.entities) > 3
     assert EntityTable.load(built.table_path).to_json() == table.to_json()
+    trailing = tmp_path / "trailing.json"  # JSON may end in whitespace
+    trailing.write_text(built.table_path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    assert EntityTable.load(trailing).to_json() == table.to_json()
     one_line = tmp_path / "one-line.json"  # as tables were saved before: read whole
     one_line.write_text(built.table_path.read_text(encoding="utf-8").replace("\n", ""), encoding="utf-8")
     assert EntityTable.load(one_line).to_json() == table.to_json()

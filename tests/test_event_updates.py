@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -232,7 +233,17 @@ def test_a_damaged_table_file_loads_as_none_and_a_whole_one_as_saved(
     for cut in (0, 5, 12, 20, len(whole) // 2, len(whole) - 1):
         damaged.write_bytes(whole[:cut])
         assert EventTable.load(damaged) is None, cut
-    for garbage in (b"EVTABLE\n" + (5).to_bytes(8, "little") + b"[1,2]", b"NOTATABLE\n" + whole[8:]):
+    header_size = int.from_bytes(whole[8:16], "little")
+    header = json.loads(whole[16 : 16 + header_size])
+    header["sections"][0][2] = 2**62  # a section length no file has
+    too_long = json.dumps(header).encode()
+    for garbage in (
+        b"EVTABLE\n" + (5).to_bytes(8, "little") + b"[1,2]",
+        b"NOTATABLE\n" + whole[8:],
+        b"EVTABLE\n" + (2**62).to_bytes(8, "little") + whole[16:],  # a header length no file has
+        b"EVTABLE\n" + (2**64 - 1).to_bytes(8, "little") + whole[16:],
+        b"EVTABLE\n" + len(too_long).to_bytes(8, "little") + too_long + whole[16 + header_size :],
+    ):
         damaged.write_bytes(garbage)
         assert EventTable.load(damaged) is None
     assert EventTable.load(tmp_path / "missing.json") is None

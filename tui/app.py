@@ -126,6 +126,10 @@ class ExplorerApp(App[int]):
         else:
             self.post_message(IndexReport(status, summary, warnings, checked=True))
 
+    def watch_index_state(self, old: IndexState, new: IndexState) -> None:
+        if new.version != old.version:  # the old reader goes: let the collector see its cycles
+            self.long_lived.release()
+
     def on_index_progress(self, message: IndexProgress) -> None:
         self.index_state = self.index_state.with_(
             busy=True, done=message.done, total=message.total, stage=message.stage

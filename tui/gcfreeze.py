@@ -11,15 +11,14 @@ alive once the index is open and a first search has run stays alive until
 the index changes, so it is moved out of the collector's sight
 (``gc.freeze``): collections then walk only what came later, 5-10 ms.
 Reference counting still frees frozen objects that are dropped; only
-reference cycles among them wait, until the app ends (``release``).
-
-A changed index used to thaw everything, for the old reader's cycles to be
-collected, and the next search's collection then walked all that was alive:
-0.5 s at 100,000 articles with the event table in memory, right after the
-first search. Measured on Reuters (tracemalloc), those cycles were 99 small
-objects holding no memory worth a megabyte: the reader's data is freed by
-reference counting. So the frozen objects stay frozen; each index version
-settles what is new (the collection then walks only that).
+reference cycles among them would wait, which is why a changed index thaws
+them (``release``) and the next search freezes again. The engine freezes
+too (``search.gcpause.no_gc(lasting=True)``, after a table is made): that
+takes every tracked object, garbage cycles the screen made meanwhile
+included (thousands a second while Textual redraws), so without the thaw
+they would pile up for the whole session. The price: the first search after
+a re-index settles with a full collection (0.5 s at 100,000 articles with
+the event table in memory).
 """
 
 from __future__ import annotations
@@ -28,10 +27,10 @@ import gc
 
 
 class LongLived:
-    """Freezes what is alive at a few moments of each index version; thaws it all when the app ends."""
+    """Freezes what is alive at a few moments of each index version; thaws it when the index changes."""
 
     def __init__(self) -> None:
-        self.version: int | None = None  # the index version whose moments ``_settled`` lists
+        self.version: int | None = None  # the index version the frozen objects belong to
         self._settled: set[str] = set()  # the moments already settled for that version
 
     def settle(self, version: int, moment: str) -> None:
@@ -44,8 +43,8 @@ class LongLived:
         the collection walks only what is not frozen yet.
         """
         if version != self.version:
+            self.release()
             self.version = version
-            self._settled = set()
         if moment in self._settled:
             return
         gc.collect()
@@ -53,10 +52,10 @@ class LongLived:
         self._settled.add(moment)
 
     def release(self) -> None:
-        """Hand the frozen objects back to the collector (the app ends; the process may go on).
+        """Hand the frozen objects back to the collector (the index changed, or the app ends).
 
         Whether or not a moment was settled: the engine freezes the tables it makes too
-        (``search.gcpause.no_gc(lasting=True)``).
+        (``search.gcpause.no_gc(lasting=True)``), and the old ones go with the old index.
         """
         gc.unfreeze()
         self.version = None

@@ -468,7 +468,7 @@ def _read(path: Path) -> Any:
     the table in a worker: the screen stood still meanwhile). A file of one
     line (saved before entities had lines of their own) is read whole.
     """
-    raw = path.read_bytes()
+    raw = path.read_bytes().rstrip()  # JSON may end in whitespace
     lines = raw.split(b"\n")
     if len(lines) < 3:
         return json.loads(raw)

@@ -137,9 +137,13 @@ def read_store(path: Path, text_of: Callable[[str], str] | None = None) -> Store
     """
     try:
         with path.open("rb") as handle:
+            file_size = os.fstat(handle.fileno()).st_size
             if handle.read(len(MAGIC)) != MAGIC:
                 return None
-            header = json.loads(handle.read(int.from_bytes(handle.read(8), "little")))
+            header_size = int.from_bytes(handle.read(8), "little")
+            if header_size > file_size:  # damaged: never ask ``read`` for more than the file
+                return None
+            header = json.loads(handle.read(header_size))
             if (
                 not isinstance(header, dict)
                 or header.get("version") != FORMAT_VERSION
@@ -152,6 +156,8 @@ def read_store(path: Path, text_of: Callable[[str], str] | None = None) -> Store
             base = handle.tell()
             sections = {}
             for name, offset, length in header["sections"]:
+                if offset < 0 or length < 0 or base + offset + length > file_size:
+                    return None
                 handle.seek(base + offset)
                 sections[name] = handle.read(length)
                 if len(sections[name]) != length:
