@@ -686,7 +686,7 @@ class IndexStore:
         # counting, before the vocabulary is read: it need not be held beside it.
         updates.clear()
         derived = None  # the loops above leave the last table update here
-        turns.let_go(taken, plan, *([kept] if kept is not None else []))
+        turns.let_go(taken, plan, kept or [])
         del taken, kept, plan
         # A table whose stored state proved damaged during the run is rebuilt from the index now.
         self._repair_derived(ix, manifest)
