@@ -34,13 +34,15 @@ class DerivedUpdate(Protocol):
     def remove(self, article_id: str) -> None: ...
 
     def precompute(self, generation: int | None = None) -> None:
-        """Do the corpus-wide work now (while the index is still being written); ``commit``
+        """Do the corpus-wide work now (while the index is still being written); ``publish``
         then only saves, unless articles were added or removed since. With the generation
-        the run will commit, also write the files now: ``commit`` then only makes them
+        the run will commit, also write the files now: ``publish`` then only makes them
         current, and the update takes no more changes."""
         ...
 
-    def commit(self, generation: int | None = None) -> Any: ...
+    def publish(self, generation: int | None = None) -> Any:
+        """Make the table current, as describing index ``generation``."""
+        ...
 
     def discard(self) -> None:
         """The run failed before its commit: delete whatever ``precompute`` wrote."""

@@ -681,7 +681,7 @@ class IndexStore:
         if progress and updates:
             progress(0, 0, "entities")
         for derived in updates:
-            derived.commit(manifest.generation)
+            derived.publish(manifest.generation)
         # Let go of the derived tables' state (every stored entity mention) here, by reference
         # counting, before the vocabulary is read: it need not be held beside it.
         updates.clear()

@@ -79,6 +79,16 @@ def _unplain(kept: tuple[Any, ...]) -> NameMatch:
 
 
 @dataclass(slots=True)
+class Previous:
+    """What an incremental clustering starts from: the entities of more than one name the
+    last clustering made (``partition.Partition.clusters``) and the name keys counted in or
+    out since (``nodes.NodeSet.touched``)."""
+
+    clusters: list[tuple[tuple[str, ...], tuple[Evidence, ...]]]
+    touched: set[str]
+
+
+@dataclass(slots=True)
 class Clustering:
     """The result: nodes, which cluster each belongs to, and the evidence of every merge."""
 
@@ -90,31 +100,45 @@ class Clustering:
     blocking: BlockingStats
     conflicts: list[str]  # corrections that could not all be honoured
     compared: Compared  # every name comparison made, to reuse in the next run (``score_pairs``)
+    # The clusters of more than one name: their sorted keys and merge evidence (``Previous``).
+    merged: list[tuple[tuple[str, ...], tuple[Evidence, ...]]]
+    # Per cluster, whether it was clustered now; None: every one was (a full clustering).
+    # A cluster not clustered now is an entity of the last clustering, exactly as it was.
+    fresh: list[bool] | None = None
+    opened: int = 0  # names an incremental clustering opened (0 in a full one)
 
 
 def cluster(
     nodes: list[Node],
-    article_nodes: Mapping[str, Sequence[int]],
     dates: Mapping[str, str | None],
     merges: Iterable[tuple[str, str]] = (),
     splits: Iterable[tuple[str, str]] = (),
     known: Compared | None = None,
+    previous: Previous | None = None,
 ) -> Clustering:
     """Cluster the name ``nodes`` (in the order of ``NodeSet.ordered``) of a corpus whose
-    articles, by id, name the nodes ``article_nodes`` (indices into ``nodes``) and were
-    published on ``dates``; ``merges``/``splits`` are user decisions on name keys; ``known``:
-    the comparisons of an earlier run (``Clustering.compared``), reused instead of comparing
-    those names again."""
+    articles, by id, were published on ``dates``; ``merges``/``splits`` are user decisions
+    on name keys; ``known``: the comparisons of an earlier run (``Clustering.compared``),
+    reused instead of comparing those names again.
+
+    With ``previous``, only the names touched since, the names of the entities that held
+    one, and the names they can merge with are clustered; every other entity is kept as it
+    was, with its evidence (``partition`` says why, and when a full clustering runs)."""
     for node in nodes:
         node.finish()
     node_of = {node.key: index for index, node in enumerate(nodes)}
     days = {article_id: _day(text) for article_id, text in dates.items()}
-    engine = _Engine(nodes, node_of, article_nodes, days)
+    engine = _Engine(nodes, node_of, days)
+    focus = None if previous is None else engine.keep(previous)
     conflicts = engine.apply_user(list(merges), list(splits))
     engine.link_defined_acronyms()
-    pairs, stats = candidate_pairs([node.core for node in nodes])
+    pairs, stats = candidate_pairs([node.core for node in nodes], focus=focus)
     strong, weak, compared = engine.score_pairs(pairs, known or {})
     del pairs
+    if focus is not None and known:
+        known.update(compared)  # names not compared now keep their comparisons
+        compared = known
+    engine.article_nodes = article_nodes(nodes, None if focus is None else engine.reading(strong, weak))
     engine.merge_spellings(strong)
     del strong
     engine.merge_qualified()
@@ -122,12 +146,39 @@ def cluster(
     del weak
     engine.link_spelled_acronyms()
     engine.merge_surnames()
-    clusters, cluster_of, evidence = engine.result()
+    clusters, cluster_of, evidence, fresh = engine.result()
     del engine
-    for members, found in zip(clusters, evidence, strict=True):
-        for index in members:
-            found.extend(short_form_evidence(nodes[index]))
-    return Clustering(nodes, node_of, clusters, cluster_of, evidence, stats, conflicts, compared)
+    merged = [
+        (tuple(sorted(nodes[i].key for i in members)), tuple(found))
+        for members, found in zip(clusters, evidence, strict=True)
+        if len(members) > 1
+    ]
+    for number, (members, found) in enumerate(zip(clusters, evidence, strict=True)):
+        if fresh is None or fresh[number]:  # a kept entity's evidence is read from where it is kept
+            for index in members:
+                found.extend(short_form_evidence(nodes[index]))
+    opened = 0 if focus is None else len(focus)
+    return Clustering(
+        nodes, node_of, clusters, cluster_of, evidence, stats, conflicts, compared, merged, fresh, opened
+    )
+
+
+def article_nodes(nodes: Sequence[Node], wanted: set[str] | None = None) -> dict[str, list[int]]:
+    """The nodes each article names (indices into the ordered ``nodes``, in their order), from
+    the nodes' own article lists: the kept resolutions of most articles are not read by an
+    update. Made afresh each run, as the order of the nodes, and so their indices, changes
+    with every update. ``wanted``: only these articles (those an incremental clustering reads)."""
+    named: dict[str, list[int]] = {}
+    get = named.get
+    for index, node in enumerate(nodes):
+        found = node.articles if wanted is None else wanted.intersection(node.articles)
+        for article_id in found:
+            listed = get(article_id)
+            if listed is None:
+                named[article_id] = [index]
+            else:
+                listed.append(index)
+    return named
 
 
 def short_form_evidence(node: Node) -> list[Evidence]:
@@ -180,6 +231,13 @@ def title_heads(titles: Iterable[str]) -> set[str]:
     return heads
 
 
+def _summed_counts(parts: Iterable[Mapping[str, int]]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for part in parts:
+        total.update(part)
+    return total
+
+
 def _joined(
     copies: dict[int, Any], ra: int, rb: int, own: Callable[[int], Any], copy: Callable[[Any], Any]
 ) -> Any:
@@ -198,12 +256,11 @@ class _Engine:
         self,
         nodes: list[Node],
         node_of: dict[str, int],
-        article_nodes: Mapping[str, Sequence[int]],
         dates: Mapping[str, date | None],
     ) -> None:
         self.nodes = nodes
         self.node_of = node_of
-        self.article_nodes = article_nodes
+        self.article_nodes: Mapping[str, Sequence[int]] = {}  # set once the pairs are scored
         self.dates = dates
         self.parent = list(range(len(nodes)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
@@ -217,6 +274,50 @@ class _Engine:
         self.cannot: dict[int, set[int]] = defaultdict(set)
         self.near: dict[int, set[int]] = {}  # node -> nodes named in its first articles (``_comentioned``)
         self.ubiquitous = max(20, len(dates) // 20)  # every article has a date entry, not every one names
+        # An incremental clustering (``keep``): the names it clusters, and the roots of the
+        # clusters holding one. Only such a cluster may merge; the others stay as they were.
+        self.focus: set[int] | None = None
+        self.fresh: set[int] = set()
+        self.unsummed: set[int] = set()  # kept clusters whose cues and articles are summed when asked
+
+    def keep(self, previous: Previous) -> set[int]:
+        """Start from the last clustering: its entities that hold no touched name are made
+        again as they were (with their evidence); the names of the others, and the names
+        touched, are the ``focus`` that the passes cluster. Returns the focus."""
+        node_of, touched = self.node_of, previous.touched
+        opened = {key for key in touched if key in node_of}
+        for keys, evidence in previous.clusters:
+            indices = [node_of.get(key) for key in keys]
+            if None in indices or not touched.isdisjoint(keys):
+                opened.update(key for key in keys if key in node_of)
+                continue
+            root = indices[0]
+            for other in indices[1:]:
+                self.parent[other] = root
+                self.members.pop(other)
+            self.members[root] = indices  # type: ignore[assignment]
+            self.unsummed.add(root)
+            self.evidence[root] = list(evidence)
+        focus = {node_of[key] for key in opened}
+        self.focus = focus
+        self.fresh = set(focus)
+        return focus
+
+    def reading(
+        self, strong: list[tuple[float, int, int, NameMatch]], weak: list[tuple[float, int, int, NameMatch]]
+    ) -> set[str]:
+        """The articles whose names the passes of an incremental clustering read: the first
+        articles of the names whose co-mentions are compared (``_comentioned``; a weak pair's
+        only when the two share a title or role, as ``context`` asks for them only then)."""
+        nodes = self.nodes
+        wanted: set[str] = set()
+        asking = chain(
+            (item for item in strong if len(nodes[item[1]].core) == 1),  # ``merge_spellings``
+            (item for item in weak if self._roles_in_common(item[1], item[2])[1]),  # ``context``
+        )
+        for _score, i, j, _match in asking:
+            wanted.update(nodes[i].articles[:MAX_CONTEXT_ARTICLES], nodes[j].articles[:MAX_CONTEXT_ARTICLES])
+        return wanted
 
     # -- union-find ------------------------------------------------------------
 
@@ -242,10 +343,14 @@ class _Engine:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or self.blocked(ra, rb):
             return False
+        if self.focus is not None and ra not in self.fresh and rb not in self.fresh:
+            return False  # two entities kept as they were (``keep``)
         if check_kind and conflict(self.kind(ra), self.kind(rb)):
             return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
+        self._sum(ra)
+        self._sum(rb)
         self.parent[rb] = ra
         self.kinds.pop(ra, None)
         self.kinds.pop(rb, None)
@@ -254,6 +359,9 @@ class _Engine:
         self.article_sets[ra] = _joined(self.article_sets, ra, rb, lambda i: self.nodes[i].articles, set)
         self.evidence[ra].extend(self.evidence.pop(rb, []))
         self.evidence[ra].append(evidence)
+        if self.focus is not None and rb in self.fresh:
+            self.fresh.discard(rb)
+            self.fresh.add(ra)
         return True
 
     def head(self, root: int) -> Node:
@@ -270,13 +378,24 @@ class _Engine:
             kind = self.kinds[root] = decide_kind(self._cues(root))
         return kind
 
+    def _sum(self, root: int) -> None:
+        """A kept cluster's cues and articles, summed the first time they are asked for (most
+        kept clusters never are)."""
+        if root in self.unsummed:
+            self.unsummed.discard(root)
+            indices = self.members[root]
+            self.cues[root] = _summed_counts(self.nodes[i].cues for i in indices)
+            self.article_sets[root] = set().union(*(self.nodes[i].articles for i in indices))
+
     def _cues(self, root: int) -> Counter[str]:
         """The kind cues of a cluster (its node's own while it is alone)."""
+        self._sum(root)
         cues = self.cues.get(root)
         return self.nodes[root].cues if cues is None else cues
 
     def _article_count(self, root: int) -> int:
         """Articles naming a cluster (a node names each of its articles once)."""
+        self._sum(root)
         articles = self.article_sets.get(root)
         return len(self.nodes[root].articles) if articles is None else len(articles)
 
@@ -514,9 +633,12 @@ class _Engine:
         for index, node in enumerate(self.nodes):
             if len(node.core) >= 2:
                 spellable[node.display[:1]].add(index)
+        focus = self.focus
         for index, node in enumerate(self.nodes):
             if not node.is_acronym or self.find(index) != index or len(self.members[index]) > 1:
                 continue
+            if focus is not None and index not in focus:
+                continue  # kept as it was: its articles are not read (``reading``)
             together: Counter[int] = Counter()
             for other, count in attached.get(node.key, Counter()).items():
                 together[self.find(other)] += count
@@ -524,8 +646,7 @@ class _Engine:
             # The same names sit beside an acronym in many articles: each is tested once, with
             # the number of its articles (counted in the order they are first met, as ``together``
             # must be filled for ``most_common`` to break ties the same way).
-            named = chain.from_iterable(self.article_nodes[article] for article in node.articles)
-            beside = Counter(filter(spellable.get(first, set()).__contains__, named))
+            beside = self._beside(node, spellable.get(first, set()))
             for other, articles in beside.items():
                 candidate = self.nodes[other]
                 if (
@@ -543,14 +664,38 @@ class _Engine:
             reason = f"{node.display} spells the initials of {long_form}, named beside it in {count} articles"
             self.union(index, root, Evidence(node.display, long_form, RULE_ACRONYM, 1.0, reasons=(reason,)))
 
+    def _beside(self, node: Node, names: set[int]) -> Counter[int]:
+        """How many of ``node``'s articles each of ``names`` is named in, counted in the order
+        they are first met (article by article, names in their order).
+
+        A full clustering reads each article's names (``article_nodes`` of every article);
+        an incremental one has not made them for every article, and intersects the article
+        lists of ``names`` instead: the same counts, met in the same order."""
+        if self.focus is None:
+            named = chain.from_iterable(self.article_nodes[article] for article in node.articles)
+            return Counter(filter(names.__contains__, named))
+        own = set(node.articles)
+        met = []
+        for other in names:
+            shared = own.intersection(self.nodes[other].articles)
+            if shared:
+                met.append((min(shared), other, len(shared)))
+        met.sort()
+        return Counter({other: count for _first, other, count in met})
+
     def merge_surnames(self) -> None:
         """`President Reagan` alone joins the only multi-word person whose surname is Reagan."""
         by_surname: dict[str, set[int]] = defaultdict(set)
         for index, node in enumerate(self.nodes):
             if len(node.core) >= 2:
                 by_surname[node.core[-1]].add(index)
+        focus = self.focus
+        if focus is not None:  # the names that can gain or lose a bearer of their surname
+            surnames = {self.nodes[i].core[-1] for i in focus if len(self.nodes[i].core) >= 2}
         for index, node in enumerate(self.nodes):
             if len(node.core) != 1 or node.is_acronym or len(self.members[self.find(index)]) > 1:
+                continue
+            if focus is not None and index not in focus and node.core[0] not in surnames:
                 continue
             if self.kind(self.find(index)) != PERSON:
                 continue
@@ -571,19 +716,26 @@ class _Engine:
 
     # -- result ----------------------------------------------------------------
 
-    def result(self) -> tuple[list[list[int]], list[int], list[list[Evidence]]]:
-        roots = sorted(self.members, key=lambda r: min(self.nodes[i].key for i in self.members[r]))
-        clusters = [sorted(self.members[root]) for root in roots]
-        cluster_of = [0] * len(self.nodes)
-        for number, members in enumerate(clusters):
-            for node in members:
+    def result(self) -> tuple[list[list[int]], list[int], list[list[Evidence]], list[bool] | None]:
+        nodes, members = self.nodes, self.members
+        roots = sorted(
+            members,
+            key=lambda r: nodes[r].key if len(members[r]) == 1 else min(nodes[i].key for i in members[r]),
+        )
+        clusters = [sorted(members[root]) for root in roots]
+        cluster_of = [0] * len(nodes)
+        for number, indices in enumerate(clusters):
+            for node in indices:
                 cluster_of[node] = number
         evidence = [list(self.evidence.get(root, [])) for root in roots]
-        return clusters, cluster_of, evidence
+        fresh = None if self.focus is None else [root in self.fresh for root in roots]
+        return clusters, cluster_of, evidence, fresh
 
 
 __all__ = [
     "Clustering",
+    "Previous",
+    "article_nodes",
     "cluster",
     "title_heads",
 ]

@@ -101,6 +101,9 @@ class NodeSet:
     def __init__(self, nodes: dict[str, Node] | None = None) -> None:
         self.nodes: dict[str, Node] = nodes or {}
         self._unplaced: set[str] = set()  # keys whose first article was counted out
+        # Keys counted in or out since these nodes were made or loaded (some may be gone now):
+        # what an incremental clustering opens (``clustering.cluster``).
+        self.touched: set[str] = set()
 
     def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
         """Count in one article's resolved names (``resolve.Resolver.resolve``)."""
@@ -116,7 +119,9 @@ class NodeSet:
         dropped once per name (``_drop_zeros``)."""
         nodes, mentions = self.nodes, article[ARTICLE_MENTIONS]
         article_id, source = article[ARTICLE_ID], article[ARTICLE_SOURCE]
+        touched = self.touched
         for position, (key, uses) in enumerate(resolved[0]):
+            touched.add(key)
             node = nodes.get(key)
             if node is None:
                 if sign < 0:

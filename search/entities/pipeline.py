@@ -11,16 +11,17 @@ counting of names into their nodes, only for the articles a change can affect
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Protocol, runtime_checkable
 
 from ..gcpause import no_gc
 from .casing import CorpusStats
-from .clustering import cluster
+from .clustering import Previous, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
-from .nodes import Node
+from .partition import Partition
+from .patching import TOKEN, PatchedTable, SavedLines
 from .resolutions import Resolutions
 from .resolve import ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
@@ -93,23 +94,6 @@ class RecordsInMemory:
         return self._rows.values()
 
 
-def article_nodes(nodes: Sequence[Node]) -> dict[str, list[int]]:
-    """The nodes each article names (indices into the ordered ``nodes``, in their order), from
-    the nodes' own article lists: the kept resolutions of most articles are not read by an
-    update. Made afresh each run, as the order of the nodes, and so their indices, changes
-    with every update."""
-    named: dict[str, list[int]] = {}
-    get = named.get
-    for index, node in enumerate(nodes):
-        for article_id in node.articles:
-            listed = get(article_id)
-            if listed is None:
-                named[article_id] = [index]
-            else:
-                listed.append(index)
-    return named
-
-
 class KeptNames:
     """The records a derivation read and their resolutions: where the table it makes reads
     each article's names (``table.ArticleNames``) until the store saves them
@@ -127,30 +111,39 @@ class KeptNames:
 
 def build_entities(records: Iterable[ArticleMentions], corrections: Corrections | None = None) -> EntityTable:
     """The entity table of a corpus from its per-article mention records."""
-    return derive(map(to_row, records), corrections)[0]
+    table = derive(map(to_row, records), corrections)[0]
+    assert isinstance(table, EntityTable)  # no saved table to patch: every entity is made
+    return table
+
+
+# The saved table made with a partition (by its token), or None: what an update patches.
+SavedTable = Callable[[str], SavedLines | None]
 
 
 def derive(
     records: Records | Iterable[ArticleRow],
     corrections: Corrections | None = None,
     resolutions: Resolutions | None = None,
-) -> tuple[EntityTable, Resolutions]:
+    saved: SavedTable | None = None,
+) -> tuple[EntityTable | PatchedTable, Resolutions]:
     """The entity table of the mention records (rows, or the store's ``Records``), and the
     statistics and resolutions it was made from (to keep).
 
     ``resolutions`` are those kept from an earlier run, already told of the changed
     records (``Resolutions.apply``); the resolutions still there are reused. None counts
-    and resolves everything.
+    and resolves everything. With their partition and the table it made (``saved``), only
+    the names the change touched are clustered again (``partition``), and the table is
+    that table patched (``patching.PatchedTable``).
     """
     if not isinstance(records, Records):
         records = RecordsInMemory(records)
     with no_gc():
-        return _build(records, corrections or Corrections(), resolutions)
+        return _build(records, corrections or Corrections(), resolutions, saved)
 
 
 def _build(
-    records: Records, corrections: Corrections, resolutions: Resolutions | None
-) -> tuple[EntityTable, Resolutions]:
+    records: Records, corrections: Corrections, resolutions: Resolutions | None, saved: SavedTable | None
+) -> tuple[EntityTable | PatchedTable, Resolutions]:
     """The nodes kept with the resolutions (``nodes.NodeSet``) already count every article
     but those resolved now, which ``resolve_all`` counts in."""
     started = time.perf_counter()
@@ -163,16 +156,18 @@ def _build(
     resolutions.resolve_all(records.resolving(resolutions.kept), corrections.blocks_attachment)
     names = KeptNames(records, resolutions.kept)
     nodes = resolutions.nodes.ordered(lambda article_id: names.resolution(article_id)[1])  # type: ignore[index]
+    corrected = (tuple(corrections.merge_pairs()), tuple(corrections.split_pairs()))
+    last, touched = resolutions.partition, resolutions.nodes.touched
+    table_lines = None
+    if last is not None and saved is not None and last.allows_update(corrected, len(touched), len(nodes)):
+        table_lines = saved(last.token)
+    previous = None if table_lines is None or last is None else Previous(last.clusters, touched)
     resolved_at = time.perf_counter()
-    result = cluster(
-        nodes,
-        article_nodes(nodes),
-        records.dates(),
-        corrections.merge_pairs(),
-        corrections.split_pairs(),
-        resolutions.compared,
-    )
+    result = cluster(nodes, records.dates(), corrected[0], corrected[1], resolutions.compared, previous)
     resolutions.compared = result.compared
+    updates = 0 if previous is None or last is None else last.updates + 1
+    resolutions.partition = partition = Partition(result.merged, corrected, updates)
+    resolutions.nodes.touched = set()  # the next clustering starts from this one
     clustered_at = time.perf_counter()
     timings = {
         "articles": len(records),
@@ -183,8 +178,10 @@ def _build(
         "resolved": resolutions.resolved,
         "resolve_seconds": round(resolved_at - started, 3),
         "cluster_seconds": round(clustered_at - resolved_at, 3),
+        "clustered": "full" if previous is None else f"{result.opened} names of {len(result.nodes)}",
+        TOKEN: partition.token,
     }
-    table = build_table(result, timings, names)
+    table = build_table(result, timings, names, table_lines)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table, resolutions

@@ -28,6 +28,7 @@ from .casing import CorpusStats
 from .clustering import Compared
 from .names import name_tokens
 from .nodes import NodeSet
+from .partition import Partition
 from .resolve import Blocked, ResolvedRow, Resolver
 from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow
 
@@ -55,6 +56,8 @@ class Resolutions:
     compared: Compared = field(default_factory=dict)
     # Every kept resolution counted into the name nodes: a resolution dropped is counted out.
     nodes: NodeSet = field(default_factory=NodeSet)
+    # The entities the last clustering of these nodes made (None: cluster every name next).
+    partition: Partition | None = None
 
     def apply(self, before: Mapping[str, ArticleRow | None], records: Records) -> None:
         """Count the changed articles' records afresh and forget the resolutions their change may alter.
@@ -116,6 +119,7 @@ class Resolutions:
         """The user's splits changed: every row may have attached a short form they now forbid."""
         self.kept.clear()
         self.nodes = NodeSet()
+        self.partition = None
         self.splits = splits
 
     def resolve_all(self, ordered: Iterable[ArticleRow], blocked: Blocked) -> None:
@@ -146,6 +150,7 @@ class Resolutions:
             "stats": (stats.articles, dict(stats.lower), dict(stats.capital), dict(stats.alone), stats.cues),
             "compared": self.compared,
             "nodes": self.nodes.state(),
+            "partition": None if self.partition is None else self.partition.state(),
         }
 
     @classmethod
@@ -177,6 +182,8 @@ class Resolutions:
             return None
         stats = CorpusStats(Counter(lower), Counter(capital), Counter(alone), cues, articles)
         nodes = NodeSet.from_state(state.get("nodes"))
+        # The partition describes the nodes saved with it: kept only while they are.
+        partition = Partition.from_state(state.get("partition"))
         # Each name of each kept resolution is one article of one node: a cheap check that
         # the nodes count what is kept.
         if nodes is None or nodes.names() != names:  # saved without them, in another form, or not
@@ -185,7 +192,9 @@ class Resolutions:
             nodes = NodeSet()
             for article_id in sorted(kept):
                 nodes.add(records[article_id], kept[article_id])
-        return cls(stats, kept, splits, compared=compared, nodes=nodes)
+            partition = None
+        nodes.touched.clear()
+        return cls(stats, kept, splits, compared=compared, nodes=nodes, partition=partition)
 
 
 # What ``name_tokens`` drops inside a token (it splits on whitespace, hyphens, dashes, _ and /).

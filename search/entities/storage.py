@@ -38,6 +38,11 @@ def write_text_atomic(path: Path, pieces: Iterable[str]) -> None:
     _write_atomic(path, (piece.encode("utf-8") for piece in pieces))
 
 
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the bytes of ``chunks`` like ``write_bytes_atomic``, one chunk at a time."""
+    _write_atomic(path, chunks)
+
+
 def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -40,6 +40,7 @@ from .casing import CorpusStats
 from .catalog import Catalog
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
+from .patching import PatchedTable, SavedLines
 from .pipeline import derive
 from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
@@ -556,7 +557,7 @@ class _Staged:
     generation: int | None
     mentions: StagedMentions
     files: list[tuple[Path, Path]]  # (written as, to be renamed to)
-    table: EntityTable
+    table: EntityTable | PatchedTable
     expansions: EntityTable
 
 
@@ -573,7 +574,7 @@ class EntityUpdate:
         self._damaged = damaged
         self.extracted = 0
         self.extract_seconds = 0.0
-        self._table: EntityTable | None = None  # from ``precompute``, until the records change
+        self._table: EntityTable | PatchedTable | None = None  # from ``precompute``, until the records change
         self._staged: _Staged | None = None  # from ``precompute(generation)``
         # Each changed article's record as the kept statistics counted it (None: new).
         self._before: dict[str, ArticleRow | None] = {}
@@ -652,17 +653,24 @@ class EntityUpdate:
                 self._table = None
                 self._store = None
 
-    def _derive(self) -> EntityTable:
+    def _derive(self) -> EntityTable | PatchedTable:
         store = self._open_store()
         resolutions = store.resolutions
         if resolutions is not None and self._before:
             resolutions.apply(self._before, store)
         self._before = {}
-        table, store.resolutions = derive(store, self._index.corrections(), resolutions)
+        index = self._index
+        table, store.resolutions = derive(store, index.corrections(), resolutions, index.saved_lines)
         return table
 
     def commit(self, generation: int | None = None) -> EntityTable:
-        """Cluster all stored mentions (unless ``precompute`` did), then make the mentions and
+        """``publish``, and the table made current (read from its file when the update
+        patched it: ``patching``)."""
+        table = self.publish(generation)
+        return table if isinstance(table, EntityTable) else self._index.table()
+
+    def publish(self, generation: int | None = None) -> EntityTable | PatchedTable:
+        """Cluster the stored mentions (unless ``precompute`` did), then make the mentions and
         the table current: mentions first, the generation tag last."""
         staged = self._staged
         if staged is None and not self._damaged:
@@ -693,7 +701,7 @@ class EntityUpdate:
         if self._store is not None:
             self._store.close()
 
-    def _stage(self, table: EntityTable, generation: int | None) -> _Staged:
+    def _stage(self, table: EntityTable | PatchedTable, generation: int | None) -> _Staged:
         store = self._open_store()
         store.generation = generation
         table.stats["extracted"] = self.extracted
@@ -767,6 +775,11 @@ class EntityIndex:
 
     def exists(self) -> bool:
         return self.table_path.exists()
+
+    def saved_lines(self, token: str) -> SavedLines | None:
+        """The saved table and its expansion subset when made with the partition ``token``:
+        what an update patches (``patching``)."""
+        return SavedLines.read(self.table_path, self.expansions_path, token)
 
     def stored_generation(self) -> int | None:
         """The index generation the saved table describes (compare with the manifest's); None if none.

@@ -30,6 +30,7 @@ from .clustering import Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
 from .names import core_tokens, name_key, name_tokens, token_position
+from .patching import PatchedTable, SavedLines, merge_in
 from .resolve import ResolvedRow, name_spans
 from .rows import ArticleRow
 from .storage import compact_json, write_text_atomic
@@ -293,15 +294,17 @@ class EntityTable:
         100,000 articles, written again by every update.
         """
         keep = [i for i, entity in enumerate(self.entities) if len(entity.spellings) > 1]
-        names = [
-            replace(self.entities[i], sources={}, articles=(), evidence=(), roles={}, kind_cues="")
-            for i in keep
-        ]
+        names = [expansion_of(self.entities[i]) for i in keep]
         return EntityTable(names, [self.keys[i] for i in keep], self.stats)
 
     @classmethod
     def empty(cls) -> EntityTable:
         return cls([], [])
+
+
+def expansion_of(entity: Entity) -> Entity:
+    """The entity as the expansion subset keeps it: its names only."""
+    return replace(entity, sources={}, articles=(), evidence=(), roles={}, kind_cues="")
 
 
 def _words(spelling: str) -> list[str]:
@@ -353,62 +356,104 @@ def build_table(
     result: Clustering,
     stats: dict[str, Any] | None = None,
     articles: ArticleNames | None = None,
-) -> EntityTable:
-    """Entities from a clustering: canonical names, kinds, spellings, sources, articles, evidence."""
-    drafts = []
-    for number, members in enumerate(result.clusters):
-        nodes = [result.nodes[i] for i in members]
-        # Most clusters are one name: its own counts are read as they are (never changed here).
-        spellings = _summed([node.spellings for node in nodes])
-        by_source: dict[str, list[dict[str, int]]] = defaultdict(list)
-        for node in nodes:
-            for source, names in node.sources.items():
-                by_source[source].append(names)
-        sources = {source: _summed(parts) for source, parts in by_source.items()}
-        cues = _summed([node.cues for node in nodes])
-        roles = _summed([node.titles for node in nodes] + [node.roles for node in nodes])
-        # A lone name holds each of its articles once, sorted, already (``nodes``).
-        article_ids = (
-            nodes[0].articles if len(nodes) == 1 else sorted(set().union(*(n.articles for n in nodes)))
-        )
-        name = _canonical(spellings)
-        kind = decide_kind(cues)
-        # The final (ordered) dicts now, not the counters: the drafts of every cluster
-        # are alive at once, and their counters were a quarter of the table's memory.
-        drafts.append(
-            (
-                name,
-                kind,
-                _ordered(spellings),
-                {source: _ordered(names) for source, names in sorted(sources.items())},
-                tuple(article_ids),
-                result.evidence[number],
-                _ordered(roles),
-                describe_cues(cues),
-                sorted(node.key for node in nodes),
-            )
-        )
-        del spellings, sources, by_source, cues, roles, article_ids
-    drafts.sort(key=lambda d: (-len(d[4]), fold(d[0]), d[8][0]))
-    entities: list[Entity] = []
-    keys: list[list[str]] = []
-    taken: set[str] = set()
-    for name, kind, spellings, sources, ids, evidence, roles, cue_text, node_keys in drafts:
-        entities.append(
-            Entity(
-                id=_unique_id(name, kind, taken),
-                name=name,
-                kind=kind,
-                spellings=spellings,
-                sources=sources,
-                articles=ids,
-                evidence=tuple(evidence),
-                roles=roles,
-                kind_cues=cue_text,
-            )
-        )
-        keys.append(node_keys)
-    return EntityTable(entities, keys, stats, result.conflicts, articles)
+    saved: SavedLines | None = None,
+) -> EntityTable | PatchedTable:
+    """Entities from a clustering: canonical names, kinds, spellings, sources, articles, evidence.
+
+    An incremental clustering (``result.fresh``) with the table its kept entities are in
+    (``saved``) gives a ``PatchedTable``: only the entities clustered now are made."""
+    fresh = result.fresh
+    kept: list[int] = []
+    if fresh is not None and saved is not None:
+        position = saved.position
+        for number, members in enumerate(result.clusters):
+            if not fresh[number]:
+                line = position.get(min(result.nodes[i].key for i in members))
+                if line is None:  # not in the saved table after all: every entity is made
+                    fresh, kept = None, []
+                    break
+                kept.append(line)
+    drafts = [
+        _draft(result, number, members)
+        for number, members in enumerate(result.clusters)
+        if fresh is None or saved is None or fresh[number]
+    ]
+    drafts.sort(key=_draft_key)
+    if fresh is not None and saved is not None:
+        kept.sort()
+        order = merge_in(saved, kept, [(_draft_key(draft), draft) for draft in drafts])
+        taken = {saved.id(number) for number in kept}
+        items: list[int | Entity] = []
+        keys: list[list[str]] = []
+        for item in order:
+            if isinstance(item, int):
+                items.append(item)
+                keys.append(saved.keys[item])
+            else:
+                items.append(_entity(item, taken))
+                keys.append(item[8])
+        return PatchedTable(saved, items, keys, dict(stats or {}), result.conflicts)
+    taken = set()
+    return EntityTable(
+        [_entity(draft, taken) for draft in drafts],
+        [draft[8] for draft in drafts],
+        stats,
+        result.conflicts,
+        articles,
+    )
+
+
+Draft = tuple[Any, ...]  # (name, kind, spellings, sources, article ids, evidence, roles, cue text, keys)
+
+
+def _draft(result: Clustering, number: int, members: list[int]) -> Draft:
+    """One entity's fields from its cluster's names, without its id (given in table order)."""
+    nodes = [result.nodes[i] for i in members]
+    # Most clusters are one name: its own counts are read as they are (never changed here).
+    spellings = _summed([node.spellings for node in nodes])
+    by_source: dict[str, list[dict[str, int]]] = defaultdict(list)
+    for node in nodes:
+        for source, names in node.sources.items():
+            by_source[source].append(names)
+    sources = {source: _summed(parts) for source, parts in by_source.items()}
+    cues = _summed([node.cues for node in nodes])
+    roles = _summed([node.titles for node in nodes] + [node.roles for node in nodes])
+    # A lone name holds each of its articles once, sorted, already (``nodes``).
+    article_ids = nodes[0].articles if len(nodes) == 1 else sorted(set().union(*(n.articles for n in nodes)))
+    name = _canonical(spellings)
+    # The final (ordered) dicts now, not the counters: the drafts of every cluster
+    # are alive at once, and their counters were a quarter of the table's memory.
+    return (
+        name,
+        decide_kind(cues),
+        _ordered(spellings),
+        {source: _ordered(names) for source, names in sorted(sources.items())},
+        tuple(article_ids),
+        result.evidence[number],
+        _ordered(roles),
+        describe_cues(cues),
+        sorted(node.key for node in nodes),
+    )
+
+
+def _draft_key(draft: Draft) -> tuple[int, str, str]:
+    """The table's order: most articles first, then by name and first name key."""
+    return -len(draft[4]), fold(draft[0]), draft[8][0]
+
+
+def _entity(draft: Draft, taken: set[str]) -> Entity:
+    name, kind, spellings, sources, ids, evidence, roles, cue_text, _keys = draft
+    return Entity(
+        id=_unique_id(name, kind, taken),
+        name=name,
+        kind=kind,
+        spellings=spellings,
+        sources=sources,
+        articles=ids,
+        evidence=tuple(evidence),
+        roles=roles,
+        kind_cues=cue_text,
+    )
 
 
 def _summed(parts: list[dict[str, int]]) -> dict[str, int]:
