@@ -1,0 +1,253 @@
+"""An update clusters only the names it touches, keeps every other entity as it was, and
+clusters every name again often enough (``search.entities.partition``).
+
+The corpus here has hundreds of distinct people and places, so that an update of a few
+articles touches a small share of the names (a corpus of a few names clusters them all
+again on every update, as ``MAX_SHARE`` says)."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from search.entities import EntityIndex, MentionStore, partition
+from search.entities.pipeline import derive
+from search.entities.table import EntityTable
+from search.models import Article
+
+SYLLABLES = ["ka", "ro", "mi", "ta", "shu", "ne", "lo", "ba", "zi", "qa", "do", "fe", "ha", "vu"]
+TITLES = ["General", "Minister", "Governor", "Commander"]
+
+
+def _word(chooser: random.Random, syllables: int) -> str:
+    return "".join(chooser.choice(SYLLABLES) for _ in range(syllables)).capitalize()
+
+
+def _people(seed: int) -> tuple[list[str], list[str]]:
+    """Distinct two-word people (each surname ends in -i, which news also spells -y) and places."""
+    chooser = random.Random(seed)
+    people: dict[str, None] = {}
+    surnames: set[str] = set()
+    while len(people) < 150:
+        surname = _word(chooser, 3) + "i"
+        if surname in surnames:
+            continue
+        surnames.add(surname)
+        people[f"{_word(chooser, 2)} {surname}"] = None
+    places = list(dict.fromkeys(_word(chooser, 3) + "stan" for _ in range(80)))
+    return list(people), places
+
+
+def _article(number: int, chooser: random.Random, people: list[str], places: list[str]) -> Article:
+    sentences = []
+    for _ in range(3):
+        a, b = chooser.sample(people, 2)
+        sentences.append(f"{chooser.choice(TITLES)} {a} met {b} in {chooser.choice(places)} on Monday.")
+    return Article(
+        id=f"art-{number:04d}",
+        source=f"outlet-{number % 3}",
+        date=f"2021-09-{1 + number % 28:02d}",
+        title=f"Report {number}",
+        text=" ".join(sentences),
+    )
+
+
+def _corpus(count: int, seed: int = 7) -> tuple[list[Article], list[str], list[str]]:
+    people, places = _people(seed)
+    chooser = random.Random(seed + 1)
+    return [_article(n, chooser, people, places) for n in range(count)], people, places
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[EntityIndex, list[str], list[str]]:
+    articles, people, places = _corpus(300)
+    index = EntityIndex(tmp_path / "index")
+    table = index.rebuild(articles, generation=1)
+    assert table.stats["clustered"] == "full"
+    return index, people, places
+
+
+def _entity_lines(index: EntityIndex) -> dict[str, bytes]:
+    """Each saved entity's line of the table file, by its sorted name keys."""
+    lines = index.table_path.read_bytes().split(b"\n")
+    keys = json.loads(b'{"entities":[' + lines[-1])["keys"]
+    return {" | ".join(names): line.lstrip(b",") for names, line in zip(keys, lines[1:-1], strict=True)}
+
+
+def _partition_of(table: EntityTable) -> set[frozenset[str]]:
+    return {frozenset(keys) for keys in table.keys}
+
+
+def _fresh(index: EntityIndex) -> EntityTable:
+    store = MentionStore.load(index.mentions_dir)
+    fresh = derive(store.rows.values(), index.corrections())[0]
+    assert isinstance(fresh, EntityTable)
+    return fresh
+
+
+def _content(table: EntityTable) -> dict[str, Any]:
+    data = table.to_json()
+    data.pop("stats")
+    return data
+
+
+def test_a_new_spelling_joins_its_entity_and_only_touched_entities_are_written_again(
+    built: tuple[EntityIndex, list[str], list[str]],
+) -> None:
+    index, people, places = built
+    before = _entity_lines(index)
+    person = people[0]
+    respelled = person[:-1] + "y"  # Fahim Dashti -> Fahim Dashty
+    update = index.begin()
+    update.add(
+        Article(
+            id="art-new",
+            source="outlet-9",
+            date="2021-09-02",
+            title="New report",
+            text=f"General {respelled} met {people[1]} in {places[0]} on Monday.",
+        )
+    )
+    table = update.commit(generation=2)
+    clustered = table.stats["clustered"]
+    assert clustered != "full"
+    opened = int(clustered.split()[0])
+    assert 0 < opened < table.stats["names"] // 5
+    entity = table.find(respelled)
+    assert entity is not None and set(entity.spellings) == {person, respelled}
+    after = _entity_lines(index)
+    touched = {key for key in after if {"".join(person.lower()), respelled.lower()} & set(key.split(" | "))}
+    kept = [key for key in before if key in after and key not in touched]
+    assert len(kept) > len(before) // 2
+    changed = [key for key in kept if before[key] != after[key]]
+    # Only entities naming a touched name may differ (their counts changed); every other
+    # line is the old one, byte for byte.
+    names_of_new_article = {person.lower(), people[1].lower(), places[0].lower(), respelled.lower()}
+    assert all(set(key.split(" | ")) & names_of_new_article for key in changed)
+    # The same entities as a fresh build (a kept entity's evidence may word its co-mentions
+    # in another order: they are listed by their counts when the merge was made).
+    assert _partition_of(table) == _partition_of(_fresh(index))
+
+
+def test_kept_entities_keep_their_ids(built: tuple[EntityIndex, list[str], list[str]]) -> None:
+    index, people, places = built
+    ids_before = {tuple(keys): entity.id for entity, keys in zip(index.table(), index.table().keys, strict=True)}
+    update = index.begin()
+    update.remove("art-0005")
+    table = update.commit(generation=2)
+    assert table.stats["clustered"] != "full"
+    for entity, keys in zip(table, table.keys, strict=True):
+        if tuple(keys) in ids_before:
+            assert entity.id == ids_before[tuple(keys)]
+
+
+def test_every_name_is_clustered_again_after_a_run_of_updates(
+    built: tuple[EntityIndex, list[str], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, people, places = built
+    monkeypatch.setattr(partition, "FULL_EVERY", 3)
+    extra, _people_again, _places_again = _corpus(310, seed=7)
+    seen = []
+    for generation, article in enumerate(extra[300:306], start=2):
+        update = index.begin()
+        update.add(article)
+        table = update.commit(generation=generation)
+        seen.append(table.stats["clustered"] == "full")
+        assert _partition_of(table) == _partition_of(_fresh(index))
+    assert seen == [False, False, True, False, False, True]
+    assert _content(table) == _content(_fresh(index))
+
+
+def test_a_correction_clusters_every_name_again(built: tuple[EntityIndex, list[str], list[str]]) -> None:
+    index, people, places = built
+    _correction, table = index.merge(people[3], people[4])
+    assert table.stats["clustered"] == "full"
+    assert table.find(people[3]) == table.find(people[4])
+    update = index.begin()
+    update.remove("art-0007")
+    table = update.commit(generation=2)
+    assert table.stats["clustered"] != "full"  # the corrections are those of the last clustering
+    assert table.find(people[3]) == table.find(people[4])
+    assert _partition_of(table) == _partition_of(_fresh(index))
+
+
+@pytest.mark.parametrize("damage", ["other table", "no expansions", "cut"])
+def test_a_table_file_not_made_with_the_kept_clustering_is_made_whole(
+    built: tuple[EntityIndex, list[str], list[str]], damage: str
+) -> None:
+    index, people, places = built
+    if damage == "other table":
+        text = index.table_path.read_text(encoding="utf-8")
+        index.table_path.write_text(text.replace('"partition":"', '"partition":"x', 1), encoding="utf-8")
+    elif damage == "no expansions":
+        index.expansions_path.unlink()
+    else:
+        data = index.table_path.read_bytes()
+        index.table_path.write_bytes(data[: len(data) // 2])
+    update = index.begin()
+    update.remove("art-0009")
+    table = update.commit(generation=2)
+    assert table.stats["clustered"] == "full"
+    assert _content(table) == _content(_fresh(index))
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_any_sequence_of_updates_keeps_the_table_whole_and_in_step_with_its_names(
+    built: tuple[EntityIndex, list[str], list[str]], seed: int
+) -> None:
+    """Every name is in exactly one entity, each entity sums its names, the expansion subset
+    is the table's; on this corpus (spelling merges only) the entities are a fresh build's."""
+    index, people, places = built
+    chooser = random.Random(seed)
+    pool, _people, _places = _corpus(340, seed=7)
+    present = {f"art-{n:04d}" for n in range(300)}
+    clustered = []  # whether each update clustered only the names it touched
+    for generation in range(2, 8):
+        update = index.begin()
+        for _change in range(chooser.randint(1, 4)):
+            article = chooser.choice(pool)
+            if article.id in present and chooser.random() < 0.4:
+                update.remove(article.id)
+                present.discard(article.id)
+            else:
+                if chooser.random() < 0.3:  # a respelling of someone named in it
+                    name = next(p for p in people if p in article.text)
+                    article = replace(article, text=article.text.replace(name, name[:-1] + "y"))
+                update.add(article)
+                present.add(article.id)
+        table = update.commit(generation=generation)
+        clustered.append(table.stats["clustered"] != "full")
+        store = MentionStore.load(index.mentions_dir)
+        resolutions = store.resolutions
+        assert resolutions is not None
+        nodes = resolutions.nodes.nodes
+        keys = [key for names in table.keys for key in names]
+        assert sorted(keys) == sorted(nodes)  # each name in exactly one entity
+        for entity, names in zip(table, table.keys, strict=True):
+            assert set(entity.articles) == set().union(*(nodes[key].articles for key in names))
+            spelled: dict[str, int] = {}
+            for key in names:
+                for spelling, count in nodes[key].spellings.items():
+                    spelled[spelling] = spelled.get(spelling, 0) + count
+            assert entity.spellings == dict(sorted(spelled.items(), key=lambda item: (-item[1], item[0])))
+        assert _content(index.expansions()) == _content(table.expansion_table())
+        assert _partition_of(table) == _partition_of(_fresh(index))
+    assert set(MentionStore.load(index.mentions_dir).rows) == present
+    assert all(clustered), clustered
+
+
+@pytest.mark.parametrize("ids", [["a-1", "a-2", "b-7"], ["odd\x00id", "plain"], ["only"], []])
+def test_saved_name_nodes_keep_their_article_ids_whatever_they_hold(ids: list[str]) -> None:
+    import pickle
+
+    from search.entities.nodes import Node, NodeSet
+
+    node = Node("fahim dashti", ("fahim", "dashti"), ("fahim", "dashti"), 0, {"Fahim Dashti": 2}, {}, list(ids))
+    loaded = NodeSet.from_state(pickle.loads(pickle.dumps(NodeSet({node.key: node}).state())))
+    assert loaded is not None
+    assert loaded.nodes[node.key].counted() == node.counted()
