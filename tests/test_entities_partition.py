@@ -135,8 +135,10 @@ def test_a_new_spelling_joins_its_entity_and_only_touched_entities_are_written_a
 
 
 def test_kept_entities_keep_their_ids(built: tuple[EntityIndex, list[str], list[str]]) -> None:
-    index, people, places = built
-    ids_before = {tuple(keys): entity.id for entity, keys in zip(index.table(), index.table().keys, strict=True)}
+    index, _people, _places = built
+    ids_before = {
+        tuple(keys): entity.id for entity, keys in zip(index.table(), index.table().keys, strict=True)
+    }
     update = index.begin()
     update.remove("art-0005")
     table = update.commit(generation=2)
@@ -149,7 +151,7 @@ def test_kept_entities_keep_their_ids(built: tuple[EntityIndex, list[str], list[
 def test_every_name_is_clustered_again_after_a_run_of_updates(
     built: tuple[EntityIndex, list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    index, people, places = built
+    index, _people, _places = built
     monkeypatch.setattr(partition, "FULL_EVERY", 3)
     extra, _people_again, _places_again = _corpus(310, seed=7)
     seen = []
@@ -164,7 +166,7 @@ def test_every_name_is_clustered_again_after_a_run_of_updates(
 
 
 def test_a_correction_clusters_every_name_again(built: tuple[EntityIndex, list[str], list[str]]) -> None:
-    index, people, places = built
+    index, people, _places = built
     _correction, table = index.merge(people[3], people[4])
     assert table.stats["clustered"] == "full"
     assert table.find(people[3]) == table.find(people[4])
@@ -180,7 +182,7 @@ def test_a_correction_clusters_every_name_again(built: tuple[EntityIndex, list[s
 def test_a_table_file_not_made_with_the_kept_clustering_is_made_whole(
     built: tuple[EntityIndex, list[str], list[str]], damage: str
 ) -> None:
-    index, people, places = built
+    index, _people, _places = built
     if damage == "other table":
         text = index.table_path.read_text(encoding="utf-8")
         index.table_path.write_text(text.replace('"partition":"', '"partition":"x', 1), encoding="utf-8")
@@ -202,9 +204,9 @@ def test_any_sequence_of_updates_keeps_the_table_whole_and_in_step_with_its_name
 ) -> None:
     """Every name is in exactly one entity, each entity sums its names, the expansion subset
     is the table's; on this corpus (spelling merges only) the entities are a fresh build's."""
-    index, people, places = built
+    index, people, _places = built
     chooser = random.Random(seed)
-    pool, _people, _places = _corpus(340, seed=7)
+    pool, _names, _towns = _corpus(340, seed=7)
     present = {f"art-{n:04d}" for n in range(300)}
     clustered = []  # whether each update clustered only the names it touched
     for generation in range(2, 8):
@@ -247,7 +249,9 @@ def test_saved_name_nodes_keep_their_article_ids_whatever_they_hold(ids: list[st
 
     from search.entities.nodes import Node, NodeSet
 
-    node = Node("fahim dashti", ("fahim", "dashti"), ("fahim", "dashti"), 0, {"Fahim Dashti": 2}, {}, list(ids))
+    node = Node(
+        "fahim dashti", ("fahim", "dashti"), ("fahim", "dashti"), 0, {"Fahim Dashti": 2}, {}, list(ids)
+    )
     loaded = NodeSet.from_state(pickle.loads(pickle.dumps(NodeSet({node.key: node}).state())))
     assert loaded is not None
     assert loaded.nodes[node.key].counted() == node.counted()
