@@ -255,3 +255,31 @@ def test_saved_name_nodes_keep_their_article_ids_whatever_they_hold(ids: list[st
     loaded = NodeSet.from_state(pickle.loads(pickle.dumps(NodeSet({node.key: node}).state())))
     assert loaded is not None
     assert loaded.nodes[node.key].counted() == node.counted()
+
+
+def test_an_update_saves_untouched_nodes_and_unchanged_comparisons_as_they_were_loaded(
+    built: tuple[EntityIndex, list[str], list[str]],
+) -> None:
+    from search.entities.shards import ShardFolder
+
+    index, _people, _places = built
+
+    def saved() -> tuple[dict[str, bytes], bytes]:
+        import pickle
+
+        state = ShardFolder.open(index.mentions_dir).load_state()
+        nodes = {pickle.loads(blob)[0]: blob for blob in state["nodes"][2]}
+        return nodes, state["compared"]
+
+    update = index.begin()
+    update.remove("art-0001")
+    update.commit(generation=2)
+    nodes_before, compared_before = saved()
+    update = index.begin()
+    update.remove("art-0002")
+    table = update.commit(generation=3)
+    assert table.stats["clustered"] != "full"
+    nodes_after, compared_after = saved()
+    assert compared_after == compared_before  # a removal compares no new names
+    changed = {key for key in nodes_after if nodes_after[key] != nodes_before.get(key)}
+    assert changed and len(changed) < len(nodes_after) // 5  # the names art-0002 counted out
