@@ -252,9 +252,11 @@ def test_saved_name_nodes_keep_their_article_ids_whatever_they_hold(ids: list[st
     node = Node(
         "fahim dashti", ("fahim", "dashti"), ("fahim", "dashti"), 0, {"Fahim Dashti": 2}, {}, list(ids)
     )
+    node.blocks = ("2|fm|tst", "*|fmtst")  # its blocking keys, kept with it
     loaded = NodeSet.from_state(pickle.loads(pickle.dumps(NodeSet({node.key: node}).state())))
     assert loaded is not None
     assert loaded.nodes[node.key].counted() == node.counted()
+    assert loaded.nodes[node.key].blocks == node.blocks
 
 
 def test_an_update_saves_untouched_nodes_and_unchanged_comparisons_as_they_were_loaded(

@@ -44,13 +44,17 @@ def block_keys(core: tuple[str, ...]) -> list[str]:
 
 
 def candidate_pairs(
-    names: Sequence[tuple[str, ...]], max_block: int = MAX_BLOCK, focus: set[int] | None = None
+    names: Sequence[tuple[str, ...]],
+    max_block: int = MAX_BLOCK,
+    focus: set[int] | None = None,
+    keys: Sequence[Sequence[str]] | None = None,
 ) -> tuple[list[tuple[int, int]], BlockingStats]:
     """Index pairs (i < j) of names that share a blocking key; with ``focus``, only the pairs
-    that hold one of those names (an incremental clustering)."""
+    that hold one of those names (an incremental clustering). ``keys``: each name's
+    ``block_keys``, when known."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, core in enumerate(names):
-        for key in block_keys(core):
+        for key in block_keys(core) if keys is None else keys[index]:
             blocks[key].append(index)
     pairs: set[tuple[int, int]] = set()
     skipped = 0

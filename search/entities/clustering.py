@@ -36,7 +36,7 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
-from .blocking import BlockingStats, candidate_pairs
+from .blocking import BlockingStats, block_keys, candidate_pairs
 from .kinds import ORG, PERSON, PLACE, UNKNOWN, conflict, decide_kind
 from .lexicon import HONORIFICS, KINSHIP_WORDS, TITLE_SUFFIXES
 from .mentions import spells_initials
@@ -132,7 +132,11 @@ def cluster(
     focus = None if previous is None else engine.keep(previous)
     conflicts = engine.apply_user(list(merges), list(splits))
     engine.link_defined_acronyms()
-    pairs, stats = candidate_pairs([node.core for node in nodes], focus=focus)
+    for node in nodes:
+        if node.blocks is None:
+            node.blocks = tuple(block_keys(node.core))
+    cores = [node.core for node in nodes]
+    pairs, stats = candidate_pairs(cores, focus=focus, keys=[node.blocks for node in nodes])  # type: ignore[misc]
     strong, weak, compared = engine.score_pairs(pairs, known or {})
     del pairs
     if focus is not None and known:
