@@ -53,9 +53,13 @@ def candidate_pairs(
     that hold one of those names (an incremental clustering). ``keys``: each name's
     ``block_keys``, when known."""
     blocks: dict[str, list[int]] = defaultdict(list)
-    for index, core in enumerate(names):
-        for key in block_keys(core) if keys is None else keys[index]:
-            blocks[key].append(index)
+    of = (lambda index: block_keys(names[index])) if keys is None else keys.__getitem__
+    # With a focus, only its names' blocks are gathered (each whole: its size decides).
+    wanted = None if focus is None else {key for index in focus for key in of(index)}
+    for index in range(len(names)):
+        for key in of(index):
+            if wanted is None or key in wanted:
+                blocks[key].append(index)
     pairs: set[tuple[int, int]] = set()
     skipped = 0
     for members in blocks.values():

@@ -626,22 +626,34 @@ class _Engine:
         long form (`U.S.` written beside `United States`), so the acronym written
         alone elsewhere joins the name it stands for in most articles that name one.
         """
+        focus = self.focus
+        asking = None  # an incremental clustering's acronyms that can be linked (the rest are kept)
+        if focus is not None:
+            asking = {
+                self.nodes[i].key: self.nodes[i].display[:1]
+                for i in focus
+                if self.nodes[i].is_acronym and self.find(i) == i and len(self.members[i]) == 1
+            }
+            if not asking:
+                return
         attached: dict[str, Counter[int]] = defaultdict(Counter)
         for index, node in enumerate(self.nodes):
             for (spelling, via), articles in node.short_forms.items():
                 if via != VIA_ALONE:
-                    attached[name_key(spelling)][index] += len(articles)
+                    key = name_key(spelling)
+                    if asking is None or key in asking:
+                        attached[key][index] += len(articles)
         # The only names an acronym can spell: of several words, starting with its letter. Only
         # they are counted beside it (an acronym as common as `U.S.` sits beside most names).
+        letters = None if asking is None else set(asking.values())
         spellable: dict[str, set[int]] = defaultdict(set)
         for index, node in enumerate(self.nodes):
-            if len(node.core) >= 2:
+            if len(node.core) >= 2 and (letters is None or node.display[:1] in letters):
                 spellable[node.display[:1]].add(index)
-        focus = self.focus
         for index, node in enumerate(self.nodes):
             if not node.is_acronym or self.find(index) != index or len(self.members[index]) > 1:
                 continue
-            if focus is not None and index not in focus:
+            if asking is not None and node.key not in asking:
                 continue  # kept as it was: its articles are not read (``reading``)
             together: Counter[int] = Counter()
             for other, count in attached.get(node.key, Counter()).items():
