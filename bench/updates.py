@@ -53,6 +53,9 @@ def measure_updates(corpus: Path, pristine: Path, scratch: Path) -> dict[str, An
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(pristine, scratch)
+    # Write the copy out first: otherwise the disk is still writing its gigabyte back while
+    # the first update runs, and every fsync of the update waits behind it.
+    os.sync()
     try:
         return _measure(corpus, scratch)
     finally:
