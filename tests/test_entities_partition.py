@@ -285,3 +285,33 @@ def test_an_update_saves_untouched_nodes_and_unchanged_comparisons_as_they_were_
     assert compared_after == compared_before  # a removal compares no new names
     changed = {key for key in nodes_after if nodes_after[key] != nodes_before.get(key)}
     assert changed and len(changed) < len(nodes_after) // 5  # the names art-0002 counted out
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
+def test_name_nodes_saved_in_each_earlier_form_are_read(version: int) -> None:
+    """An index saved by an earlier version keeps its nodes (else the first update after an
+    upgrade would read every shard and count every name again)."""
+    import pickle
+
+    from search.entities.nodes import NODES_VERSION, Node, NodeSet
+
+    node = Node(
+        "fahim dashti", ("fahim", "dashti"), ("fahim", "dashti"), 3, {"Fahim Dashti": 2}, {}, ["a", "b"]
+    )
+    node.finish()
+    node.blocks = ("2|fm|tst", "*|fmtst")
+    fields = node.counted()
+    joined = (*fields[:4], "a\x00b", *fields[5:])
+    form: dict[int, list[Any]] = {
+        1: [fields],
+        2: [joined],
+        3: [pickle.dumps(joined)],
+        4: [pickle.dumps((*joined, node.blocks))],
+        5: [pickle.dumps((*joined, node.blocks, node.display, node.is_acronym, node.count))],
+    }
+    assert NODES_VERSION == 5
+    loaded = NodeSet.from_state((version, [], form[version]))
+    assert loaded is not None
+    assert loaded.nodes[node.key].counted() == fields
+    assert loaded.nodes[node.key].blocks == (node.blocks if version >= 4 else None)
+    assert loaded.nodes[node.key].display == (node.display if version == 5 else "")

@@ -125,7 +125,8 @@ def cluster(
     one, and the names they can merge with are clustered; every other entity is kept as it
     was, with its evidence (``partition`` says why, and when a full clustering runs)."""
     for node in nodes:
-        node.finish()
+        if not node.display:  # counted in or out since it was last finished (``NodeSet``)
+            node.finish()
     node_of = {node.key: index for index, node in enumerate(nodes)}
     days = {article_id: _day(text) for article_id, text in dates.items()}
     engine = _Engine(nodes, node_of, days)

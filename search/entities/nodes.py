@@ -40,9 +40,10 @@ from .rows import (
     ArticleRow,
 )
 
-# The saved form (``NodeSet.state``): 4, each node pickled apart with its blocking keys; 3, the
-# same without them; 1 and 2, one list of every node's fields. Each is read.
-NODES_VERSION = 4
+# The saved form (``NodeSet.state``): 5, each node pickled apart with its blocking keys and what
+# ``Node.finish`` made of it; 4, without the latter; 3, without either; 1 and 2, one list of
+# every node's fields. Each is read.
+NODES_VERSION = 5
 _JOIN = "\x00"  # between the article ids of a node, saved as one string
 
 Counts = dict[str, int]  # plain dicts: a ``Counter`` pickles, and counts a missing key, slower
@@ -89,7 +90,8 @@ class Node:
         )
 
     def finish(self) -> None:
-        """Fix the display spelling once all mentions are counted.
+        """Fix the display spelling once all mentions are counted (``NodeSet`` makes the display
+        empty again whenever it counts the node in or out, and saves it with the node).
 
         Short forms attached in articles (`ISI`, `Hameed`) are never the display of their full name.
         """
@@ -142,6 +144,7 @@ class NodeSet:
             by_source = node.sources.get(source)
             if by_source is None:
                 by_source = node.sources[source] = {}
+            node.display = ""  # to be finished again (``Node.finish``)
             spellings, titles, roles, cues = node.spellings, node.titles, node.roles, node.cues
             shorts: dict[tuple[str, str], None] = {}
             for use in uses:
@@ -218,7 +221,15 @@ class NodeSet:
             if blob is None:
                 fields = node.counted()
                 blob = saved[key] = pickle.dumps(
-                    (*fields[:4], _joined(fields[4]), *fields[5:], node.blocks),
+                    (
+                        *fields[:4],
+                        _joined(fields[4]),
+                        *fields[5:],
+                        node.blocks,
+                        node.display,
+                        node.is_acronym,
+                        node.count,
+                    ),
                     protocol=pickle.HIGHEST_PROTOCOL,
                 )
             pickled.append(blob)
@@ -227,15 +238,18 @@ class NodeSet:
     @classmethod
     def from_state(cls, state: Any) -> NodeSet | None:
         """The saved nodes, or None when saved in another form (they are counted afresh)."""
-        if not (isinstance(state, tuple) and len(state) == 3 and state[0] in (1, 2, 3, NODES_VERSION)):
+        if not (isinstance(state, tuple) and len(state) == 3 and state[0] in (1, 2, 3, 4, NODES_VERSION)):
             return None
         version = state[0]
         nodes = {}
         saved: dict[str, bytes] = {}
         try:
             for item in state[2]:
-                blocks = None
+                blocks, finished = None, None
                 if version == NODES_VERSION:
+                    *fields, blocks, display, is_acronym, count = pickle.loads(item)
+                    finished = (display, is_acronym, count)
+                elif version == 4:
                     *fields, blocks = pickle.loads(item)
                 else:
                     fields = pickle.loads(item) if version == 3 else item
@@ -244,9 +258,11 @@ class NodeSet:
                 ids = articles.split(_JOIN) if isinstance(articles, str) else articles
                 node = Node(key, tokens, core_tokens(tokens), position, spellings, sources, ids, *counts)
                 node.blocks = blocks
+                if finished is not None:
+                    node.display, node.is_acronym, node.count = finished
                 nodes[key] = node
                 if version == NODES_VERSION:
-                    saved[key] = item
+                    saved[key] = item  # a node saved in an earlier form is pickled again
             kept = cls(nodes)
             kept._unplaced.update(state[1])
             kept._saved = saved
