@@ -178,19 +178,36 @@ def test_a_correction_clusters_every_name_again(built: tuple[EntityIndex, list[s
     assert _partition_of(table) == _partition_of(_fresh(index))
 
 
-@pytest.mark.parametrize("damage", ["other table", "no expansions", "cut"])
+@pytest.mark.parametrize(
+    "damage", ["other table", "no expansions", "cut", "a line garbled", "expansion keys cut", "old tag"]
+)
 def test_a_table_file_not_made_with_the_kept_clustering_is_made_whole(
     built: tuple[EntityIndex, list[str], list[str]], damage: str
 ) -> None:
+    """A damaged line copied forward would stay damaged until the next full clustering, and
+    break every reader meanwhile: the files are checked against the sums in the tag first."""
     index, _people, _places = built
     if damage == "other table":
         text = index.table_path.read_text(encoding="utf-8")
         index.table_path.write_text(text.replace('"partition":"', '"partition":"x', 1), encoding="utf-8")
     elif damage == "no expansions":
         index.expansions_path.unlink()
-    else:
+    elif damage == "cut":
         data = index.table_path.read_bytes()
         index.table_path.write_bytes(data[: len(data) // 2])
+    elif damage == "a line garbled":  # same size, valid UTF-8
+        lines = index.table_path.read_bytes().split(b"\n")
+        middle = len(lines) // 2
+        lines[middle] = lines[middle].replace(b'"name":"', b'"name":{', 1)
+        index.table_path.write_bytes(b"\n".join(lines))
+    elif damage == "expansion keys cut":
+        data = json.loads(index.expansions_path.read_bytes())
+        data["keys"] = data["keys"][:-1]
+        index.expansions_path.write_text(json.dumps(data), encoding="utf-8")
+    else:  # a tag written before the files' sums were
+        tag = json.loads(index.generation_path.read_bytes())
+        del tag["files"]
+        index.generation_path.write_text(json.dumps(tag), encoding="utf-8")
     update = index.begin()
     update.remove("art-0009")
     table = update.commit(generation=2)
@@ -293,6 +310,7 @@ def test_name_nodes_saved_in_each_earlier_form_are_read(version: int) -> None:
     upgrade would read every shard and count every name again)."""
     import pickle
 
+    from search.entities.blocking import BLOCKS_VERSION
     from search.entities.nodes import NODES_VERSION, Node, NodeSet
 
     node = Node(
@@ -313,5 +331,36 @@ def test_name_nodes_saved_in_each_earlier_form_are_read(version: int) -> None:
     loaded = NodeSet.from_state((version, [], form[version]))
     assert loaded is not None
     assert loaded.nodes[node.key].counted() == fields
-    assert loaded.nodes[node.key].blocks == (node.blocks if version >= 4 else None)
+    assert loaded.nodes[node.key].blocks is None  # not said to be of this blocking
     assert loaded.nodes[node.key].display == (node.display if version == 5 else "")
+    if version == 5:
+        current = NodeSet.from_state((version, [], form[version], BLOCKS_VERSION))
+        older = NodeSet.from_state((version, [], form[version], BLOCKS_VERSION - 1))
+        assert current is not None and older is not None
+        assert current.nodes[node.key].blocks == node.blocks
+        assert older.nodes[node.key].blocks is None  # made again by the current blocking
+
+
+def test_a_saved_line_that_cannot_be_read_makes_the_update_cluster_every_name(
+    built: tuple[EntityIndex, list[str], list[str]],
+) -> None:
+    """The safety net behind the sums: lines the tag vouches for that still cannot be read (as
+    a writer's bug would leave them) make the update cluster every name, not fail."""
+    from search.entities.patching import file_sum
+
+    index, _people, _places = built
+    lines = index.table_path.read_bytes().split(b"\n")
+    garbled = [
+        lines[0],
+        *(line.replace(b'"articles":', b'"artic1es":', 1) for line in lines[1:-1]),
+        lines[-1],
+    ]
+    index.table_path.write_bytes(b"\n".join(garbled))
+    tag = json.loads(index.generation_path.read_bytes())
+    tag["files"][index.table_path.name] = file_sum(index.table_path.read_bytes())
+    index.generation_path.write_text(json.dumps(tag), encoding="utf-8")
+    update = index.begin()
+    update.remove("art-0009")
+    table = update.commit(generation=2)
+    assert table.stats["clustered"] == "full"
+    assert _content(table) == _content(_fresh(index))

@@ -20,6 +20,9 @@ from itertools import combinations
 from .names import sound_key
 
 MAX_BLOCK = 120
+# Bump whenever ``block_keys`` would give a name other keys (as when ``names.sound_key`` or
+# ``names.core_tokens`` change): the keys kept with the name nodes are then made again.
+BLOCKS_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blocking import BLOCKS_VERSION
 from .kinds import MENTIONS
 from .names import core_tokens, name_key
 from .resolve import ResolvedRow
@@ -233,14 +234,18 @@ class NodeSet:
                     protocol=pickle.HIGHEST_PROTOCOL,
                 )
             pickled.append(blob)
-        return NODES_VERSION, sorted(self._unplaced), pickled
+        return NODES_VERSION, sorted(self._unplaced), pickled, BLOCKS_VERSION
 
     @classmethod
     def from_state(cls, state: Any) -> NodeSet | None:
         """The saved nodes, or None when saved in another form (they are counted afresh)."""
-        if not (isinstance(state, tuple) and len(state) == 3 and state[0] in (1, 2, 3, 4, NODES_VERSION)):
+        if not (
+            isinstance(state, tuple) and len(state) in (3, 4) and state[0] in (1, 2, 3, 4, NODES_VERSION)
+        ):
             return None
         version = state[0]
+        # Blocking keys are kept only when made by the blocking of this version.
+        blocks_current = len(state) == 4 and state[3] == BLOCKS_VERSION
         nodes = {}
         saved: dict[str, bytes] = {}
         try:
@@ -257,7 +262,7 @@ class NodeSet:
                 tokens = tuple(key.split())
                 ids = articles.split(_JOIN) if isinstance(articles, str) else articles
                 node = Node(key, tokens, core_tokens(tokens), position, spellings, sources, ids, *counts)
-                node.blocks = blocks
+                node.blocks = blocks if blocks_current else None
                 if finished is not None:
                     node.display, node.is_acronym, node.count = finished
                 nodes[key] = node

@@ -16,6 +16,7 @@ while that entity is kept.
 from __future__ import annotations
 
 import json
+import zlib
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,6 +28,17 @@ from .model import Entity
 from .storage import compact_json, write_chunks_atomic
 
 TOKEN = "partition"  # the stats entry naming the partition a table was made with
+
+Sums = dict[str, list[int]]  # file name -> [size, CRC-32], as the entity files were written
+
+
+class SavedTableDamaged(Exception):
+    """A line of the saved table cannot be read after all: the update clusters every name."""
+
+
+def file_sum(payload: bytes) -> list[int]:
+    """[size, CRC-32] of a file's bytes: what ``SavedLines.read`` checks before trusting them."""
+    return [len(payload), zlib.crc32(payload)]
 
 
 class SavedLines:
@@ -46,23 +58,32 @@ class SavedLines:
         self.expansions = expansions  # the saved expansion subset's entities, by first name key
 
     @classmethod
-    def read(cls, path: Path, expansions_path: Path, token: str) -> SavedLines | None:
+    def read(cls, path: Path, expansions_path: Path, token: str, sums: Sums) -> SavedLines | None:
         """The table saved at ``path`` and its expansion subset (``EntityTable.expansion_table``)
-        at ``expansions_path``, when both were made with the partition ``token``; None when
-        they were not, or cannot be read (the update then builds every entity)."""
+        at ``expansions_path``, when both were made with the partition ``token`` and are the
+        bytes ``sums`` says were written; None when not, or when they cannot be read (the
+        update then clusters every name and writes the whole table: a damaged line copied
+        forward would stay damaged until the next full clustering)."""
         from .table import EntityTable, EntityTableError
 
         try:
-            subset = EntityTable.load(expansions_path)
-            raw = path.read_bytes().rstrip()
-        except (OSError, EntityTableError):
+            subset_bytes = expansions_path.read_bytes()
+            if file_sum(subset_bytes) != sums.get(expansions_path.name):
+                return None
+            subset = EntityTable.from_json(json.loads(subset_bytes))
+            if subset.stats.get(TOKEN) != token:
+                return None
+            expansions = {
+                keys[0]: (entity, keys)
+                for entity, keys in zip(subset.entities, subset.keys, strict=True)
+                if isinstance(keys, list) and keys and isinstance(keys[0], str)
+            }
+            raw = path.read_bytes()
+        except (OSError, EntityTableError, ValueError, TypeError):
             return None
-        if subset.stats.get(TOKEN) != token:
+        if file_sum(raw) != sums.get(path.name):
             return None
-        expansions = {
-            keys[0]: (entity, keys) for entity, keys in zip(subset.entities, subset.keys, strict=True) if keys
-        }
-        lines = raw.split(b"\n")
+        lines = raw.rstrip().split(b"\n")
         del raw
         if len(lines) < 2:
             return None  # saved as one line, before entities had lines of their own
@@ -75,6 +96,8 @@ class SavedLines:
             return None
         entities = lines[1:-1]
         if not isinstance(stats, dict) or stats.get(TOKEN) != token or len(keys) != len(entities):
+            return None
+        if not all(isinstance(names, list) and names and isinstance(names[0], str) for names in keys):
             return None
         for number in range(1, len(entities)):
             entities[number] = entities[number][1:]  # the leading comma
@@ -93,15 +116,30 @@ class SavedLines:
             end = line.find(b'"', 7)
             if end > 0 and b"\\" not in line[7:end]:
                 return line[7:end].decode("utf-8")
-        return str(json.loads(line)["id"])
+        return str(self._parsed(number)["id"])
 
     def entity(self, number: int) -> Entity:
-        return Entity.from_dict(json.loads(self._lines[number]))
+        try:
+            return Entity.from_dict(self._parsed(number))
+        except (KeyError, TypeError, ValueError) as error:
+            raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
 
     def sort_key(self, number: int) -> tuple[int, str, str]:
         """``table.sort_key`` of the entity on this line."""
-        data = json.loads(self._lines[number])
-        return -len(data["articles"]), fold(data["name"]), self.keys[number][0]
+        data = self._parsed(number)
+        try:
+            return -len(data["articles"]), fold(data["name"]), self.keys[number][0]
+        except (KeyError, TypeError) as error:
+            raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
+
+    def _parsed(self, number: int) -> dict[str, Any]:
+        try:
+            data = json.loads(self._lines[number])
+        except ValueError as error:
+            raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
+        if not isinstance(data, dict):
+            raise SavedTableDamaged(f"entity line {number + 1} is not an entity")
+        return data
 
 
 class PatchedTable:
@@ -196,4 +234,4 @@ def merge_in(
     return order
 
 
-__all__ = ["TOKEN", "PatchedTable", "SavedLines", "merge_in"]
+__all__ = ["TOKEN", "PatchedTable", "SavedLines", "SavedTableDamaged", "Sums", "file_sum", "merge_in"]

@@ -21,7 +21,7 @@ from .clustering import Previous, cluster
 from .corrections import Corrections
 from .mentions import ArticleMentions
 from .partition import Partition
-from .patching import TOKEN, PatchedTable, SavedLines
+from .patching import TOKEN, PatchedTable, SavedLines, SavedTableDamaged
 from .resolutions import Resolutions
 from .resolve import ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_row
@@ -163,12 +163,21 @@ def _build(
         table_lines = saved(last.token)
     previous = None if table_lines is None or last is None else Previous(last.clusters, touched)
     resolved_at = time.perf_counter()
-    result = cluster(nodes, records.dates(), corrected[0], corrected[1], resolutions.compared, previous)
+    dates = records.dates()
+    result = cluster(nodes, dates, corrected[0], corrected[1], resolutions.compared, previous)
+    clustered_at = time.perf_counter()
+    table = None
+    if previous is not None:
+        try:
+            table = build_table(result, None, names, table_lines)
+        except SavedTableDamaged:  # a line of the saved table proved unreadable: cluster anew
+            previous = table_lines = None
+            result = cluster(nodes, dates, corrected[0], corrected[1], resolutions.compared)
+            clustered_at = time.perf_counter()
     resolutions.compared = result.compared
     updates = 0 if previous is None or last is None else last.updates + 1
     resolutions.partition = partition = Partition(result.merged, corrected, updates)
     resolutions.nodes.touched = set()  # the next clustering starts from this one
-    clustered_at = time.perf_counter()
     timings = {
         "articles": len(records),
         "mentions": records.mention_count(),
@@ -181,7 +190,10 @@ def _build(
         "clustered": "full" if previous is None else f"{result.opened} names of {len(result.nodes)}",
         TOKEN: partition.token,
     }
-    table = build_table(result, timings, names, table_lines)
+    if table is None:
+        table = build_table(result, timings, names)
+    else:
+        table.stats.update(timings)
     table.stats["entities"] = len(table)
     table.stats["table_seconds"] = round(time.perf_counter() - clustered_at, 3)
     return table, resolutions

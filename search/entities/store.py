@@ -27,7 +27,7 @@ import pickle
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
@@ -40,7 +40,7 @@ from .casing import CorpusStats
 from .catalog import Catalog
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
-from .patching import PatchedTable, SavedLines
+from .patching import PatchedTable, SavedLines, Sums, file_sum
 from .pipeline import derive
 from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
@@ -559,6 +559,7 @@ class _Staged:
     files: list[tuple[Path, Path]]  # (written as, to be renamed to)
     table: EntityTable | PatchedTable
     expansions: EntityTable
+    sums: Sums = field(default_factory=dict)  # of the table files, for the tag (``SavedLines.read``)
 
 
 class EntityUpdate:
@@ -714,11 +715,13 @@ class EntityUpdate:
         table.articles = StoredNames(index.mentions_dir)
         expansions = table.expansion_table()
         files: list[tuple[Path, Path]] = []
+        sums: Sums = {}
         try:
             for value, path in ((expansions, index.expansions_path), (table, index.table_path)):
                 written = path.with_name(f".{path.name}.staged")
                 value.save(written)
                 files.append((written, path))
+                sums[path.name] = file_sum(written.read_bytes())
             # The search side's look-up file of the expansions (``lookup``), tagged as the
             # expansions file will be once renamed into place (a rename keeps what the tag reads).
             tag = lookup.stamp(index.expansions_path, written_as=files[0][0])
@@ -728,7 +731,7 @@ class EntityUpdate:
         except BaseException:
             self._discard(_Staged(generation, mentions, files, table, expansions))
             raise
-        return _Staged(generation, mentions, files, table, expansions)
+        return _Staged(generation, mentions, files, table, expansions, sums)
 
     def _publish(self, staged: _Staged) -> None:
         index = self._index
@@ -743,6 +746,7 @@ class EntityUpdate:
                 "generation": staged.generation,
                 "mentions": MENTIONS_VERSION,
                 "mentions_save": staged.mentions.save_id,
+                "files": staged.sums,
             },
         )
         index._forget()
@@ -778,8 +782,13 @@ class EntityIndex:
 
     def saved_lines(self, token: str) -> SavedLines | None:
         """The saved table and its expansion subset when made with the partition ``token``:
-        what an update patches (``patching``)."""
-        return SavedLines.read(self.table_path, self.expansions_path, token)
+        what an update patches (``patching``), when the generation tag vouches for them (it
+        holds their sizes and checksums as written)."""
+        tag = self._tag()
+        sums = None if tag is None else tag.get("files")
+        if not isinstance(sums, dict):
+            return None
+        return SavedLines.read(self.table_path, self.expansions_path, token, sums)
 
     def stored_generation(self) -> int | None:
         """The index generation the saved table describes (compare with the manifest's); None if none.

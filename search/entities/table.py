@@ -30,7 +30,7 @@ from .clustering import Clustering
 from .kinds import decide_kind, describe_cues
 from .model import Entity, EntityExpansion, MentionRef
 from .names import core_tokens, name_key, name_tokens, token_position
-from .patching import PatchedTable, SavedLines, merge_in
+from .patching import PatchedTable, SavedLines, SavedTableDamaged, merge_in
 from .resolve import ResolvedRow, name_spans
 from .rows import ArticleRow
 from .storage import compact_json, write_text_atomic
@@ -369,14 +369,15 @@ def build_table(
         for number, members in enumerate(result.clusters):
             if not fresh[number]:
                 line = position.get(min(result.nodes[i].key for i in members))
-                if line is None:  # not in the saved table after all: every entity is made
-                    fresh, kept = None, []
-                    break
+                if line is None:  # not in the saved table after all: the pipeline clusters anew
+                    raise SavedTableDamaged("a kept entity is not in the saved table")
                 kept.append(line)
+    if fresh is not None and saved is None:
+        raise ValueError("an incremental clustering's table is the saved one patched: give it")
     drafts = [
         _draft(result, number, members)
         for number, members in enumerate(result.clusters)
-        if fresh is None or saved is None or fresh[number]
+        if fresh is None or fresh[number]
     ]
     drafts.sort(key=_draft_key)
     if fresh is not None and saved is not None:
