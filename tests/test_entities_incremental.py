@@ -237,8 +237,8 @@ def test_kept_nodes_that_do_not_count_the_kept_resolutions_are_counted_afresh(in
     manifest = json.loads(manifest_path.read_text())
     state_path = index.mentions_dir / manifest["state"][0]
     state = pickle.loads(state_path.read_bytes())
-    version, unplaced, nodes = state["nodes"]
-    state["nodes"] = (version, unplaced, nodes[1:])  # one node (and its articles) lost
+    version, unplaced, nodes, *rest = state["nodes"]
+    state["nodes"] = (version, unplaced, nodes[1:], *rest)  # one node (and its articles) lost
     state_path.write_bytes(pickle.dumps(state))
     manifest["state"][1:] = [state_path.stat().st_size, zlib.crc32(state_path.read_bytes())]
     manifest_path.write_text(json.dumps(manifest))
