@@ -90,6 +90,15 @@ def _fresh(index: EntityIndex) -> EntityTable:
     return fresh
 
 
+def _a_removal_clusters_every_name(index: EntityIndex) -> None:
+    """An update (one article removed) clusters every name, and makes a fresh build's table."""
+    update = index.begin()
+    update.remove("art-0009")
+    table = update.commit(generation=2)
+    assert table.stats["clustered"] == "full"
+    assert _content(table) == _content(_fresh(index))
+
+
 def _content(table: EntityTable) -> dict[str, Any]:
     data = table.to_json()
     data.pop("stats")
@@ -208,11 +217,7 @@ def test_a_table_file_not_made_with_the_kept_clustering_is_made_whole(
         tag = json.loads(index.generation_path.read_bytes())
         del tag["files"]
         index.generation_path.write_text(json.dumps(tag), encoding="utf-8")
-    update = index.begin()
-    update.remove("art-0009")
-    table = update.commit(generation=2)
-    assert table.stats["clustered"] == "full"
-    assert _content(table) == _content(_fresh(index))
+    _a_removal_clusters_every_name(index)
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
@@ -359,8 +364,4 @@ def test_a_saved_line_that_cannot_be_read_makes_the_update_cluster_every_name(
     tag = json.loads(index.generation_path.read_bytes())
     tag["files"][index.table_path.name] = file_sum(index.table_path.read_bytes())
     index.generation_path.write_text(json.dumps(tag), encoding="utf-8")
-    update = index.begin()
-    update.remove("art-0009")
-    table = update.commit(generation=2)
-    assert table.stats["clustered"] == "full"
-    assert _content(table) == _content(_fresh(index))
+    _a_removal_clusters_every_name(index)
