@@ -227,3 +227,58 @@ def test_an_id_skipped_as_a_duplicate_comes_back_when_its_owner_goes(tmp_path: P
     fresh = Explorer.open(corpus, tmp_path / "fresh")
     fresh.update()
     assert {h.id for h in fresh.search("Kabul").hits} == {h.id for h in explorer.search("Kabul").hits}
+
+
+def test_an_edited_file_indexes_again_only_the_articles_that_changed(tmp_path: Path, index_dir: Path) -> None:
+    """Documents of an edited file's unchanged articles stay; changed, moved, new and vanished
+    articles are indexed or deleted as if the file were indexed whole again."""
+    from whoosh import index as whoosh_index
+
+    from search.index import WHOOSH_DIR
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        {
+            "id": f"a{n}",
+            "source": "wire",
+            "date": "2021-09-06",
+            "title": f"Report {n}",
+            "text": f"Shipment {n} reached Kabul.",
+        }
+        for n in range(40)
+    ]
+    path = corpus / "wire.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    explorer = Explorer.open(corpus, index_dir)
+    assert explorer.update().added == 40
+
+    rows[5]["text"] = "Shipment five was diverted to Quuxabad."  # changed text
+    rows[6]["date"] = "2021-09-07"  # changed date only
+    del rows[7]  # vanished: every later article moves up a line
+    rows.insert(0, {"id": "new", "source": "wire", "title": "New", "text": "A new shipment."})
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    summary = explorer.update()
+    assert (summary.added, summary.updated, summary.removed) == (1, 2, 1)
+    assert summary.unchanged == 37 and summary.articles == 40
+
+    assert ids(explorer.search("Quuxabad")) == {"a5"}
+    kabul = ids(explorer.search("reached Kabul", limit=None))
+    assert kabul == {row["id"] for row in rows if "Kabul" in row["text"]}  # not a5, not a7
+    assert "new" in ids(explorer.search("new shipment", limit=None))
+    assert explorer.article("a6").date == "2021-09-07"
+    explorer.close()
+    ix = whoosh_index.open_dir(str(index_dir / WHOOSH_DIR))
+    with ix.searcher() as searcher:
+        stored = [fields["id"] for fields in searcher.all_stored_fields()]
+    ix.close()
+    assert sorted(stored) == sorted(row["id"] for row in rows)  # one document each, none left over
+
+    # A rebuild from nothing finds the same.
+    fresh = Explorer.open(corpus, tmp_path / "fresh")
+    fresh.update()
+    again = Explorer.open(corpus, index_dir)
+    for query in ("Quuxabad", "reached Kabul", "shipment", "date:2021-09-07"):
+        assert ids(fresh.search(query, limit=None)) == ids(again.search(query, limit=None)), query
+    fresh.close()
+    again.close()
