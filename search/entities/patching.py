@@ -45,13 +45,8 @@ class SavedLines:
     """A saved table's entities as the lines of its file, each parsed only when asked."""
 
     def __init__(
-        self,
-        header: dict[str, Any],
-        lines: list[bytes],
-        keys: list[list[str]],
-        expansions: dict[str, tuple[Entity, list[str]]],
+        self, lines: list[bytes], keys: list[list[str]], expansions: dict[str, tuple[Entity, list[str]]]
     ) -> None:
-        self.header = header
         self._lines = lines  # one entity's JSON each, without the comma that joins them
         self.keys = keys
         self.position = {names[0]: number for number, names in enumerate(keys) if names}
@@ -101,10 +96,7 @@ class SavedLines:
             return None
         for number in range(1, len(entities)):
             entities[number] = entities[number][1:]  # the leading comma
-        return cls(header, entities, keys, expansions)
-
-    def __len__(self) -> int:
-        return len(self._lines)
+        return cls(entities, keys, expansions)
 
     def line(self, number: int) -> bytes:
         return self._lines[number]
@@ -117,12 +109,6 @@ class SavedLines:
             if end > 0 and b"\\" not in line[7:end]:
                 return line[7:end].decode("utf-8")
         return str(self._parsed(number)["id"])
-
-    def entity(self, number: int) -> Entity:
-        try:
-            return Entity.from_dict(self._parsed(number))
-        except (KeyError, TypeError, ValueError) as error:
-            raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
 
     def sort_key(self, number: int) -> tuple[int, str, str]:
         """``table.sort_key`` of the entity on this line."""
@@ -166,10 +152,6 @@ class PatchedTable:
 
     def __len__(self) -> int:
         return len(self._items)
-
-    def remade(self) -> list[Entity]:
-        """The entities made again (the rest are kept lines)."""
-        return [item for item in self._items if isinstance(item, Entity)]
 
     def save(self, path: Path) -> None:
         """Write the table as ``EntityTable.save`` would have written it."""
