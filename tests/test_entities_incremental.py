@@ -294,3 +294,39 @@ def test_an_edited_file_extracts_again_only_its_changed_articles(tmp_path: Path)
     assert table.find("Fahim Dashty") is not None
     got, fresh = _content(table, store.rows), _content(derive(store.rows.values())[0], store.rows)
     assert got == fresh
+
+
+def test_the_catalog_an_update_saves_is_the_one_its_records_give(tmp_path: Path) -> None:
+    """Shards only resolved again keep the name tokens they were described with; the catalog
+    still equals one made afresh from every record (dates, counts, tokens)."""
+    from search.entities.catalog import Catalog
+    from search.entities.shards import ShardFolder
+
+    def article(n: int, text: str) -> Article:
+        return Article(id=f"a{n}", source="s", date="2021-01-01", title="t", text=text)
+
+    index = EntityIndex(tmp_path / "index")
+    index.rebuild(
+        [
+            article(n, "The talks ended. Officials said Resistance fighters held the valley.")
+            if n == 0
+            else article(n, f"Officials in Kabul met on day {n}.")
+            for n in range(30)
+        ],
+        generation=1,
+    )
+    update = index.begin()
+    update.add(article(99, "The resistance was strong and the resistance grew."))
+    update.remove("a3")
+    table = update.commit(generation=2)
+    assert table.stats["resolved"] >= 2  # the new article, and a0 resolved again unchanged
+
+    saved = Catalog.from_state(ShardFolder.open(index.mentions_dir).load_state()["catalog"])
+    store = MentionStore.load(index.mentions_dir)
+    assert saved is not None and store.resolutions is not None
+    fresh = Catalog.of(store.rows.values(), store.resolutions.kept, {})
+    assert saved.tokens == fresh.tokens
+    described = {number: (entry.dates, entry.mentions, entry.names) for number, entry in saved.shards.items()}
+    assert described == {
+        number: (entry.dates, entry.mentions, entry.names) for number, entry in fresh.shards.items()
+    }

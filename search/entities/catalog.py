@@ -67,14 +67,23 @@ class Catalog:
         return catalog
 
     def update(
-        self, grouped: Mapping[int, list[ArticleRow]], kept: Mapping[str, ResolvedRow], digests: Digests
+        self,
+        grouped: Mapping[int, list[ArticleRow]],
+        kept: Mapping[str, ResolvedRow],
+        digests: Digests,
+        same_records: Iterable[int] = (),
     ) -> None:
         """Describe the given shards afresh from all their rows (an empty list: the shard is empty
-        now). ``digests``: those of the articles put since; the others' are kept."""
+        now). ``digests``: those of the articles put since; the others' are kept.
+        ``same_records``: shards whose records did not change (only their articles'
+        resolutions): the name tokens they hold are as described (the tokens of every mention
+        of ~30 shards took an update at 100,000 articles 0.3 s)."""
+        unchanged = set(same_records)
         cleared = 0
         known: dict[str, bytes | None] = {}
         for shard in grouped:
-            cleared |= 1 << shard
+            if shard not in unchanged:
+                cleared |= 1 << shard
             old = self.shards.pop(shard, None)
             if old is not None:
                 known.update(old.digests)
@@ -90,12 +99,18 @@ class Catalog:
                         del self.tokens[token]
         for shard, rows in grouped.items():
             if rows:
-                self.add(shard, rows, kept, known)
+                self.add(shard, rows, kept, known, tokens=shard not in unchanged)
 
     def add(
-        self, shard: int, rows: list[ArticleRow], kept: Mapping[str, ResolvedRow], digests: Digests
+        self,
+        shard: int,
+        rows: list[ArticleRow],
+        kept: Mapping[str, ResolvedRow],
+        digests: Digests,
+        tokens: bool = True,
     ) -> None:
-        """Describe a shard not described yet, from all its rows."""
+        """Describe a shard not described yet, from all its rows (``tokens``: and the name
+        tokens they hold; False when those are described already)."""
         entry = self.shards[shard] = ShardEntry()
         texts: set[str] = set()
         for row in rows:
@@ -106,13 +121,16 @@ class Catalog:
                 entry.digests[article_id] = digest
             mentions = row[ARTICLE_MENTIONS]
             entry.mentions += len(mentions)
-            texts.update(map(_TEXT, mentions))
+            if tokens:
+                texts.update(map(_TEXT, mentions))
             resolved = kept.get(article_id)
             if resolved is not None:
                 entry.names += len(resolved[0])
-        tokens, bit = self.tokens, 1 << shard
+        if not tokens:
+            return
+        holders, bit = self.tokens, 1 << shard
         for token in set().union(*map(name_tokens, texts)):
-            tokens[token] = tokens.get(token, 0) | bit
+            holders[token] = holders.get(token, 0) | bit
 
     def articles(self) -> int:
         return sum(len(entry.dates) for entry in self.shards.values())

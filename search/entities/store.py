@@ -421,7 +421,11 @@ class MentionStore:
             else:  # the shards in memory described afresh (a packed one already is)
                 described = (dirty | groups.keys()) - packed.keys()
                 grouped = {shard: groups.get(shard, ([], {}))[0] for shard in described}
-                self._catalog.update(grouped, kept, self._digests)
+                # Shards only resolved again hold the records they held: their tokens stand.
+                same = (
+                    described - {shard_of(article_id) for article_id in self._changed} if incremental else ()
+                )
+                self._catalog.update(grouped, kept, self._digests, same)
             spill = self._spill
             changed.update((shard, Pickled(partial(spill.get, at))) for shard, at in packed.items())
             meta = {
