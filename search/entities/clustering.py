@@ -137,7 +137,7 @@ def cluster(
         if node.blocks is None:
             node.blocks = tuple(block_keys(node.core))
     cores = [node.core for node in nodes]
-    pairs, stats = candidate_pairs(cores, focus=focus, keys=[node.blocks for node in nodes])  # type: ignore[misc]
+    pairs, stats = candidate_pairs(cores, focus=focus, keys=[node.blocks or () for node in nodes])
     strong, weak, compared = engine.score_pairs(pairs, known or {})
     del pairs
     if focus is not None and known:
@@ -234,13 +234,6 @@ def title_heads(titles: Iterable[str]) -> set[str]:
         if words:
             heads.add(words[-1])
     return heads
-
-
-def _summed_counts(parts: Iterable[Mapping[str, int]]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for part in parts:
-        total.update(part)
-    return total
 
 
 def _joined(
@@ -389,7 +382,10 @@ class _Engine:
         if root in self.unsummed:
             self.unsummed.discard(root)
             indices = self.members[root]
-            self.cues[root] = _summed_counts(self.nodes[i].cues for i in indices)
+            cues: Counter[str] = Counter()
+            for index in indices:
+                cues.update(self.nodes[index].cues)  # as ``union`` sums them (``_joined``)
+            self.cues[root] = cues
             self.article_sets[root] = set().union(*(self.nodes[i].articles for i in indices))
 
     def _cues(self, root: int) -> Counter[str]:
