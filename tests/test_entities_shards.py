@@ -11,6 +11,7 @@ import pytest
 from search.entities import EntityIndex, MentionStore
 from search.entities import shards as shards_module
 from search.entities.shards import MANIFEST, ShardFolder, shard_of
+from search.entities.store import StoredNames
 
 from .test_entities_incremental import _mixed_corpus
 
@@ -185,3 +186,41 @@ def test_a_store_saved_without_a_catalog_is_read_whole_once_then_lazily(index: E
     assert again._catalog is not None and not again._rows  # nothing read until asked for
     assert len(again) == 60 and "mix-007" in again
     assert again.rows == {**old.rows, "mix-007": again.rows["mix-007"]}
+
+
+def test_a_store_of_the_earlier_layout_is_read_then_saved_again_in_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mentions saved over 256 shards (until the layout of 1,024) are read as they are, by an
+    update and by the article pane, and the next update saves them over 1,024: the same
+    records, the same table as a fresh build, and no unchanged article extracted again."""
+    articles = _mixed_corpus(60, seed=1)
+    monkeypatch.setattr(shards_module, "SHARDS", 256)
+    old = EntityIndex(tmp_path / "old")
+    old.rebuild(articles, generation=1)
+    monkeypatch.undo()
+    assert ShardFolder.open(old.mentions_dir).count == 256 < shards_module.SHARDS
+    assert old.stored_generation() == 1  # still vouched for: the next run updates, not rebuilds
+    before = MentionStore.load(old.mentions_dir)
+    assert before.rows.keys() == {article.id for article in articles}
+    moved = next(a.id for a in articles if shard_of(a.id) != shard_of(a.id, 256))
+    assert StoredNames(old.mentions_dir).resolution(moved) is not None
+
+    edited = [replace(a, text=a.text + " It rained.") if a.id == "mix-007" else a for a in articles]
+    update = old.begin()
+    for article in edited:  # the file that holds them all read again
+        update.add(article)
+    table = update.commit(generation=2)
+    assert update.extracted == 1
+
+    saved = ShardFolder.open(old.mentions_dir)
+    assert saved.count == shards_module.SHARDS
+    assert set(saved.manifest["files"]) == {str(shard_of(a.id)) for a in articles}
+    assert len(list(old.mentions_dir.iterdir())) == len(saved.manifest["files"]) + 2  # + state, manifest
+    fresh = EntityIndex(tmp_path / "fresh")
+    fresh_table = fresh.rebuild(edited, generation=2)
+    assert MentionStore.load(old.mentions_dir).rows == MentionStore.load(fresh.mentions_dir).rows
+    assert [e.as_dict() for e in table] == [e.as_dict() for e in fresh_table]
+    assert StoredNames(old.mentions_dir).resolution(moved) == StoredNames(fresh.mentions_dir).resolution(
+        moved
+    )

@@ -5,6 +5,13 @@ and every index update, even of ten articles, pickled and wrote all of it again
 (about 10 s of a 50 s update). Articles are spread over ``SHARDS`` files by a hash
 of their id, so ten changed articles rewrite at most ten small files.
 
+Why 1,024 of them: an update of ten articles at 100,000 also resolves again the articles a
+changed reading reaches, about 30 shards' worth; with 256 shards of ~400 articles, reading
+and writing those shards whole took 0.9-1.3 s of a 5.6-6.8 s update, with 1,024 of ~100
+articles 0.2-0.5 s. A store of 256 (the earlier layout) is still read, and saved again in
+this one by its next update (``MentionStore.load``): a shard of 1,024 holds the ids of one
+shard of 256 whose hash falls in it.
+
 Why copy-on-write rather than files rewritten in place: a run that dies midway must
 leave the previous store readable. A save writes its shards under new names, then
 the small manifest that names the current file of each shard (the commit point,
@@ -31,14 +38,16 @@ from typing import Any
 from .. import turns
 from .storage import read_json, sync_folder, write_json_atomic
 
-SHARDS = 256  # ~400 articles each at 100,000: a shard pickles in about 40 ms
+SHARDS = 1024  # ~100 articles each at 100,000: a shard pickles in about 10 ms
+LAYOUTS = (256, SHARDS)  # the shard counts a store may have been saved with (256: until 2026-11-24)
 MANIFEST = "manifest.json"
 FORMAT = "explorer-shards"
 
 
-def shard_of(key: str) -> int:
-    """The shard of an article id: stable across processes and runs (unlike ``hash``)."""
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+def shard_of(key: str, shards: int | None = None) -> int:
+    """The shard of an article id among ``shards`` (None: ``SHARDS``): stable across processes
+    and runs (unlike ``hash``)."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % (shards or SHARDS)
 
 
 class ShardsDamaged(Exception):
@@ -74,12 +83,15 @@ class ShardFolder:
         if (
             not isinstance(manifest, dict)
             or manifest.get("format") != FORMAT
-            or manifest.get("shards") != SHARDS
+            or manifest.get("shards") not in LAYOUTS
             or not isinstance(manifest.get("save"), str)
             or not isinstance(manifest.get("meta"), dict)
             or not isinstance(manifest.get("files"), dict)
             or not _entry(manifest.get("state"))
-            or not all(_shard_number(key) and _entry(entry) for key, entry in manifest["files"].items())
+            or not all(
+                _shard_number(key, manifest["shards"]) and _entry(entry)
+                for key, entry in manifest["files"].items()
+            )
         ):
             return None
         return manifest
@@ -87,6 +99,20 @@ class ShardFolder:
     @property
     def meta(self) -> dict[str, Any]:
         return {} if self.manifest is None else self.manifest["meta"]
+
+    @property
+    def count(self) -> int:
+        """How many shards the save is spread over (``LAYOUTS``); a save writes ``SHARDS``."""
+        return SHARDS if self.manifest is None else self.manifest["shards"]
+
+    @property
+    def other_layout(self) -> bool:
+        """Saved over another number of shards than a save writes (read, then saved whole)."""
+        return self.count != SHARDS
+
+    def shard_of(self, key: str) -> int:
+        """The shard that holds an article in this save."""
+        return shard_of(key, self.count)
 
     @property
     def save_id(self) -> str | None:
@@ -187,6 +213,8 @@ class ShardFolder:
         processes still work, and publishes only once the index itself is committed."""
         self.folder.mkdir(parents=True, exist_ok=True)
         save_id = os.urandom(6).hex()  # unique, so no save ever reuses a name an older manifest holds
+        if self.other_layout and not everything:
+            raise ValueError(f"{self.folder}: a store of {self.count} shards is saved again whole")
         files: dict[str, list[Any]] = (
             {} if everything or self.manifest is None else dict(self.manifest["files"])
         )
@@ -231,8 +259,8 @@ class ShardFolder:
                     path.unlink()
 
 
-def _shard_number(key: Any) -> bool:
-    return isinstance(key, str) and key.isdigit() and 0 <= int(key) < SHARDS
+def _shard_number(key: Any, shards: int) -> bool:
+    return isinstance(key, str) and key.isdigit() and 0 <= int(key) < shards
 
 
 def _entry(entry: Any) -> bool:
@@ -294,4 +322,4 @@ class _Counted:
         return len(data)
 
 
-__all__ = ["SHARDS", "Pickled", "ShardFolder", "ShardsDamaged", "dumps", "shard_of"]
+__all__ = ["LAYOUTS", "SHARDS", "Pickled", "ShardFolder", "ShardsDamaged", "dumps", "shard_of"]

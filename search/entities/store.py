@@ -230,7 +230,10 @@ class MentionStore:
         """The stored records; an empty store when there are none (or of another format: they
         are rebuilt). Reads the state only, when it holds a catalog whose counts agree with
         the resolutions; else every shard. Raises ``MentionsDamaged`` when a file read is
-        damaged: an empty store then would be taken for a corpus without those articles."""
+        damaged: an empty store then would be taken for a corpus without those articles.
+
+        A store of the earlier layout (``shards.LAYOUTS``) is read whole, and its next save
+        writes every shard in this one; the digests of its catalog are kept."""
         shards = ShardFolder.open(folder)
         meta = shards.meta
         if meta.get("format") != MENTIONS_FORMAT or meta.get("version") != MENTIONS_VERSION:
@@ -239,7 +242,8 @@ class MentionStore:
             with no_gc():
                 state = shards.load_state()
                 catalog = Catalog.from_state(state.get("catalog")) if isinstance(state, dict) else None
-                if catalog is not None and set(catalog.shards) == shards.numbers():
+                relaid = shards.other_layout
+                if catalog is not None and not relaid and set(catalog.shards) == shards.numbers():
                     resolutions = Resolutions.from_state(state, {}, catalog.articles(), catalog.names())
                     if resolutions is not None:
                         return cls({}, meta.get("generation"), resolutions, shards.save_id, catalog, shards)
@@ -256,7 +260,12 @@ class MentionStore:
         if kept.keys() <= rows.keys():
             names = sum(len(resolved[0]) for resolved in kept.values())
             resolutions = Resolutions.from_state(state, kept, len(rows), names, rows)
-        return cls(rows, meta.get("generation"), resolutions, shards.save_id)
+        store = cls(rows, meta.get("generation"), resolutions, None if relaid else shards.save_id)
+        if relaid and catalog is not None:  # what each article was extracted from, for the next catalog
+            store._digests = {
+                key: value for entry in catalog.shards.values() for key, value in entry.digests.items()
+            }
+        return store
 
     # -- reading shards on demand --------------------------------------------------------------
 
@@ -459,12 +468,13 @@ class MentionStore:
         return None if row is None else to_record(row)
 
     def unchanged(self, article_id: str, digest: bytes) -> bool:
-        """Whether the article's stored record was made from an article of this digest."""
-        return (
-            article_id not in self._changed
-            and self._catalog is not None
-            and self._catalog.digest(article_id) == digest
-        )
+        """Whether the article's stored record was made from an article of this digest (known from
+        the catalog, or before the first save of a store of the earlier layout, its old one's)."""
+        if article_id in self._changed:
+            return False
+        catalog = self._catalog
+        known = self._digests.get(article_id) if catalog is None else catalog.digest(article_id)
+        return known is not None and known == digest
 
     def put(self, row: ArticleRow, digest: bytes | None = None) -> None:
         """Keep a new or changed article's record (``extract_row``), and the digest of the
@@ -524,9 +534,9 @@ class StoredNames:
         self._shard: tuple[str, dict[str, tuple[ArticleRow, Any]]] | None = None  # (file, records)
 
     def resolution(self, article_id: str) -> tuple[ArticleRow, ResolvedRow] | None:
-        number = shard_of(article_id)
         for _attempt in range(2):  # once more if a save replaced the shard while it was read
             shards = ShardFolder.open(self._folder)
+            number = shards.shard_of(article_id)
             meta = shards.meta
             if (meta.get("format"), meta.get("version"), meta.get("resolve")) != (
                 MENTIONS_FORMAT,
