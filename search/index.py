@@ -36,7 +36,7 @@ from .dates import to_datetime
 from .derived import DerivedUpdate, derived_tables
 from .gcpause import collect_young, no_gc
 from .models import Article, CorpusWarning, IndexStatus, IndexSummary
-from .variants import Vocabulary, WordStats
+from .variants import SavedCounts, Vocabulary, WordStats
 
 if TYPE_CHECKING:
     from .segments import FilePlan
@@ -291,45 +291,90 @@ class IndexStore:
         ``fresh``: counts of segments just written, known without reading them; ``saved``:
         the ids of those whose file the writer processes wrote already.
         """
-        folder = self.index_dir / SEGMENT_VOCABULARIES
-        current: list[dict[str, list[int]]] = []
-        present: set[str] = set()
-        for leaf, _offset in reader.leaf_readers():
-            segment = leaf.segment()
-            if segment is None:  # an index without segments: no article gave any text
-                continue
-            segment_id = segment.segment_id()
-            present.add(f"{segment_id}.json")
-            path = folder / f"{segment_id}.json"
-            counts = (fresh or {}).get(segment_id)
-            if counts is None:
-                try:
-                    counts = json.loads(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    counts = None
-                if not isinstance(counts, dict):
-                    counts = _segment_vocabulary(leaf)
-                    fresh = {**(fresh or {}), segment_id: counts}
-            current.append(counts)
-        for segment_id, counts in (fresh or {}).items():
+        segments = _segments(reader)
+        made = dict(fresh or {})
+        current = [self._counts(segment_id, leaf, made) for segment_id, leaf in segments]
+        self._keep_segment_counts(segments, made, saved)
+        ids = [segment_id for segment_id, _leaf in segments]
+        if len(current) == 1:
+            return Vocabulary({word: WordStats(a, c) for word, (a, c) in current[0].items()}, segments=ids)
+        totals: dict[str, list[int]] = {}
+        for counts in current:
+            _add_counts(totals, counts, 1)
+        return Vocabulary({word: WordStats(*totals[word]) for word in sorted(totals)}, segments=ids)
+
+    def _save_vocabulary(
+        self,
+        reader: Any,
+        generation: int,
+        fresh: dict[str, dict[str, list[int]]],
+        saved: frozenset[str],
+    ) -> None:
+        """Write the vocabulary cache of the index just committed: the last cache with the
+        counts of the segments gone taken away and those of the segments new added, when it
+        says which segments it summed (``variants.SavedCounts``); else summed afresh."""
+        path = self.index_dir / VOCABULARY
+        cache = SavedCounts.read(path)
+        segments = _segments(reader)
+        if cache is not None and segments:
+            made = dict(fresh)
+            before = set(cache.segments)
+            now = {segment_id for segment_id, _leaf in segments}
+            changes: dict[str, list[int]] = {}
+            try:
+                for segment_id, leaf in segments:
+                    if segment_id not in before:
+                        _add_counts(changes, self._counts(segment_id, leaf, made), 1)
+                gone = [self._saved_counts(segment_id) for segment_id in sorted(before - now)]
+                for counts in gone:
+                    if counts is None:  # its counts were never kept: sum afresh
+                        raise ValueError
+                    _add_counts(changes, counts, -1)
+                patched = cache.apply(changes, [segment_id for segment_id, _leaf in segments])
+            except (TypeError, ValueError):  # a segment's kept counts are not counts
+                patched = False
+            if patched:
+                self._keep_segment_counts(segments, made, saved)
+                with contextlib.suppress(OSError):
+                    cache.save(path, generation)
+                return
+        vocabulary = self._vocabulary_by_segment(reader, fresh, saved)
+        with contextlib.suppress(OSError):
+            vocabulary.save(path, generation)
+
+    def _counts(
+        self, segment_id: str, leaf: Any, made: dict[str, dict[str, list[int]]]
+    ) -> dict[str, list[int]]:
+        """One segment's word counts: made in this run, kept beside the index, or read from the
+        segment's term table now (and added to ``made``, to be kept)."""
+        counts = made.get(segment_id)
+        if counts is None:
+            counts = self._saved_counts(segment_id)
+        if counts is None:
+            counts = made[segment_id] = _segment_vocabulary(leaf)
+        return counts
+
+    def _saved_counts(self, segment_id: str) -> dict[str, list[int]] | None:
+        path = self.index_dir / SEGMENT_VOCABULARIES / f"{segment_id}.json"
+        try:
+            counts = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return counts if isinstance(counts, dict) else None
+
+    def _keep_segment_counts(
+        self, segments: list[tuple[str, Any]], made: dict[str, dict[str, list[int]]], saved: frozenset[str]
+    ) -> None:
+        """Keep the counts made in this run of the index's segments (unless the writer processes
+        kept them already), and delete those of segments gone (after they were read)."""
+        present = {f"{segment_id}.json" for segment_id, _leaf in segments}
+        for segment_id, counts in made.items():
             if f"{segment_id}.json" in present and segment_id not in saved:
                 self._save_segment_vocabulary(segment_id, counts)
         with contextlib.suppress(OSError):
-            for old in folder.glob("*.json"):
+            for old in (self.index_dir / SEGMENT_VOCABULARIES).glob("*.json"):
                 if old.name not in present:
                     old.unlink()
-        if len(current) == 1:
-            return Vocabulary({word: WordStats(a, c) for word, (a, c) in current[0].items()})
-        totals: dict[str, list[int]] = {}
-        for counts in current:
-            for word, (articles, capitalised) in counts.items():
-                total = totals.get(word)
-                if total is None:
-                    totals[word] = [articles, capitalised]
-                else:
-                    total[0] += articles
-                    total[1] += capitalised
-        return Vocabulary({word: WordStats(*totals[word]) for word in sorted(totals)})
 
     def _save_segment_vocabulary(self, segment_id: str, counts: dict[str, list[int]]) -> None:
         """Save one new segment's word counts (run by a writer process, beside the others)."""
@@ -698,11 +743,9 @@ class IndexStore:
         # A table whose stored state proved damaged during the run is rebuilt from the index now.
         self._repair_derived(ix, manifest)
         with ix.reader() as reader:
-            vocabulary = self._vocabulary_by_segment(
-                reader, fresh_vocabularies, frozenset(fresh_vocabularies)
+            self._save_vocabulary(
+                reader, manifest.generation, fresh_vocabularies, frozenset(fresh_vocabularies)
             )
-            with contextlib.suppress(OSError):
-                vocabulary.save(self.index_dir / VOCABULARY, manifest.generation)
         ix.close()
         return added, updated, removed, manifest.articles, same
 
@@ -806,6 +849,28 @@ def _commit_segments(writer: Any, new_segments: list[Any]) -> None:
         writer._commit_toc(list(existing) + list(new_segments))
     finally:
         writer._finish()
+
+
+def _segments(reader: Any) -> list[tuple[str, Any]]:
+    """(segment id, its reader) of each segment of the index, in the reader's order (an index
+    without segments, where no article gave any text, has none)."""
+    found = []
+    for leaf, _offset in reader.leaf_readers():
+        segment = leaf.segment()
+        if segment is not None:
+            found.append((segment.segment_id(), leaf))
+    return found
+
+
+def _add_counts(totals: dict[str, list[int]], counts: dict[str, list[int]], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) one segment's [articles, capitalised] per word."""
+    for word, (articles, capitalised) in counts.items():
+        total = totals.get(word)
+        if total is None:
+            totals[word] = [sign * articles, sign * capitalised]
+        else:
+            total[0] += sign * articles
+            total[1] += sign * capitalised
 
 
 def _segment_vocabulary(reader: Any) -> dict[str, list[int]]:

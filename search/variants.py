@@ -91,9 +91,14 @@ class _Stats(Mapping[str, WordStats]):
 class Vocabulary:
     """The corpus' words, bucketed by first letter and length for fast fuzzy look-up."""
 
-    def __init__(self, stats: Mapping[str, WordStats], names: Iterable[str] | None = None) -> None:
-        """``names``: the words that may get variants, when already known (a loaded cache)."""
+    def __init__(
+        self, stats: Mapping[str, WordStats], names: Iterable[str] | None = None, segments: Iterable[str] = ()
+    ) -> None:
+        """``names``: the words that may get variants, when already known (a loaded cache);
+        ``segments``: the ids of the index segments whose counts were summed, when known (saved
+        with the cache, for the next index run to add and take away only what changed)."""
         self.stats = stats
+        self.segments = tuple(segments)
         if names is None:
             names = (word for word, word_stats in stats.items() if _candidate(word, word_stats))
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -122,21 +127,15 @@ class Vocabulary:
         words that may get variants listed apart: that loads in a few tens of
         milliseconds (`explorer search` reads it on every run).
         """
-        from .index import write_json_atomic  # index imports this module
-
         words = sorted(self.stats)
         stats = [self.stats[w] for w in words]
-        write_json_atomic(
-            path,
-            {
-                "generation": generation,
-                "format": CACHE_FORMAT,
-                "words": "\n".join(words),
-                "articles": [s.articles for s in stats],
-                "capitalised": [s.capitalised for s in stats],
-                "names": "\n".join(w for w, s in zip(words, stats, strict=True) if _candidate(w, s)),
-            },
-        )
+        SavedCounts(
+            words,
+            [s.articles for s in stats],
+            [s.capitalised for s in stats],
+            [w for w, s in zip(words, stats, strict=True) if _candidate(w, s)],
+            list(self.segments),
+        ).save(path, generation)
 
     @classmethod
     def load(cls, path: Path, generation: int) -> Vocabulary | None:
@@ -152,7 +151,9 @@ class Vocabulary:
             if version == CACHE_FORMAT:
                 words = data["words"].split("\n") if data["words"] else []
                 stats = _Stats(words, data["articles"], data["capitalised"])
-                return cls(stats, data["names"].split("\n") if data["names"] else [])
+                return cls(
+                    stats, data["names"].split("\n") if data["names"] else [], data.get("segments", ())
+                )
             if version == 2:
                 words = data["words"].split("\n") if data["words"] else []
                 rows = zip(words, data["articles"], data["capitalised"], strict=True)
@@ -201,6 +202,105 @@ class Vocabulary:
         ]
         found.sort()
         return tuple(candidate for _, _, candidate in found[:MAX_VARIANTS])
+
+
+@dataclass(slots=True)
+class SavedCounts:
+    """The vocabulary cache as saved: the words in sorted order, their counts, the words that
+    may get variants (``_candidate``), and the index segments summed (empty: not known).
+
+    Why an index run patches it (``apply``) rather than summing every segment's counts again:
+    the ten articles of an update add one small segment to a large one, and summing 143,000
+    words' counts of both took 0.3 s of that update at 100,000 articles."""
+
+    words: list[str]
+    articles: list[int]
+    capitalised: list[int]
+    names: list[str]
+    segments: list[str]
+
+    @classmethod
+    def read(cls, path: Path) -> SavedCounts | None:
+        """The cache at ``path``, whatever generation it describes, when it says which segments
+        it summed (None when not, or unreadable)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != CACHE_FORMAT:
+                return None
+            segments = data.get("segments")
+            words = data["words"].split("\n") if data["words"] else []
+            names = data["names"].split("\n") if data["names"] else []
+            articles, capitalised = data["articles"], data["capitalised"]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if not (
+            isinstance(segments, list)
+            and segments
+            and all(isinstance(segment, str) for segment in segments)
+            and isinstance(articles, list)
+            and isinstance(capitalised, list)
+            and len(words) == len(articles) == len(capitalised)
+        ):
+            return None
+        return cls(words, articles, capitalised, names, segments)
+
+    def apply(self, changes: Mapping[str, list[int]], segments: Iterable[str]) -> bool:
+        """Add each word's change of [articles, capitalised] (the counts of the segments added,
+        less those of the segments gone), now summing ``segments``. False when the changes do
+        not fit the counts (a count taken below zero, or a word left with none of its articles
+        but some capitalised): the counts are then not what the segments hold, and must be
+        summed afresh."""
+        words, articles, capitalised = self.words, self.articles, self.capitalised
+        out_words: list[str] = []
+        out_articles: list[int] = []
+        out_capitalised: list[int] = []
+        names = set(self.names)
+        start = 0
+        for word in sorted(changes):
+            more_articles, more_capitalised = changes[word]
+            at = bisect_left(words, word, lo=start)
+            out_words += words[start:at]
+            out_articles += articles[start:at]
+            out_capitalised += capitalised[start:at]
+            if at < len(words) and words[at] == word:
+                total, capital = articles[at] + more_articles, capitalised[at] + more_capitalised
+                start = at + 1
+            else:
+                total, capital = more_articles, more_capitalised
+                start = at
+            if total < 0 or capital < 0 or (total == 0 and capital):
+                return False
+            names.discard(word)
+            if total:  # a word no segment holds any more is gone, as from a fresh sum
+                out_words.append(word)
+                out_articles.append(total)
+                out_capitalised.append(capital)
+                if _candidate(word, WordStats(total, capital)):
+                    names.add(word)
+        out_words += words[start:]
+        out_articles += articles[start:]
+        out_capitalised += capitalised[start:]
+        self.words, self.articles, self.capitalised = out_words, out_articles, out_capitalised
+        self.names = sorted(names)
+        self.segments = list(segments)
+        return True
+
+    def save(self, path: Path, generation: int) -> None:
+        """Write the cache, for the index ``generation`` it describes."""
+        from .index import write_json_atomic  # index imports this module
+
+        write_json_atomic(
+            path,
+            {
+                "generation": generation,
+                "format": CACHE_FORMAT,
+                "words": "\n".join(self.words),
+                "articles": self.articles,
+                "capitalised": self.capitalised,
+                "names": "\n".join(self.names),
+                "segments": self.segments,
+            },
+        )
 
 
 def _candidate(word: str, stats: WordStats) -> bool:
