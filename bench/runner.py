@@ -230,6 +230,10 @@ def measure_corpus(spec: CorpusSpec, options: Options) -> tuple[list[Row], dict[
 
 
 def _with_wait(update: dict[str, Any]) -> str:
-    """An update's seconds, and how long it kept another thread (the TUI's screen) waiting."""
+    """An update's median seconds (and each run's), and how long that run kept another thread
+    (the TUI's screen) waiting."""
     seconds = table.seconds(update["seconds"])
+    runs = update.get("runs") or []
+    if len(runs) > 1:
+        seconds += f" (median of {', '.join(table.seconds(run) for run in runs)})"
     return f"{seconds}; {update['wait']}" if update.get("wait") else seconds

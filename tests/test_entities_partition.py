@@ -7,15 +7,18 @@ again on every update, as ``MAX_SHARE`` says)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from search.entities import EntityIndex, MentionStore, partition
+from search.entities import EntityIndex, MentionStore, lookup, partition
+from search.entities.model import Entity
 from search.entities.pipeline import derive
 from search.entities.table import EntityTable
 from search.models import Article
@@ -220,13 +223,32 @@ def test_a_table_file_not_made_with_the_kept_clustering_is_made_whole(
     _a_removal_clusters_every_name(index)
 
 
+def _lookup_rows(path: Path) -> tuple[dict[int, str], dict[str, str], str]:
+    """A look-up file's entity rows, token rows and stamp."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return (
+            dict(db.execute("SELECT number, data FROM entities")),
+            dict(db.execute("SELECT token, numbers FROM tokens")),
+            db.execute("SELECT value FROM meta").fetchone()[0],
+        )
+
+
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_any_sequence_of_updates_keeps_the_table_whole_and_in_step_with_its_names(
-    built: tuple[EntityIndex, list[str], list[str]], seed: int
+    built: tuple[EntityIndex, list[str], list[str]],
+    seed: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every name is in exactly one entity, each entity sums its names, the expansion subset
-    is the table's; on this corpus (spelling merges only) the entities are a fresh build's."""
+    is the table's and its look-up file the one made from it whole; on this corpus (spelling
+    merges only) the entities are a fresh build's."""
     index, people, _places = built
+    patched = []  # whether each update patched the last look-up file
+    real_patch = lookup.patch_lookup
+    monkeypatch.setattr(
+        lookup, "patch_lookup", lambda *args: patched.append(real_patch(*args)) or patched[-1]
+    )
     chooser = random.Random(seed)
     pool, _names, _towns = _corpus(340, seed=7)
     present = {f"art-{n:04d}" for n in range(300)}
@@ -260,9 +282,13 @@ def test_any_sequence_of_updates_keeps_the_table_whole_and_in_step_with_its_name
                     spelled[spelling] = spelled.get(spelling, 0) + count
             assert entity.spellings == dict(sorted(spelled.items(), key=lambda item: (-item[1], item[0])))
         assert _content(index.expansions()) == _content(table.expansion_table())
+        whole = tmp_path / f"whole-{generation}.sqlite"
+        assert lookup.write_lookup(whole, index.expansions(), lookup.stamp(index.expansions_path) or "")
+        assert _lookup_rows(index.lookup_path) == _lookup_rows(whole)
         assert _partition_of(table) == _partition_of(_fresh(index))
     assert set(MentionStore.load(index.mentions_dir).rows) == present
     assert all(clustered), clustered
+    assert patched == [True] * len(clustered)
 
 
 @pytest.mark.parametrize("ids", [["a-1", "a-2", "b-7"], ["odd\x00id", "plain"], ["only"], []])
@@ -365,3 +391,31 @@ def test_a_saved_line_that_cannot_be_read_makes_the_update_cluster_every_name(
     tag["files"][index.table_path.name] = file_sum(index.table_path.read_bytes())
     index.generation_path.write_text(json.dumps(tag), encoding="utf-8")
     _a_removal_clusters_every_name(index)
+
+
+def test_a_patched_look_up_file_is_the_one_made_whole(tmp_path: Path) -> None:
+    """Kept entities' rows and tokens are renumbered from the last file, entities made now are
+    added (under tokens kept entities hold too), gone ones dropped; a last file of another
+    subset is refused."""
+
+    def entity(name: str, *others: str) -> Entity:
+        return Entity(name.lower(), name, "person", {name: 3, **dict.fromkeys(others, 1)}, {}, ())
+
+    last = [
+        entity("Fahim Dashti", "Fahim Dashty"),
+        entity("Ahmad Massoud", "Ahmad Masoud"),
+        entity("Zara Zhor", "Zhor"),
+    ]
+    last_file = tmp_path / "last.sqlite"
+    assert lookup.write_lookup(last_file, EntityTable(last, [[e.id] for e in last]), "last")
+    made = [entity("Ahmad Shah Massoud", "Ahmad Shah Masoud"), entity("Zhor Dashti", "Zhor Dashty")]
+    items: list[int | Entity] = [made[0], 1, made[1], 2]  # Fahim Dashti is gone
+    patched = tmp_path / "patched.sqlite"
+    assert lookup.patch_lookup(patched, last_file, "last", items, "new")
+    now = [made[0], last[1], made[1], last[2]]
+    whole = tmp_path / "whole.sqlite"
+    assert lookup.write_lookup(whole, EntityTable(now, [[e.id] for e in now]), "new")
+    assert _lookup_rows(patched) == _lookup_rows(whole)
+    assert _lookup_rows(patched)[1]["massoud"] == "0,1"  # a kept entity and one made now
+    assert not lookup.patch_lookup(tmp_path / "other.sqlite", last_file, "another subset", items, "new")
+    assert not lookup.patch_lookup(tmp_path / "other.sqlite", last_file, "last", [7], "new")  # no such row

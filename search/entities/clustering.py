@@ -706,9 +706,11 @@ class _Engine:
         if focus is not None:  # the names that can gain or lose a bearer of their surname
             surnames = {self.nodes[i].core[-1] for i in focus if len(self.nodes[i].core) >= 2}
         for index, node in enumerate(self.nodes):
-            if len(node.core) != 1 or node.is_acronym or len(self.members[self.find(index)]) > 1:
+            if len(node.core) != 1 or node.is_acronym:
                 continue
             if focus is not None and index not in focus and node.core[0] not in surnames:
+                continue  # tested before its cluster is found: most names stop here
+            if len(self.members[self.find(index)]) > 1:
                 continue
             if self.kind(self.find(index)) != PERSON:
                 continue

@@ -16,9 +16,11 @@ import contextlib
 import json
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .model import Entity
 from .names import name_tokens
 
 if TYPE_CHECKING:
@@ -41,19 +43,85 @@ def stamp(table_file: Path, written_as: Path | None = None) -> str | None:
 
 def write_lookup(path: Path, table: EntityTable, table_stamp: str) -> bool:
     """Write the look-up file of ``table`` atomically; False when the folder cannot be written."""
+    rows: list[tuple[int, str]] = []
+    tokens: dict[str, list[int]] = {}
+    for number, entity in enumerate(table):
+        rows.append((number, _data(entity)))
+        _add_tokens(tokens, entity, number)
+    return _write(path, rows, tokens, table_stamp)
+
+
+def patch_lookup(
+    path: Path, last: Path, last_stamp: str, items: Sequence[int | Entity], table_stamp: str
+) -> bool:
+    """Write the look-up file of a patched expansion subset (``patching.PatchedTable``) from the
+    look-up file ``last`` of the subset it patches: each kept entity's row (``items`` gives its
+    number in the last subset) and tokens are taken from there, renumbered; only the entities
+    made now are written anew. False when ``last`` is not the look-up file of that subset
+    (tagged ``last_stamp``) or cannot be read, or the file cannot be written."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{last.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            stamp = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+            if stamp is None or stamp[0] != last_stamp:
+                return False
+            kept_rows = dict(db.execute("SELECT number, data FROM entities"))
+            kept_tokens = db.execute("SELECT token, numbers FROM tokens").fetchall()
+    except sqlite3.Error:
+        return False
+    renumbered: dict[int, int] = {}
+    rows: list[tuple[int, str]] = []
+    new_tokens: dict[str, list[int]] = {}
+    for number, item in enumerate(items):
+        if isinstance(item, Entity):
+            rows.append((number, _data(item)))
+            _add_tokens(new_tokens, item, number)
+        else:
+            data = kept_rows.get(item)
+            if data is None:
+                return False
+            rows.append((number, data))
+            renumbered[item] = number
+    tokens: dict[str, list[int]] = {}
+    try:
+        for token, numbers in kept_tokens:
+            # Kept entities keep their order, so their renumbered list stays ascending.
+            found = (
+                [renumbered[n] for n in map(int, numbers.split(",")) if n in renumbered] if numbers else []
+            )
+            if found:
+                tokens[token] = found
+    except (ValueError, AttributeError):
+        return False
+    for token, numbers in new_tokens.items():
+        found = tokens.get(token)
+        tokens[token] = numbers if found is None else sorted(found + numbers)
+    return _write(path, rows, tokens, table_stamp)
+
+
+def _data(entity: Entity) -> str:
+    """An entity's row: what a search reads of it (``entity_words._mini_table``)."""
+    return json.dumps(
+        [entity.id, entity.name, entity.kind, list(entity.spellings.items())],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _add_tokens(tokens: dict[str, list[int]], entity: Entity, number: int) -> None:
+    """List the entity (its ``number``) under each name token of its spellings, once."""
+    seen: set[str] = set()
+    for spelling in entity.spellings:
+        for token in name_tokens(spelling):
+            if token not in seen:
+                seen.add(token)
+                tokens.setdefault(token, []).append(number)
+
+
+def _write(path: Path, rows: list[tuple[int, str]], tokens: dict[str, list[int]], table_stamp: str) -> bool:
     import sqlite3  # most searches, and every process that never writes this, need no sqlite3
 
-    tokens: dict[str, list[int]] = {}
-    rows = []
-    for number, entity in enumerate(table):
-        data = [entity.id, entity.name, entity.kind, list(entity.spellings.items())]
-        rows.append((number, json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
-        seen: set[str] = set()
-        for spelling in entity.spellings:
-            for token in name_tokens(spelling):
-                if token not in seen:
-                    seen.add(token)
-                    tokens.setdefault(token, []).append(number)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as db:

@@ -572,8 +572,25 @@ class _Staged:
     mentions: StagedMentions
     files: list[tuple[Path, Path]]  # (written as, to be renamed to)
     table: EntityTable | PatchedTable
-    expansions: EntityTable
+    expansions: EntityTable | PatchedTable
     sums: Sums = field(default_factory=dict)  # of the table files, for the tag (``SavedLines.read``)
+
+
+def _write_lookup(
+    path: Path, last: Path, expansions: EntityTable | PatchedTable, written: Path, tag: str
+) -> bool:
+    """Write the look-up file of the expansion subset (saved at ``written``): patched from the
+    ``last`` one when the subset was patched (``lookup.patch_lookup``), else made whole (a
+    patched subset read back from its file when its last look-up file is not the one to patch)."""
+    if isinstance(expansions, PatchedTable):
+        last_stamp = expansions.saved_stamp
+        if last_stamp is not None and lookup.patch_lookup(path, last, last_stamp, expansions.items, tag):
+            return True
+        try:
+            expansions = EntityTable.load(written)
+        except (OSError, EntityTableError):
+            return False
+    return lookup.write_lookup(path, expansions, tag)
 
 
 class EntityUpdate:
@@ -740,7 +757,7 @@ class EntityUpdate:
             # expansions file will be once renamed into place (a rename keeps what the tag reads).
             tag = lookup.stamp(index.expansions_path, written_as=files[0][0])
             written = index.lookup_path.with_name(f".{index.lookup_path.name}.staged")
-            if tag is not None and lookup.write_lookup(written, expansions, tag):
+            if tag is not None and _write_lookup(written, index.lookup_path, expansions, files[0][0], tag):
                 files.append((written, index.lookup_path))
         except BaseException:
             self._discard(_Staged(generation, mentions, files, table, expansions))
@@ -764,7 +781,8 @@ class EntityUpdate:
             },
         )
         index._forget()
-        index._remember_expansions(staged.expansions)
+        if isinstance(staged.expansions, EntityTable):  # a patched one is read from its file if asked
+            index._remember_expansions(staged.expansions)
 
     @staticmethod
     def _discard(staged: _Staged) -> None:
