@@ -333,6 +333,20 @@ def test_an_update_saves_untouched_nodes_and_unchanged_comparisons_as_they_were_
     assert compared_after == compared_before  # a removal compares no new names
     changed = {key for key in nodes_after if nodes_after[key] != nodes_before.get(key)}
     assert changed and len(changed) < len(nodes_after) // 5  # the names art-0002 counted out
+    # Names new to the corpus: the comparisons they add are saved apart, the rest as loaded.
+    pool, people, _towns = _corpus(340, seed=7)
+    article = pool[300]
+    name = next(person for person in people if person in article.text)
+    update = index.begin()
+    update.add(replace(article, text=article.text.replace(name, name[:-1] + "y")))  # a respelling
+    table = update.commit(generation=4)
+    assert table.stats["clustered"] != "full"
+    _nodes, compared_added = saved()
+    assert compared_added[: len(compared_after)] == compared_after and len(compared_added) > len(
+        compared_after
+    )
+    loaded = MentionStore.load(index.mentions_dir).resolutions
+    assert loaded is not None and loaded.compared == update._store.resolutions.compared
 
 
 @pytest.mark.parametrize("version", [1, 2, 3, 4, 5])

@@ -49,9 +49,10 @@ def file_sum(payload: bytes) -> list[int]:
 def _entity_lines(
     raw: bytes, name: str, token: str, sums: Sums
 ) -> tuple[list[bytes], list[list[str]]] | None:
-    """A saved table file's entities, one JSON line each (without the comma that joins them),
-    and their name keys; None when the bytes are not those ``sums`` names, the table was not
-    made with the partition ``token``, or it is not laid out one entity a line."""
+    """A saved table file's entities, one JSON line each (each but the first led by the comma
+    that joins them: ``_Lines``), and their name keys; None when the bytes are not those
+    ``sums`` names, the table was not made with the partition ``token``, or it is not laid
+    out one entity a line."""
     if file_sum(raw) != sums.get(name):
         return None
     lines = raw.rstrip().split(b"\n")
@@ -70,31 +71,45 @@ def _entity_lines(
         return None
     if not all(isinstance(names, list) and names and isinstance(names[0], str) for names in keys):
         return None
-    for number in range(1, len(entities)):
-        entities[number] = entities[number][1:]  # the leading comma
     return entities, keys
 
 
-class SavedSubset:
+class _Lines:
+    """Entity lines as read (``_entity_lines``), each given without its leading comma.
+
+    Why the commas are not cut off as the lines are read: that copied the 58 MB table line
+    by line in every update at 100,000 articles, and a kept line is only written out again."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self._lines = lines
+
+    def line(self, number: int) -> memoryview:
+        """The entity's JSON, as it is written out again (a view, not a copy)."""
+        return memoryview(self._lines[number])[1 if number else 0 :]
+
+    def text(self, number: int) -> bytes:
+        """The entity's JSON, to parse."""
+        line = self._lines[number]
+        return line[1:] if number else line
+
+
+class SavedSubset(_Lines):
     """The saved expansion subset's entities as lines, by the first name key of each, and the
     look-up stamp of its file (what the look-up file made from it is tagged with)."""
 
     def __init__(self, lines: list[bytes], keys: list[list[str]], stamp: str) -> None:
-        self._lines = lines
+        super().__init__(lines)
         self.keys = keys
         self.position = {names[0]: number for number, names in enumerate(keys)}
         self.stamp = stamp
 
-    def line(self, number: int) -> bytes:
-        return self._lines[number]
 
-
-class SavedLines:
+class SavedLines(_Lines):
     """A saved table's entities as the lines of its file, each parsed only when asked; with
     those of its expansion subset (``subset``)."""
 
     def __init__(self, lines: list[bytes], keys: list[list[str]], subset: SavedSubset) -> None:
-        self._lines = lines  # one entity's JSON each, without the comma that joins them
+        super().__init__(lines)
         self.keys = keys
         self.position = {names[0]: number for number, names in enumerate(keys) if names}
         self.subset = subset
@@ -118,16 +133,14 @@ class SavedLines:
             return None
         return cls(*table, SavedSubset(*subset, subset_stamp))
 
-    def line(self, number: int) -> bytes:
-        return self._lines[number]
-
     def id(self, number: int) -> str:
         """The entity's id, read from the start of its line (``Entity.as_dict`` puts it first)."""
         line = self._lines[number]
-        if line.startswith(b'{"id":"'):
-            end = line.find(b'"', 7)
-            if end > 0 and b"\\" not in line[7:end]:
-                return line[7:end].decode("utf-8")
+        at = 1 if number else 0  # after the leading comma
+        if line.startswith(b'{"id":"', at):
+            end = line.find(b'"', at + 7)
+            if end > 0 and b"\\" not in line[at + 7 : end]:
+                return line[at + 7 : end].decode("utf-8")
         return str(self._parsed(number)["id"])
 
     def sort_key(self, number: int) -> tuple[int, str, str]:
@@ -140,7 +153,7 @@ class SavedLines:
 
     def _parsed(self, number: int) -> dict[str, Any]:
         try:
-            data = json.loads(self._lines[number])
+            data = json.loads(self.text(number))
         except ValueError as error:
             raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
         if not isinstance(data, dict):
@@ -157,7 +170,7 @@ class PatchedTable:
 
     def __init__(
         self,
-        saved: SavedLines | SavedSubset,
+        saved: _Lines,
         items: list[int | Entity],
         keys: list[list[str]],
         stats: dict[str, Any],
@@ -173,12 +186,12 @@ class PatchedTable:
     def __len__(self) -> int:
         return len(self._items)
 
-    def save(self, path: Path) -> None:
-        """Write the table as ``EntityTable.save`` would have written it."""
+    def save(self, path: Path) -> list[int]:
+        """Write the table as ``EntityTable.save`` would have written it; returns its ``file_sum``."""
         with no_gc():
-            write_chunks_atomic(Path(path), self._pieces())
+            return write_chunks_atomic(Path(path), self._pieces())
 
-    def _pieces(self) -> Iterator[bytes]:
+    def _pieces(self) -> Iterator[bytes | memoryview]:
         from .table import FORMAT, VERSION
 
         dump = compact_json

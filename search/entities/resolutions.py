@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .. import turns
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 
 # Bump whenever resolve.py or casing.py changes what an article resolves to or what
 # the statistics count: resolutions kept by another version are made again.
+# The name comparisons are saved as pickled pieces, the comparisons each update added apart,
+# up to this many pieces (a full clustering, every ``partition.FULL_EVERY`` updates or sooner,
+# saves them in one piece again).
+COMPARED_PIECES = 24
 RESOLVE_VERSION = 3  # 2: a use as written is kept as its mention index alone; 3: "kept"
 
 Splits = tuple[tuple[str, str], ...]
@@ -60,9 +65,8 @@ class Resolutions:
     nodes: NodeSet = field(default_factory=NodeSet)
     # The entities the last clustering of these nodes made (None: cluster every name next).
     partition: Partition | None = None
-    # ``compared`` as loaded, its size then, and its saved form: saved again as those bytes
-    # while no comparison was added (an incremental clustering of a removal adds none).
-    _compared_saved: tuple[Compared, int, bytes] | None = None
+    # ``compared`` as loaded or last saved, its size then, and its saved form (``_compared_pieces``).
+    _compared_saved: tuple[Compared, int, tuple[bytes, ...]] | None = None
 
     def apply(self, before: Mapping[str, ArticleRow | None], records: Records) -> None:
         """Count the changed articles' records afresh and forget the resolutions their change may alter.
@@ -153,19 +157,29 @@ class Resolutions:
             "version": RESOLVE_VERSION,
             "splits": self.splits,
             "stats": (stats.articles, dict(stats.lower), dict(stats.capital), dict(stats.alone), stats.cues),
-            "compared": self._compared_bytes(),
+            "compared": self._compared_pieces(),
             "nodes": self.nodes.state(),
             "partition": None if self.partition is None else self.partition.state(),
         }
 
-    def _compared_bytes(self) -> bytes:
-        """The comparisons pickled (7.7 MB and 0.23 s at 100,000 articles), or as loaded."""
+    def _compared_pieces(self) -> tuple[bytes, ...]:
+        """The comparisons pickled: as they were loaded, plus the comparisons added since
+        pickled apart (an incremental clustering only adds to them, at the end of the dict),
+        or all of them again (7.7 MB and 0.14-0.23 s at 100,000 articles) after a full
+        clustering, or once ``COMPARED_PIECES`` additions are kept."""
         saved, compared = self._compared_saved, self.compared
-        if saved is not None and saved[0] is compared and saved[1] == len(compared):
-            return saved[2]
-        blob = pickle.dumps(compared, protocol=pickle.HIGHEST_PROTOCOL)
-        self._compared_saved = (compared, len(compared), blob)
-        return blob
+        if saved is not None and saved[0] is compared and saved[1] <= len(compared):
+            size, pieces = saved[1], saved[2]
+            if size == len(compared):
+                return pieces
+            if len(pieces) < COMPARED_PIECES:
+                added = dict(islice(compared.items(), size, None))
+                pieces = (*pieces, pickle.dumps(added, protocol=pickle.HIGHEST_PROTOCOL))
+                self._compared_saved = (compared, len(compared), pieces)
+                return pieces
+        pieces = (pickle.dumps(compared, protocol=pickle.HIGHEST_PROTOCOL),)
+        self._compared_saved = (compared, len(compared), pieces)
+        return pieces
 
     @classmethod
     def from_state(
@@ -188,9 +202,21 @@ class Resolutions:
             state_articles, lower, capital, alone, cues = state["stats"]
             splits = tuple(tuple(pair) for pair in state["splits"])
             compared_saved = compared = state["compared"]
-            if isinstance(compared, bytes):  # pickled apart (``_compared_bytes``); a dict before
-                compared = turns.unpickle(compared)
-        except (KeyError, TypeError, ValueError, pickle.UnpicklingError, EOFError):
+            if isinstance(compared, bytes):  # pickled apart in one piece; a dict before that
+                compared_saved = (compared,)
+            if isinstance(compared_saved, tuple):  # ``_compared_pieces``
+                compared = turns.unpickle(compared_saved[0])
+                for added in compared_saved[1:]:
+                    compared.update(turns.unpickle(added))
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            pickle.UnpicklingError,
+            EOFError,
+        ):
             return None
         if not isinstance(compared, dict):
             return None
@@ -211,7 +237,7 @@ class Resolutions:
             partition = None
         nodes.touched.clear()
         kept_resolutions = cls(stats, kept, splits, compared=compared, nodes=nodes, partition=partition)
-        if isinstance(compared_saved, bytes):
+        if isinstance(compared_saved, tuple):
             kept_resolutions._compared_saved = (compared, len(compared), compared_saved)
         return kept_resolutions
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,27 +30,33 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
     _write_atomic(path, (payload,))
 
 
-def write_text_atomic(path: Path, pieces: Iterable[str]) -> None:
-    """Write the text of ``pieces`` (UTF-8) like ``write_bytes_atomic``, one piece at a time.
+def write_text_atomic(path: Path, pieces: Iterable[str]) -> list[int]:
+    """Write the text of ``pieces`` (UTF-8) like ``write_bytes_atomic``, one piece at a time;
+    returns the file's [size, CRC-32] (``patching.file_sum``), counted on the way.
 
     Why: a large table written as one string was held twice more (as text, then as bytes)
     beside the objects it was made of.
     """
-    _write_atomic(path, (piece.encode("utf-8") for piece in pieces))
+    return _write_atomic(path, (piece.encode("utf-8") for piece in pieces))
 
 
-def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
-    """Write the bytes of ``chunks`` like ``write_bytes_atomic``, one chunk at a time."""
-    _write_atomic(path, chunks)
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes | memoryview]) -> list[int]:
+    """Write the bytes of ``chunks`` like ``write_text_atomic``, one chunk at a time."""
+    return _write_atomic(path, chunks)
 
 
-def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+def _write_atomic(path: Path, chunks: Iterable[bytes | memoryview]) -> list[int]:
+    """Why the sum is counted here: reading the 58 MB table back to count it took an update
+    at 100,000 articles 0.05 s and as many fresh pages of memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    size = crc = 0
     try:
         with tmp.open("wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
+                size += len(chunk)
+                crc = zlib.crc32(chunk, crc)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -58,6 +65,7 @@ def _write_atomic(path: Path, chunks: Iterable[bytes]) -> None:
             tmp.unlink()
         raise
     sync_folder(path.parent)
+    return [size, crc]
 
 
 def sync_folder(folder: Path) -> None:

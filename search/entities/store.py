@@ -40,7 +40,7 @@ from .casing import CorpusStats
 from .catalog import Catalog
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
-from .patching import PatchedTable, SavedLines, Sums, file_sum
+from .patching import PatchedTable, SavedLines, Sums
 from .pipeline import derive
 from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
@@ -750,9 +750,8 @@ class EntityUpdate:
         try:
             for value, path in ((expansions, index.expansions_path), (table, index.table_path)):
                 written = path.with_name(f".{path.name}.staged")
-                value.save(written)
+                sums[path.name] = value.save(written)
                 files.append((written, path))
-                sums[path.name] = file_sum(written.read_bytes())
             # The search side's look-up file of the expansions (``lookup``), tagged as the
             # expansions file will be once renamed into place (a rename keeps what the tag reads).
             tag = lookup.stamp(index.expansions_path, written_as=files[0][0])

@@ -248,15 +248,16 @@ class EntityTable:
         except (KeyError, TypeError, ValueError) as error:
             raise EntityTableError(f"entity table is damaged ({error})") from None
 
-    def save(self, path: Path) -> None:
-        """Write the table atomically (temporary file, fsync, rename), as ``to_json`` would.
+    def save(self, path: Path) -> list[int]:
+        """Write the table atomically (temporary file, fsync, rename), as ``to_json`` would;
+        returns its ``patching.file_sum``.
 
         Written piece by piece (``_json_pieces``): building the whole dict, then its text,
         then its bytes held three copies of the table at once, the largest step of a
         corpus' entity derivation after clustering.
         """
         with no_gc():
-            write_text_atomic(Path(path), self._json_pieces())
+            return write_text_atomic(Path(path), self._json_pieces())
 
     def _json_pieces(self) -> Iterator[str]:
         """The JSON of ``self.to_json()`` (compact, not ASCII-escaped), in pieces, one entity a line.
