@@ -56,17 +56,23 @@ def _fresh_sum(index_dir: Path) -> dict[str, object]:
     return data
 
 
+def _indexed(tmp_path: Path, rng: random.Random, files: int) -> tuple[Path, Path, Explorer]:
+    """A corpus of a few generated files, indexed."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for number in range(files):
+        _write_file(corpus, f"f{number}", rng)
+    explorer = Explorer.open(corpus, index_dir)
+    explorer.update()
+    return corpus, index_dir, explorer
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_each_run_patches_the_cache_to_what_a_fresh_sum_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     rng = random.Random(seed)
-    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    for number in range(4):
-        _write_file(corpus, f"f{number}", rng)
-    explorer = Explorer.open(corpus, index_dir)
-    explorer.update()
+    corpus, index_dir, explorer = _indexed(tmp_path, rng, files=4)
     summed_afresh = []
     monkeypatch.setattr(
         IndexStore,
@@ -92,12 +98,7 @@ def test_each_run_patches_the_cache_to_what_a_fresh_sum_gives(
 
 def test_a_cache_that_cannot_be_patched_is_summed_afresh(tmp_path: Path) -> None:
     rng = random.Random(5)
-    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
-    corpus.mkdir()
-    for number in range(3):
-        _write_file(corpus, f"f{number}", rng)
-    explorer = Explorer.open(corpus, index_dir)
-    explorer.update()
+    corpus, index_dir, explorer = _indexed(tmp_path, rng, files=3)
     # A cache of an earlier version, which does not say which segments it summed.
     data = json.loads((index_dir / VOCABULARY).read_text(encoding="utf-8"))
     del data["segments"]
