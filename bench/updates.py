@@ -31,17 +31,29 @@ ARTICLES = 10
 ROUNDS = 3
 
 
-def _extra_articles() -> str:
-    rows = [
-        {
-            "id": f"bench-update:{n}",
-            "source": "bench",
-            "date": "2020-01-01",
-            "title": f"Bench update article {n}",
-            "text": f"Article {n} added by the update benchmark. Oil prices rose in Kabul and Brussels.",
-        }
-        for n in range(ARTICLES)
-    ]
+# Surnames new to any corpus, one per article and round: each round's articles name people
+# the corpus has not seen, so every round clusters, compares and saves as much as the first
+# (re-adding the articles of an earlier round found its name comparisons already made).
+_STEMS = ("Belv", "Corv", "Davr", "Fenl", "Garv", "Holm", "Ivar", "Jask", "Kelv", "Lund")
+_ENDINGS = ("ovic", "arsson", "enko", "idis", "escu")
+
+
+def _extra_articles(round_number: int = 0) -> str:
+    rows = []
+    for n in range(ARTICLES):
+        surname = _STEMS[n % len(_STEMS)] + _ENDINGS[round_number % len(_ENDINGS)]
+        rows.append(
+            {
+                "id": f"bench-update:{round_number}-{n}",
+                "source": "bench",
+                "date": "2020-01-01",
+                "title": f"Bench update article {n}",
+                "text": (
+                    f"Article {n} added by the update benchmark. Minister Anna {surname} said oil "
+                    f"prices rose in Kabul and Brussels. {surname} spoke after talks."
+                ),
+            }
+        )
     return "".join(json.dumps(row) + "\n" for row in rows)
 
 
@@ -80,9 +92,9 @@ def _measure(corpus: Path, index_dir: Path) -> dict[str, Any]:
     extra = corpus / EXTRA_FILE
     results: dict[str, Any] = {}
     adds, removes = [], []
-    for _round in range(ROUNDS):
+    for round_number in range(ROUNDS):
         try:
-            extra.write_text(_extra_articles(), encoding="utf-8")
+            extra.write_text(_extra_articles(round_number), encoding="utf-8")
             adds.append(_update(corpus, index_dir))
             if "vocabulary_after_add" not in results:
                 results["vocabulary_after_add"] = run_worker(

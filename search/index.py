@@ -294,7 +294,8 @@ class IndexStore:
         segments = _segments(reader)
         made = dict(fresh or {})
         current = [self._counts(segment_id, leaf, made) for segment_id, leaf in segments]
-        self._keep_segment_counts(segments, made, saved)
+        self._save_made_counts(segments, made, saved)
+        self._delete_gone_counts(segments)
         ids = [segment_id for segment_id, _leaf in segments]
         if len(current) == 1:
             return Vocabulary({word: WordStats(a, c) for word, (a, c) in current[0].items()}, segments=ids)
@@ -334,9 +335,10 @@ class IndexStore:
             except (TypeError, ValueError):  # a segment's kept counts are not counts
                 patched = False
             if patched:
-                self._keep_segment_counts(segments, made, saved)
+                self._save_made_counts(segments, made, saved)
                 with contextlib.suppress(OSError):
                     cache.save(path, generation)
+                self._delete_gone_counts(segments)  # after the cache no longer names them
                 return
         vocabulary = self._vocabulary_by_segment(reader, fresh, saved)
         with contextlib.suppress(OSError):
@@ -362,15 +364,19 @@ class IndexStore:
             return None
         return counts if isinstance(counts, dict) else None
 
-    def _keep_segment_counts(
+    def _save_made_counts(
         self, segments: list[tuple[str, Any]], made: dict[str, dict[str, list[int]]], saved: frozenset[str]
     ) -> None:
-        """Keep the counts made in this run of the index's segments (unless the writer processes
-        kept them already), and delete those of segments gone (after they were read)."""
-        present = {f"{segment_id}.json" for segment_id, _leaf in segments}
+        """Keep the counts made in this run of the index's segments (unless the writer
+        processes kept them already)."""
+        present = {segment_id for segment_id, _leaf in segments}
         for segment_id, counts in made.items():
-            if f"{segment_id}.json" in present and segment_id not in saved:
+            if segment_id in present and segment_id not in saved:
                 self._save_segment_vocabulary(segment_id, counts)
+
+    def _delete_gone_counts(self, segments: list[tuple[str, Any]]) -> None:
+        """Delete the kept counts of segments the index no longer holds."""
+        present = {f"{segment_id}.json" for segment_id, _leaf in segments}
         with contextlib.suppress(OSError):
             for old in (self.index_dir / SEGMENT_VOCABULARIES).glob("*.json"):
                 if old.name not in present:

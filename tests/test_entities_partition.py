@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from search.entities import EntityIndex, MentionStore, lookup, partition
+from search.entities import resolutions as resolutions_module
 from search.entities.model import Entity
 from search.entities.pipeline import derive
 from search.entities.table import EntityTable
@@ -308,7 +309,7 @@ def test_saved_name_nodes_keep_their_article_ids_whatever_they_hold(ids: list[st
 
 
 def test_an_update_saves_untouched_nodes_and_unchanged_comparisons_as_they_were_loaded(
-    built: tuple[EntityIndex, list[str], list[str]],
+    built: tuple[EntityIndex, list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from search.entities.shards import ShardFolder
 
@@ -345,6 +346,16 @@ def test_an_update_saves_untouched_nodes_and_unchanged_comparisons_as_they_were_
     assert compared_added[: len(compared_after)] == compared_after and len(compared_added) > len(
         compared_after
     )
+    loaded = MentionStore.load(index.mentions_dir).resolutions
+    assert loaded is not None and loaded.compared == update._store.resolutions.compared
+    # Past the limit of pieces, all of them are pickled again in one.
+    monkeypatch.setattr(resolutions_module, "COMPARED_PIECES", len(compared_added))
+    other = next(person for person in people if person in pool[301].text)
+    update = index.begin()
+    update.add(replace(pool[301], text=pool[301].text.replace(other, other[:-1] + "ie")))
+    update.commit(generation=5)
+    _nodes, compared_again = saved()
+    assert len(compared_again) == 1 and compared_again != compared_added[:1]
     loaded = MentionStore.load(index.mentions_dir).resolutions
     assert loaded is not None and loaded.compared == update._store.resolutions.compared
 
@@ -425,11 +436,39 @@ def test_a_patched_look_up_file_is_the_one_made_whole(tmp_path: Path) -> None:
     made = [entity("Ahmad Shah Massoud", "Ahmad Shah Masoud"), entity("Zhor Dashti", "Zhor Dashty")]
     items: list[int | Entity] = [made[0], 1, made[1], 2]  # Fahim Dashti is gone
     patched = tmp_path / "patched.sqlite"
-    assert lookup.patch_lookup(patched, last_file, "last", items, "new")
+    kept_id = lambda number: last[number].id  # noqa: E731
+    assert lookup.patch_lookup(patched, last_file, "last", items, "new", kept_id)
     now = [made[0], last[1], made[1], last[2]]
     whole = tmp_path / "whole.sqlite"
     assert lookup.write_lookup(whole, EntityTable(now, [[e.id] for e in now]), "new")
     assert _lookup_rows(patched) == _lookup_rows(whole)
     assert _lookup_rows(patched)[1]["massoud"] == "0,1"  # a kept entity and one made now
-    assert not lookup.patch_lookup(tmp_path / "other.sqlite", last_file, "another subset", items, "new")
-    assert not lookup.patch_lookup(tmp_path / "other.sqlite", last_file, "last", [7], "new")  # no such row
+    other = tmp_path / "other.sqlite"
+    assert not lookup.patch_lookup(other, last_file, "another subset", items, "new", kept_id)
+    assert not lookup.patch_lookup(other, last_file, "last", [7], "new", kept_id)  # no such row
+    assert not lookup.patch_lookup(other, last_file, "last", [0], "new", lambda _n: "someone else")
+
+
+def test_a_look_up_file_not_made_from_the_subset_it_is_tagged_with_is_made_whole(
+    built: tuple[EntityIndex, list[str], list[str]], tmp_path: Path
+) -> None:
+    """A search process that could not read the subset writes the whole table's rows under the
+    subset's tag (``EntityWords``): the next update must not patch from those rows."""
+    index, people, _places = built
+    pool, _names, _towns = _corpus(340, seed=7)
+    update = index.begin()
+    update.add(pool[300])
+    update.commit(generation=2)
+    tag = lookup.stamp(index.expansions_path)
+    whole_table = index.table()  # its entities in another order than the subset's, to be sure
+    others = EntityTable(whole_table.entities[::-1], whole_table.keys[::-1])
+    assert tag is not None and lookup.write_lookup(index.lookup_path, others, tag)
+    article = pool[301]
+    name = next(person for person in people if person in article.text)
+    update = index.begin()
+    update.add(replace(article, text=article.text.replace(name, name[:-1] + "y")))
+    table = update.commit(generation=3)
+    assert table.stats["clustered"] != "full"  # the subset was patched, its look-up file made whole
+    whole = tmp_path / "whole.sqlite"
+    assert lookup.write_lookup(whole, index.expansions(), lookup.stamp(index.expansions_path) or "")
+    assert _lookup_rows(index.lookup_path) == _lookup_rows(whole)

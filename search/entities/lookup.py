@@ -16,7 +16,7 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,13 +52,20 @@ def write_lookup(path: Path, table: EntityTable, table_stamp: str) -> bool:
 
 
 def patch_lookup(
-    path: Path, last: Path, last_stamp: str, items: Sequence[int | Entity], table_stamp: str
+    path: Path,
+    last: Path,
+    last_stamp: str,
+    items: Sequence[int | Entity],
+    table_stamp: str,
+    kept_id: Callable[[int], str],
 ) -> bool:
     """Write the look-up file of a patched expansion subset (``patching.PatchedTable``) from the
     look-up file ``last`` of the subset it patches: each kept entity's row (``items`` gives its
-    number in the last subset) and tokens are taken from there, renumbered; only the entities
-    made now are written anew. False when ``last`` is not the look-up file of that subset
-    (tagged ``last_stamp``) or cannot be read, or the file cannot be written."""
+    number in the last subset, ``kept_id`` its id there) and tokens are taken from there,
+    renumbered; only the entities made now are written anew. False when ``last`` is not the
+    look-up file of that subset (tagged ``last_stamp``, and each kept row the entity of that
+    id: a search process that could not read the subset writes the whole table's rows under
+    its tag) or cannot be read, or the file cannot be written."""
     import sqlite3
 
     try:
@@ -79,7 +86,8 @@ def patch_lookup(
             _add_tokens(new_tokens, item, number)
         else:
             data = kept_rows.get(item)
-            if data is None:
+            # A row starts with its entity's id as ``_data`` wrote it.
+            if data is None or not data.startswith(f"[{json.dumps(kept_id(item), ensure_ascii=False)},"):
                 return False
             rows.append((number, data))
             renumbered[item] = number

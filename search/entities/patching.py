@@ -92,6 +92,25 @@ class _Lines:
         line = self._lines[number]
         return line[1:] if number else line
 
+    def id(self, number: int) -> str:
+        """The entity's id, read from the start of its line (``Entity.as_dict`` puts it first)."""
+        line = self._lines[number]
+        at = 1 if number else 0  # after the leading comma
+        if line.startswith(b'{"id":"', at):
+            end = line.find(b'"', at + 7)
+            if end > 0 and b"\\" not in line[at + 7 : end]:
+                return line[at + 7 : end].decode("utf-8")
+        return str(self._parsed(number)["id"])
+
+    def _parsed(self, number: int) -> dict[str, Any]:
+        try:
+            data = json.loads(self.text(number))
+        except ValueError as error:
+            raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
+        if not isinstance(data, dict):
+            raise SavedTableDamaged(f"entity line {number + 1} is not an entity")
+        return data
+
 
 class SavedSubset(_Lines):
     """The saved expansion subset's entities as lines, by the first name key of each, and the
@@ -133,16 +152,6 @@ class SavedLines(_Lines):
             return None
         return cls(*table, SavedSubset(*subset, subset_stamp))
 
-    def id(self, number: int) -> str:
-        """The entity's id, read from the start of its line (``Entity.as_dict`` puts it first)."""
-        line = self._lines[number]
-        at = 1 if number else 0  # after the leading comma
-        if line.startswith(b'{"id":"', at):
-            end = line.find(b'"', at + 7)
-            if end > 0 and b"\\" not in line[at + 7 : end]:
-                return line[at + 7 : end].decode("utf-8")
-        return str(self._parsed(number)["id"])
-
     def sort_key(self, number: int) -> tuple[int, str, str]:
         """``table.sort_key`` of the entity on this line."""
         data = self._parsed(number)
@@ -150,15 +159,6 @@ class SavedLines(_Lines):
             return -len(data["articles"]), fold(data["name"]), self.keys[number][0]
         except (KeyError, TypeError) as error:
             raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
-
-    def _parsed(self, number: int) -> dict[str, Any]:
-        try:
-            data = json.loads(self.text(number))
-        except ValueError as error:
-            raise SavedTableDamaged(f"entity line {number + 1}: {error}") from None
-        if not isinstance(data, dict):
-            raise SavedTableDamaged(f"entity line {number + 1} is not an entity")
-        return data
 
 
 class PatchedTable:
@@ -213,6 +213,10 @@ class PatchedTable:
         """The look-up stamp of the saved subset this one patches (None: it patches a table)."""
         return self._saved.stamp if isinstance(self._saved, SavedSubset) else None
 
+    def saved_id(self, number: int) -> str:
+        """The id of the entity on that line of the saved file this table patches."""
+        return self._saved.id(number)
+
     def expansion_table(self) -> PatchedTable:
         """``EntityTable.expansion_table``, patched: the kept entities' lines of the last subset,
         the entities made now as that subset keeps them (``table.expansion_of``)."""
@@ -233,7 +237,7 @@ class PatchedTable:
             if kept is not None:
                 items.append(kept)
                 keys.append(subset.keys[kept])
-        return PatchedTable(subset, items, keys, self.stats, ())
+        return PatchedTable(subset, items, keys, dict(self.stats), ())
 
 
 def merge_in(

@@ -40,7 +40,7 @@ from .casing import CorpusStats
 from .catalog import Catalog
 from .corrections import MERGE, SPLIT, Correction, Corrections
 from .mentions import ArticleMentions, extract
-from .patching import PatchedTable, SavedLines, Sums
+from .patching import PatchedTable, SavedLines, SavedTableDamaged, Sums
 from .pipeline import derive
 from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
@@ -584,8 +584,13 @@ def _write_lookup(
     patched subset read back from its file when its last look-up file is not the one to patch)."""
     if isinstance(expansions, PatchedTable):
         last_stamp = expansions.saved_stamp
-        if last_stamp is not None and lookup.patch_lookup(path, last, last_stamp, expansions.items, tag):
-            return True
+        try:
+            if last_stamp is not None and lookup.patch_lookup(
+                path, last, last_stamp, expansions.items, tag, expansions.saved_id
+            ):
+                return True
+        except SavedTableDamaged:  # a kept line's id cannot be read after all: made whole
+            pass
         try:
             expansions = EntityTable.load(written)
         except (OSError, EntityTableError):
@@ -918,9 +923,10 @@ class EntityIndex:
         self._expansions = None
 
     def _remember_expansions(self, expansions: EntityTable) -> None:
-        """Keep the expansion table just saved, as ``expansions`` would load it: the entity
-        look-up is rebuilt from it right after an index run (``EntityWords.refresh``), and
-        reading back the file just written took 1-3 s at 100,000 articles."""
+        """Keep the expansion table just saved (made whole), as ``expansions`` would load it: a
+        search process that finds no look-up file for it makes one from it, and reading back
+        the file just written took 1-3 s at 100,000 articles. A patched subset is not kept:
+        its look-up file is patched with it, and the subset is read only if that one is lost."""
         try:
             stat = self.expansions_path.stat()
         except OSError:
