@@ -699,15 +699,17 @@ class _Engine:
     def merge_surnames(self) -> None:
         """`President Reagan` alone joins the only multi-word person whose surname is Reagan."""
         by_surname: dict[str, set[int]] = defaultdict(set)
+        alone: list[int] = []  # the one-word names, in order: the only ones that can join
         for index, node in enumerate(self.nodes):
             if len(node.core) >= 2:
                 by_surname[node.core[-1]].add(index)
+            elif len(node.core) == 1 and not node.is_acronym:
+                alone.append(index)
         focus = self.focus
         if focus is not None:  # the names that can gain or lose a bearer of their surname
             surnames = {self.nodes[i].core[-1] for i in focus if len(self.nodes[i].core) >= 2}
-        for index, node in enumerate(self.nodes):
-            if len(node.core) != 1 or node.is_acronym:
-                continue
+        for index in alone:
+            node = self.nodes[index]
             if focus is not None and index not in focus and node.core[0] not in surnames:
                 continue  # tested before its cluster is found: most names stop here
             if len(self.members[self.find(index)]) > 1:

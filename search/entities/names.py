@@ -89,7 +89,11 @@ def core_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
     A legal suffix stays when dropping it would leave a single word: `Boston
     Corp` is a company, `Boston` a city; `Standard Oil Co` is `Standard Oil`.
+    Most names hold neither: they are their own core (tested in C; an update makes the core of
+    each of 71,000 names it loads at 100,000 articles).
     """
+    if NAME_PARTICLES.isdisjoint(tokens) and LEGAL_SUFFIXES.isdisjoint(tokens):
+        return tokens
     core = tuple(t for t in tokens if t not in NAME_PARTICLES)
     without_legal = tuple(t for t in core if t not in LEGAL_SUFFIXES)
     if len(without_legal) >= 2:
