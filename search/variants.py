@@ -149,11 +149,11 @@ class Vocabulary:
                 return None
             version = data.get("format")
             if version == CACHE_FORMAT:
-                words = data["words"].split("\n") if data["words"] else []
-                stats = _Stats(words, data["articles"], data["capitalised"])
-                return cls(
-                    stats, data["names"].split("\n") if data["names"] else [], data.get("segments", ())
-                )
+                counts = SavedCounts.from_data(data)
+                if counts is None:
+                    return None
+                stats = _Stats(counts.words, counts.articles, counts.capitalised)
+                return cls(stats, counts.names, counts.segments)
             if version == 2:
                 words = data["words"].split("\n") if data["words"] else []
                 rows = zip(words, data["articles"], data["capitalised"], strict=True)
@@ -225,17 +225,25 @@ class SavedCounts:
         it summed (None when not, or unreadable)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != CACHE_FORMAT:
-                return None
-            segments = data.get("segments")
+        except (OSError, ValueError):
+            return None
+        counts = (
+            cls.from_data(data) if isinstance(data, dict) and data.get("format") == CACHE_FORMAT else None
+        )
+        return counts if counts is not None and counts.segments else None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> SavedCounts | None:
+        """The counts of a cache's JSON in this format (None when they do not hold together)."""
+        try:
             words = data["words"].split("\n") if data["words"] else []
             names = data["names"].split("\n") if data["names"] else []
             articles, capitalised = data["articles"], data["capitalised"]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            segments = data.get("segments", [])
+        except (TypeError, KeyError, AttributeError):
             return None
         if not (
             isinstance(segments, list)
-            and segments
             and all(isinstance(segment, str) for segment in segments)
             and isinstance(articles, list)
             and isinstance(capitalised, list)

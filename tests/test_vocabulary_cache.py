@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 
 from search.explorer import Explorer
 from search.index import SEGMENT_VOCABULARIES, VOCABULARY, WHOOSH_DIR, IndexStore
-from search.variants import SavedCounts, Vocabulary
+from search.variants import SavedCounts, Vocabulary, WordStats
 
 SUM_AFRESH = IndexStore._vocabulary_by_segment  # as the module has it, whatever a test patches
 
@@ -129,3 +129,14 @@ def test_changes_that_do_not_fit_the_counts_are_refused() -> None:
     assert saved.apply({"kabul": [-3, -3], "zebulon": [2, 2], "oil": [1, 0]}, ["b"])
     assert (saved.words, saved.articles, saved.capitalised) == (["oil", "zebulon"], [6, 2], [0, 2])
     assert (saved.names, saved.segments) == (["zebulon"], ["b"])
+
+
+def test_a_cache_whose_lists_do_not_line_up_is_not_read(tmp_path: Path) -> None:
+    """The search side and the index run read a cache through the same check (``SavedCounts``)."""
+    path = tmp_path / VOCABULARY
+    Vocabulary({"kabul": WordStats(3, 3), "oil": WordStats(5, 0)}, segments=["a"]).save(path, 7)
+    assert Vocabulary.load(path, 7) is not None and SavedCounts.read(path) is not None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["articles"] = [3]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert Vocabulary.load(path, 7) is None and SavedCounts.read(path) is None

@@ -38,12 +38,12 @@ from .rows import ARTICLE_ID, ARTICLE_MENTIONS, TEXT, ArticleRow
 if TYPE_CHECKING:
     from .pipeline import Records
 
-# Bump whenever resolve.py or casing.py changes what an article resolves to or what
-# the statistics count: resolutions kept by another version are made again.
 # The name comparisons are saved as pickled pieces, the comparisons each update added apart,
 # up to this many pieces (a full clustering, every ``partition.FULL_EVERY`` updates or sooner,
 # saves them in one piece again).
 COMPARED_PIECES = 24
+# Bump whenever resolve.py or casing.py changes what an article resolves to or what
+# the statistics count: resolutions kept by another version are made again.
 RESOLVE_VERSION = 3  # 2: a use as written is kept as its mention index alone; 3: "kept"
 
 Splits = tuple[tuple[str, str], ...]

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import turns
-from .storage import read_json, sync_folder, write_json_atomic
+from .storage import CountedWrites, read_json, sync_folder, write_json_atomic
 
 SHARDS = 1024  # ~100 articles each at 100,000: a shard pickles in about 10 ms
 LAYOUTS = (256, SHARDS)  # the shard counts a store may have been saved with (256: until 2026-11-24)
@@ -297,7 +297,7 @@ def _write(path: Path, value: Any) -> list[Any]:
     the state of 100,000 articles pickles to about 40 MB, which a build's indexing process
     otherwise held at its peak."""
     with path.open("wb") as handle:
-        counted = _Counted(handle)
+        counted = CountedWrites(handle)
         if isinstance(value, Pickled):
             counted.write(value.read())
         else:
@@ -305,21 +305,6 @@ def _write(path: Path, value: Any) -> list[Any]:
         handle.flush()
         os.fsync(handle.fileno())
     return [path.name, counted.size, counted.crc]
-
-
-class _Counted:
-    """A file's writes, with their total size and CRC-32."""
-
-    def __init__(self, handle: Any) -> None:
-        self._handle = handle
-        self.size = 0
-        self.crc = 0
-
-    def write(self, data: Any) -> int:
-        self._handle.write(data)
-        self.size += len(data)
-        self.crc = zlib.crc32(data, self.crc)
-        return len(data)
 
 
 __all__ = ["LAYOUTS", "SHARDS", "Pickled", "ShardFolder", "ShardsDamaged", "dumps", "shard_of"]

@@ -50,13 +50,11 @@ def _write_atomic(path: Path, chunks: Iterable[bytes | memoryview]) -> list[int]
     at 100,000 articles 0.05 s and as many fresh pages of memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    size = crc = 0
     try:
         with tmp.open("wb") as handle:
+            counted = CountedWrites(handle)
             for chunk in chunks:
-                handle.write(chunk)
-                size += len(chunk)
-                crc = zlib.crc32(chunk, crc)
+                counted.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -65,7 +63,23 @@ def _write_atomic(path: Path, chunks: Iterable[bytes | memoryview]) -> list[int]
             tmp.unlink()
         raise
     sync_folder(path.parent)
-    return [size, crc]
+    return [counted.size, counted.crc]
+
+
+class CountedWrites:
+    """A file's writes, with their total size and CRC-32 (what a manifest or a tag records of
+    the file), counted on the way instead of reading the file back."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self.size = 0
+        self.crc = 0
+
+    def write(self, data: Any) -> int:
+        self._handle.write(data)
+        self.size += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return len(data)
 
 
 def sync_folder(folder: Path) -> None:
