@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .atomic import write_json_atomic
 from .models import Article
 
 if TYPE_CHECKING:
@@ -102,8 +103,6 @@ class EventStore:
 
     def save(self, table: EventTable, generation: int) -> None:
         """Save when the folder is writable; a read-only index just derives events each time."""
-        from .index import write_json_atomic
-
         try:
             table.save(self.table_path)
             write_json_atomic(self.tag_path, {"generation": generation})

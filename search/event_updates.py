@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .index import FileRecord, write_json_atomic
+from .atomic import write_json_atomic
+from .index import FileRecord
 
 BASIS = "events.basis.json"
 MAX_UPDATES = 20  # incremental updates before a full rebuild

@@ -31,6 +31,7 @@ from whoosh.index import LockError
 
 from . import turns
 from .analysis import exact_analyzer, name_words, stemming_analyzer
+from .atomic import write_json_atomic
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
 from .derived import DerivedUpdate, derived_tables
@@ -163,21 +164,6 @@ class Manifest:
             for k, v in data.get("files", {}).items()
         }
         return cls(data.get("generation", -1), data.get("built_at"), data.get("corpus", ""), files)
-
-
-def write_json_atomic(path: Path, data: Any, durable: bool = True) -> None:
-    """Write JSON so that readers see the old file or the new one, never a torn one.
-
-    ``durable=False`` skips the fsync, for caches that are rebuilt when lost.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        if durable:
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 @contextlib.contextmanager

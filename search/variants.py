@@ -27,6 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .analysis import stem
+from .atomic import write_json_atomic
 
 MIN_LENGTH = 5  # shorter words must match exactly: Kabul is not Kaul
 NAME_SHARE = 0.5  # a word is a name when at least this share of its articles capitalise it
@@ -295,8 +296,6 @@ class SavedCounts:
 
     def save(self, path: Path, generation: int) -> None:
         """Write the cache, for the index ``generation`` it describes."""
-        from .index import write_json_atomic  # index imports this module
-
         write_json_atomic(
             path,
             {

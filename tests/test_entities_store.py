@@ -118,7 +118,7 @@ def test_corrections_reject_nonsense(tmp_path: Path) -> None:
 
 def test_the_table_written_in_pieces_is_exactly_its_json(built: EntityIndex) -> None:
     """``save`` streams the table to spare memory, one entity a line; the file is still its JSON."""
-    from search.entities.storage import compact_json
+    from search.atomic import compact_json
 
     table = built.table()
     text = built.table_path.read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..atomic import read_json, write_json_atomic
 from .names import name_key
-from .storage import read_json, write_json_atomic
 
 MERGE = "merge"
 SPLIT = "split"

@@ -41,13 +41,17 @@ from .rows import (
     ArticleRow,
 )
 
-# The saved form (``NodeSet.state``): 5, each node pickled apart with its blocking keys and what
+# The saved form (``NodeSet.state``): 6, each node pickled apart, its counts pickled apart inside
+# it (``Node._counts``); 5, the counts among the other fields, with its blocking keys and what
 # ``Node.finish`` made of it; 4, without the latter; 3, without either; 1 and 2, one list of
 # every node's fields. Each is read.
-NODES_VERSION = 5
+NODES_VERSION = 6
 _JOIN = "\x00"  # between the article ids of a node, saved as one string
 
 Counts = dict[str, int]  # plain dicts: a ``Counter`` pickles, and counts a missing key, slower
+
+# The fields a node counts its mentions in, read from their own pickle when first asked for.
+COUNT_FIELDS = ("spellings", "sources", "titles", "roles", "affiliations", "cues")
 
 
 @dataclass(slots=True)
@@ -73,6 +77,46 @@ class Node:
     # Its blocking keys (``blocking.block_keys`` of ``core``, a function of the key alone), kept
     # with the node: working out 71,000 names' sound keys again took each update 0.3 s.
     blocks: tuple[str, ...] | None = None
+    # The ``COUNT_FIELDS`` as saved, until one is asked for (they are then unset until read):
+    # an update reads the counts of the few hundred names it touches, and unpickling every
+    # name's took a third of loading the 71,000 nodes of 100,000 articles.
+    _counts: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def saved(
+        cls,
+        key: str,
+        position: int,
+        articles: list[str],
+        acronyms: Counts,
+        short_forms: dict[tuple[str, str], list[str]],
+        counts: bytes,
+    ) -> Node:
+        """A node as ``NodeSet.state`` saved it, its counts left pickled."""
+        node = object.__new__(cls)
+        tokens = tuple(key.split())
+        node.key, node.tokens, node.core, node.position = key, tokens, core_tokens(tokens), position
+        node.articles, node.acronyms, node.short_forms, node._counts = articles, acronyms, short_forms, counts
+        node.display, node.is_acronym, node.count, node.blocks = "", False, 0, None
+        return node
+
+    def __getattr__(self, name: str) -> Any:
+        """Only called for an unset field: the counts, read from their pickle the first time."""
+        counts = self._counts
+        if counts is None or name not in COUNT_FIELDS:
+            raise AttributeError(name)
+        for field_name, value in zip(COUNT_FIELDS, pickle.loads(counts), strict=True):
+            setattr(self, field_name, value)
+        self._counts = None
+        return getattr(self, name)
+
+    def pickled_counts(self) -> bytes:
+        """The ``COUNT_FIELDS`` as saved: the pickle they were loaded from while none was read."""
+        if self._counts is not None:
+            return self._counts
+        return pickle.dumps(
+            tuple(getattr(self, name) for name in COUNT_FIELDS), protocol=pickle.HIGHEST_PROTOCOL
+        )
 
     def counted(self) -> tuple[Any, ...]:
         """What counting made of the node (the rest follows from it): what is saved."""
@@ -220,16 +264,18 @@ class NodeSet:
         for key, node in self.nodes.items():
             blob = saved.get(key)
             if blob is None:
-                fields = node.counted()
                 blob = saved[key] = pickle.dumps(
                     (
-                        *fields[:4],
-                        _joined(fields[4]),
-                        *fields[5:],
+                        key,
+                        node.position,
+                        _joined(node.articles),
+                        node.acronyms,
+                        node.short_forms,
                         node.blocks,
                         node.display,
                         node.is_acronym,
                         node.count,
+                        node.pickled_counts(),
                     ),
                     protocol=pickle.HIGHEST_PROTOCOL,
                 )
@@ -240,7 +286,7 @@ class NodeSet:
     def from_state(cls, state: Any) -> NodeSet | None:
         """The saved nodes, or None when saved in another form (they are counted afresh)."""
         if not (
-            isinstance(state, tuple) and len(state) in (3, 4) and state[0] in (1, 2, 3, 4, NODES_VERSION)
+            isinstance(state, tuple) and len(state) in (3, 4) and state[0] in (1, 2, 3, 4, 5, NODES_VERSION)
         ):
             return None
         version = state[0]
@@ -250,24 +296,10 @@ class NodeSet:
         saved: dict[str, bytes] = {}
         try:
             for item in state[2]:
-                blocks, finished = None, None
+                node = _read_node(version, item, blocks_current)
+                nodes[node.key] = node
                 if version == NODES_VERSION:
-                    *fields, blocks, display, is_acronym, count = pickle.loads(item)
-                    finished = (display, is_acronym, count)
-                elif version == 4:
-                    *fields, blocks = pickle.loads(item)
-                else:
-                    fields = pickle.loads(item) if version == 3 else item
-                key, position, spellings, sources, articles, *counts = fields
-                tokens = tuple(key.split())
-                ids = articles.split(_JOIN) if isinstance(articles, str) else articles
-                node = Node(key, tokens, core_tokens(tokens), position, spellings, sources, ids, *counts)
-                node.blocks = blocks if blocks_current else None
-                if finished is not None:
-                    node.display, node.is_acronym, node.count = finished
-                nodes[key] = node
-                if version == NODES_VERSION:
-                    saved[key] = item  # a node saved in an earlier form is pickled again
+                    saved[node.key] = item  # a node saved in an earlier form is pickled again
             kept = cls(nodes)
             kept._unplaced.update(state[1])
             kept._saved = saved
@@ -282,6 +314,38 @@ class NodeSet:
         ):
             return None
         return kept
+
+
+def _read_node(version: int, item: Any, blocks_current: bool) -> Node:
+    """One node as saved in the form of ``version`` (``NodeSet.state``); its blocking keys only
+    when ``blocks_current`` (made by this version's blocking)."""
+    if version == NODES_VERSION:
+        key, position, articles, acronyms, short_forms, blocks, display, is_acronym, count, counts = (
+            pickle.loads(item)
+        )
+        node = Node.saved(key, position, _split(articles), acronyms, short_forms, counts)
+        node.display, node.is_acronym, node.count = display, is_acronym, count
+    else:
+        finished = None
+        if version == 5:
+            *fields, blocks, display, is_acronym, count = pickle.loads(item)
+            finished = (display, is_acronym, count)
+        elif version == 4:
+            *fields, blocks = pickle.loads(item)
+        else:
+            fields, blocks = (pickle.loads(item) if version == 3 else item), None
+        key, position, spellings, sources, articles, *counts = fields
+        tokens = tuple(key.split())
+        node = Node(key, tokens, core_tokens(tokens), position, spellings, sources, _split(articles), *counts)
+        if finished is not None:
+            node.display, node.is_acronym, node.count = finished
+    node.blocks = blocks if blocks_current else None
+    return node
+
+
+def _split(articles: str | list[str]) -> list[str]:
+    """The article ids as ``_joined`` saved them."""
+    return articles.split(_JOIN) if isinstance(articles, str) else articles
 
 
 def _joined(ids: list[str]) -> str | list[str]:

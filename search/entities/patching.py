@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import fold
+from ..atomic import compact_json, write_chunks_atomic
 from ..gcpause import no_gc
 from .model import Entity
-from .storage import compact_json, write_chunks_atomic
 
 TOKEN = "partition"  # the stats entry naming the partition a table was made with
 

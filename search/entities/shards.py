@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import turns
-from .storage import CountedWrites, read_json, sync_folder, write_json_atomic
+from ..atomic import CountedWrites, read_json, sync_folder, write_json_atomic
 
 SHARDS = 1024  # ~100 articles each at 100,000: a shard pickles in about 10 ms
 LAYOUTS = (256, SHARDS)  # the shard counts a store may have been saved with (256: until 2026-11-24)

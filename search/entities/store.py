@@ -33,6 +33,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from ..atomic import sync_folder, write_json_atomic
 from ..gcpause import no_gc
 from ..models import Article
 from . import lookup
@@ -46,7 +47,6 @@ from .resolutions import RESOLVE_VERSION, Resolutions
 from .resolve import ResolvedRow
 from .rows import ARTICLE_DATE, ARTICLE_FIELDS, ARTICLE_ID, ARTICLE_MENTIONS, ArticleRow, to_record, to_row
 from .shards import Pickled, ShardFolder, ShardsDamaged, dumps, shard_of
-from .storage import sync_folder, write_json_atomic
 from .table import EntityTable, EntityTableError
 
 # Plain tuples in copy-on-write shards (``shards``): an update rewrites the few shards its

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 
 from .. import turns
 from ..analysis import fold
+from ..atomic import compact_json, write_text_atomic
 from ..gcpause import no_gc
 from .clustering import Clustering
 from .kinds import decide_kind, describe_cues
@@ -33,7 +34,6 @@ from .names import core_tokens, name_key, name_tokens, token_position
 from .patching import PatchedTable, SavedLines, SavedTableDamaged, merge_in
 from .resolve import ResolvedRow, name_spans
 from .rows import ArticleRow
-from .storage import compact_json, write_text_atomic
 
 FORMAT = "explorer-entities"
 VERSION = 1
