@@ -10,13 +10,13 @@ when no frame follows because the screen already showed those hits, until they
 arrived).
 
 The search view is watched through three of its own methods, wrapped on the
-instance (the app's code is not changed): ``search_now`` (the debounce fired
-and a search starts), ``_search`` (a worker was started) and
+instance (the app's code is not changed): ``search_now`` (a search starts: at
+the key, or when a burst of keys under the debounce apart ended), ``_search`` (a worker was started) and
 ``_show_result`` (results put on screen); and ``App._display``, which every
 frame goes through (headless, it renders the update but writes nothing).
 
-Figures per query: (a) last key to results drawn, the debounce included;
-(b) debounce fired to results drawn: the search in its worker plus the
+Figures per query: (a) last key to results drawn, any debounce included;
+(b) search started to results drawn: the search in its worker plus the
 drawing; and the engine's own ``elapsed_ms`` for that search. A *stale*
 result is one for an earlier prefix of the query (or any other query) drawn
 after the final query's results: counted, and it should always be 0.
@@ -272,11 +272,11 @@ def rows(
     prefixes = figures["prefix_searches"]
     return [
         (
-            f"{label} incl. {debounce:g} s debounce, {width}x{height}, {count} queries (p50/p95/max)",
+            f"{label}, {width}x{height}, {count} queries, keys under {debounce:g} s apart wait (p50/p95/max)",
             table.latency(figures["to_results"]),
         ),
         (
-            "TUI search + drawing after the debounce fired (p50/p95/max)",
+            "TUI search + drawing once the search started (p50/p95/max)",
             table.latency(figures["after_debounce"]),
         ),
         ("TUI of which Explorer.search in the worker (p50/p95/max)", table.latency(figures["search"])),

@@ -583,6 +583,33 @@ async def test_hits_come_a_screenful_at_a_time_and_more_as_the_cursor_nears_the_
     explorer.close()
 
 
+async def test_a_key_after_a_pause_is_searched_at_once_and_a_burst_once_it_ends(
+    make_app, monkeypatch
+) -> None:
+    """A person typing is answered at every key without waiting for the next; the keys of a
+    burst (a paste, key repeat) wait for it to end, and only the last query is searched."""
+    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 5.0)  # every key below is in one burst
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        started = screen.generation
+        await pilot.press("K")  # the first key after a pause
+        assert screen.generation == started + 1 and screen._debounce is None  # searched at once
+        await pilot.press(*"abul")  # hard on its heels: the burst waits
+        assert screen.generation == started + 1 and screen._debounce is not None
+        screen._debounce.stop()  # the burst ends: its timer fires
+        screen._debounced()
+        await settle(pilot)
+        assert screen.generation == started + 2 and screen.result.query == "Kabul"
+        assert screen._debounce is None
+        screen._last_change -= 10.0  # a pause of ten seconds
+        await pilot.press("backspace")
+        assert screen.generation == started + 3  # at once again
+        await settle(pilot)
+        assert screen.result.query == "Kabu"
+
+
 async def test_a_space_after_a_word_puts_off_the_waiting_search(make_app, monkeypatch) -> None:
     """ "oil prices" typed at speed must not be searched as "oil" while "prices" is being typed."""
     monkeypatch.setattr(
@@ -592,8 +619,10 @@ async def test_a_space_after_a_word_puts_off_the_waiting_search(make_app, monkey
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         screen = search_screen(app)
+        await pilot.press("D")  # searched at once: the first key after a pause
+        await settle(pilot)
         started = screen.generation
-        await pilot.press(*"Dashty")
+        await pilot.press(*"ashty")  # the rest of the burst
         waiting = screen._debounce
         assert waiting is not None and screen.generation == started  # no search yet: the timer runs
         await pilot.press("space")
@@ -617,8 +646,9 @@ async def test_a_query_typed_back_while_its_search_was_cancelled_is_searched_aga
     cancelled_seen = threading.Event()
 
     def slow_first(text, **options):  # type: ignore[no-untyped-def]
-        """The real search; the first one waits (as a long one would) until it is cancelled."""
-        if not first_call.is_set():
+        """The real search; the first of "Dashty" waits (as a long one would) until it is
+        cancelled ("D", the first key after a pause, is searched at once)."""
+        if text == "Dashty" and not first_call.is_set():
             first_call.set()
             cancelled = options["cancelled"]
             for _ in range(500):

@@ -1,8 +1,9 @@
 """The search view: query box, hit list, article pane, filters.
 
-How a search flows: every change of the query (re)starts a one-shot
-debounce timer; when it fires (or on enter), the search gets the next
-generation number and a thread worker runs ``Explorer.search``, posting
+How a search flows: a change of the query after a pause searches at once;
+one that comes hard on the heels of another (a paste, key repeat) (re)starts
+a one-shot debounce timer instead. When the search starts (the change, the
+timer, or enter), it gets the next generation number and a thread worker runs ``Explorer.search``, posting
 ``SearchDone`` with that number. Results of any older generation are
 dropped, so a slow search can never overwrite a newer one. Articles load
 the same way, with their own counter.
@@ -15,6 +16,7 @@ the article and ``escape`` coming back.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import ClassVar
 
@@ -43,9 +45,11 @@ from .dates import DateDialog, DateRange
 from .keys import KeySection
 from .sources import SourcePicker
 
-# Quiet time after the last key before a search runs. Short, because a search that a later
-# key makes stale is cancelled at that key (see _query_changed) and stops within a few hundred
-# documents: waiting longer would only add to every answer's latency.
+# Keys closer together than this are a burst (a paste, key repeat): its queries wait until it
+# has been this quiet, and only the last is searched. A key after a pause (a person typing,
+# about a tenth of a second apart) is searched at once: waiting for a key that is not coming
+# would only add to every answer's latency, and a search that a later key makes stale is
+# cancelled at that key (see _query_changed) and stops within a few hundred documents.
 DEBOUNCE_SECONDS = 0.05
 MIN_PAGE = 10  # hits asked for at least, whatever the height
 MORE_WITHIN = 3  # the cursor this close to the last hit listed asks for more
@@ -88,6 +92,7 @@ class SearchScreen(ExplorerScreen):
         self.generation = 0  # bumped by every search started: results of older ones are stale
         self._searched: SearchRequest | None = None  # the last request sent to a worker
         self._debounce: Timer | None = None
+        self._last_change = float("-inf")  # time.monotonic() of the last change of the box
         self._preview: Timer | None = None  # one-shot: the article follows the cursor after it rests
         self._article_generation = 0
         self._loaded_article: str | None = None
@@ -138,6 +143,9 @@ class SearchScreen(ExplorerScreen):
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
+        now = time.monotonic()
+        in_burst = now - self._last_change < DEBOUNCE_SECONDS
+        self._last_change = now
         query = event.value.strip()
         if query == self.request.query:
             # A space typed after a word changes no query, but says another word is coming:
@@ -149,6 +157,9 @@ class SearchScreen(ExplorerScreen):
             return  # e.g. the box being filled with the initial query, or trailing spaces
         self.request = replace(self.request, query=query, limit=self.page_size())
         self._cancel_running_search()
+        if not in_burst:
+            self.search_now()  # stops a timer still waiting
+            return
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
