@@ -2,7 +2,7 @@
 
 Runs the installed `explorer` in a real tmux (80x24 and 200x60), copies its
 output with `pipe-pane`, and counts the bytes each key causes: typing a query
-(each key, including the search it triggers after the debounce), moving the
+(each key, including the search it triggers), moving the
 hit cursor, scrolling an article, and sitting idle. Prints a table; asserts
 nothing (timings and sizes are for people to read).
 

@@ -26,7 +26,7 @@ TMUX = shutil.which("tmux")
 EXPLORER = Path(sys.executable).parent / "explorer"
 DEADLINE_SECONDS = 30.0
 POLL_SECONDS = 0.05
-QUIET_SECONDS = 0.5  # output counts as finished after this long without a byte (> the 0.2 s debounce)
+QUIET_SECONDS = 0.5  # output counts as finished after this long without a byte (> the 0.05 s debounce)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -116,7 +116,7 @@ def bytes_per_key(tmux: Tmux, keys: Sequence[str], log: Path, *, literal: bool =
     """Send ``keys`` one at a time; the bytes the program wrote in answer to each.
 
     Each key's count includes everything it caused (the echo, and a search's
-    results after the debounce), measured until the output goes quiet.
+    results), measured until the output goes quiet.
     """
     tmux.pipe_to(log)
     try:

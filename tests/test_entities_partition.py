@@ -400,6 +400,44 @@ def test_a_loaded_name_node_unpickles_its_counts_only_when_one_is_read() -> None
     assert loaded == node
     with pytest.raises(AttributeError):
         loaded.no_such_field  # noqa: B018
+    # Copied and pickled, read or not; a count set before the others were read stays as set.
+    import copy
+
+    for unread in (True, False):
+        again = NodeSet.from_state(state)
+        assert again is not None
+        lazy = again.nodes[node.key]
+        if not unread:
+            assert lazy.roles == {}
+        assert copy.deepcopy(lazy) == node and pickle.loads(pickle.dumps(lazy)) == node
+        lazy.titles = {"colonel": 1}
+        assert lazy.spellings == node.spellings and lazy.titles == {"colonel": 1}
+        assert pickle.loads(lazy.pickled_counts())[2] == {"colonel": 1}
+    fresh = NodeSet.from_state(state)
+    assert fresh is not None
+    fresh.nodes[node.key].cues = {"told": 1}  # set while the rest is still pickled
+    assert dict(zip(COUNT_FIELDS, pickle.loads(fresh.nodes[node.key].pickled_counts()), strict=True))[
+        "cues"
+    ] == {"told": 1}
+
+
+def test_nodes_saved_with_the_blocking_keys_of_another_blocking_are_saved_again() -> None:
+    """Their keys are made again by this blocking; the bytes they were loaded with hold the
+    old ones, and saved as they were loaded they would be taken for this blocking's next time."""
+    import pickle
+
+    from search.entities.blocking import BLOCKS_VERSION
+    from search.entities.nodes import Node, NodeSet
+
+    node = Node("fahim dashti", ("fahim", "dashti"), ("fahim", "dashti"), 0, {"Fahim Dashti": 1}, {}, ["a"])
+    node.finish()
+    node.blocks = ("old|keys",)
+    version, unplaced, blobs, _blocks = NodeSet({node.key: node}).state()
+    loaded = NodeSet.from_state((version, unplaced, blobs, BLOCKS_VERSION - 1))
+    assert loaded is not None and loaded.nodes[node.key].blocks is None
+    loaded.nodes[node.key].blocks = ("new|keys",)  # as ``cluster`` makes them
+    saved = NodeSet.from_state(pickle.loads(pickle.dumps(loaded.state())))
+    assert saved is not None and saved.nodes[node.key].blocks == ("new|keys",)
 
 
 @pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])

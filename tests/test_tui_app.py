@@ -26,6 +26,7 @@ from .tui_fixtures import (
     NARROW,
     SEEDS,
     WIDE,
+    end_burst,
     open_first_hit,
     open_view,
     press_to,
@@ -68,7 +69,7 @@ async def test_the_first_search_is_run_at_start_when_given(make_app) -> None:
 
 
 async def test_typing_fast_runs_only_the_last_query(make_app, monkeypatch) -> None:
-    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 1.0)  # longer than typing takes here
+    monkeypatch.setattr("tui.screens.search.DEBOUNCE_SECONDS", 5.0)  # longer than typing takes here
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
@@ -77,6 +78,7 @@ async def test_typing_fast_runs_only_the_last_query(make_app, monkeypatch) -> No
         assert screen.search_pending  # debounced: nothing ran yet
         await pilot.press(*["backspace"] * 5)
         await type_text(pilot, "Dashty")
+        end_burst(screen)
         await settle(pilot)
         assert screen.result is not None
         assert screen.result.query == "Dashty"
@@ -598,8 +600,7 @@ async def test_a_key_after_a_pause_is_searched_at_once_and_a_burst_once_it_ends(
         assert screen.generation == started + 1 and screen._debounce is None  # searched at once
         await pilot.press(*"abul")  # hard on its heels: the burst waits
         assert screen.generation == started + 1 and screen._debounce is not None
-        screen._debounce.stop()  # the burst ends: its timer fires
-        screen._debounced()
+        end_burst(screen)
         await settle(pilot)
         assert screen.generation == started + 2 and screen.result.query == "Kabul"
         assert screen._debounce is None

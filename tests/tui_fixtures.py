@@ -16,7 +16,7 @@ import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from rich.console import Console
@@ -81,6 +81,14 @@ async def settle(pilot: Pilot) -> None:
         if not any(worker.is_running for worker in app.workers):
             break
     await pilot.pause()
+
+
+def end_burst(screen: Any) -> None:
+    """The search box's burst of keys ends: its waiting search runs, as its timer would start
+    it (for tests that lengthen the debounce so that no timer fires before they say so)."""
+    if screen._debounce is not None:
+        screen._debounce.stop()
+        screen._debounced()
 
 
 async def press_to(pilot: Pilot, *keys: str, expect: type[ScreenT]) -> ScreenT:

@@ -101,19 +101,33 @@ class Node:
         return node
 
     def __getattr__(self, name: str) -> Any:
-        """Only called for an unset field: the counts, read from their pickle the first time."""
-        counts = self._counts
-        if counts is None or name not in COUNT_FIELDS:
+        """Only called for an unset field: the counts, read from their pickle the first time.
+
+        ``_counts`` is read past this method: a copy or an unpickling asks for attributes of
+        an object whose fields are not set yet, and must be told they are missing."""
+        if name not in COUNT_FIELDS:
             raise AttributeError(name)
-        for field_name, value in zip(COUNT_FIELDS, pickle.loads(counts), strict=True):
-            setattr(self, field_name, value)
+        counts = _field(self, "_counts")
+        if counts is None:
+            raise AttributeError(name)
+        self._read_counts(counts)
+        return object.__getattribute__(self, name)
+
+    def _read_counts(self, counts: bytes) -> None:
+        """Set the count fields from their pickle, but for one set since (it is newer)."""
+        for name, value in zip(COUNT_FIELDS, pickle.loads(counts), strict=True):
+            if _field(self, name) is None:
+                setattr(self, name, value)
         self._counts = None
-        return getattr(self, name)
 
     def pickled_counts(self) -> bytes:
-        """The ``COUNT_FIELDS`` as saved: the pickle they were loaded from while none was read."""
-        if self._counts is not None:
-            return self._counts
+        """The ``COUNT_FIELDS`` as saved: the pickle they were loaded from while none was read
+        or set."""
+        counts = self._counts
+        if counts is not None:
+            if all(_field(self, name) is None for name in COUNT_FIELDS):
+                return counts
+            self._read_counts(counts)
         return pickle.dumps(
             tuple(getattr(self, name) for name in COUNT_FIELDS), protocol=pickle.HIGHEST_PROTOCOL
         )
@@ -298,8 +312,10 @@ class NodeSet:
             for item in state[2]:
                 node = _read_node(version, item, blocks_current)
                 nodes[node.key] = node
-                if version == NODES_VERSION:
-                    saved[node.key] = item  # a node saved in an earlier form is pickled again
+                # A node saved in an earlier form, or with the blocking keys of another
+                # blocking (made again by ``cluster``), is pickled again.
+                if version == NODES_VERSION and blocks_current:
+                    saved[node.key] = item
             kept = cls(nodes)
             kept._unplaced.update(state[1])
             kept._saved = saved
@@ -316,6 +332,14 @@ class NodeSet:
         return kept
 
 
+def _field(node: Node, name: str) -> Any:
+    """A field of ``node`` as set, None when unset (never a count read from its pickle)."""
+    try:
+        return object.__getattribute__(node, name)
+    except AttributeError:
+        return None
+
+
 def _read_node(version: int, item: Any, blocks_current: bool) -> Node:
     """One node as saved in the form of ``version`` (``NodeSet.state``); its blocking keys only
     when ``blocks_current`` (made by this version's blocking)."""
@@ -323,6 +347,8 @@ def _read_node(version: int, item: Any, blocks_current: bool) -> Node:
         key, position, articles, acronyms, short_forms, blocks, display, is_acronym, count, counts = (
             pickle.loads(item)
         )
+        if type(counts) is not bytes:
+            raise TypeError(f"{key}: counts saved as {type(counts).__name__}")
         node = Node.saved(key, position, _split(articles), acronyms, short_forms, counts)
         node.display, node.is_acronym, node.count = display, is_acronym, count
     else:

@@ -149,7 +149,9 @@ class SearchScreen(ExplorerScreen):
         query = event.value.strip()
         if query == self.request.query:
             # A space typed after a word changes no query, but says another word is coming:
-            # a search still waiting is put off, so "oil prices" is not searched as "oil" first.
+            # a search still waiting (in a burst of keys) is put off, so "oil prices" pasted
+            # is not searched as "oil" first. Typed at a person's pace, "oil" was searched at
+            # its last key, as every query typed is.
             # The hits listed (perhaps a longer page the cursor asked for) stay as they are.
             if self._debounce is not None:
                 self._debounce.stop()
