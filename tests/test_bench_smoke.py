@@ -65,3 +65,15 @@ def test_quick_bench_on_seeds_prints_the_table(tmp_path: Path) -> None:
     stale = next(v for m, v in cells.items() if m.startswith("TUI stale results shown"))
     assert re.match(r"^[0-9]+ ", stale), stale
     assert (tmp_path / "latest.md").exists()
+
+
+def test_a_stock_search_that_finds_nothing_is_no_yardstick() -> None:
+    """A corpus of headlines leaves stock's body field empty: its searches find nothing, and
+    their speed is then no ratio to print (the row says so)."""
+    from bench.runner import _finds_nothing
+
+    stock = {"hits": {"oil": 0, "bank": 0, "euro": 3}}
+    assert _finds_nothing(stock, ["oil", "bank"])
+    assert not _finds_nothing(stock, ["oil", "euro"])
+    assert not _finds_nothing(stock, [])  # no query of that kind: nothing to say
+    assert not _finds_nothing({"hits": {}}, ["oil"])  # not searched: not known to find nothing
