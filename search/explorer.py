@@ -109,14 +109,14 @@ class Explorer:
         as it is.
         """
         if self.store.exists():
-            manifest = self.store.load_manifest()
-            derived_ok = all(t.stored_generation() == manifest.generation for t in self.store.derived)
+            head = self.store.load_head()
+            derived_ok = all(t.stored_generation() == head.generation for t in self.store.derived)
             try:
                 if not derived_ok and not update:
                     self.store.repair_derived()
                     self._entity_words.refresh()
                     return None
-                if not update or (derived_ok and not self.store.changed_files(manifest, _ignore)):
+                if not update or (derived_ok and not self.store.changed_files(head.signatures, _ignore)):
                     return None
                 return self.update(warn, progress)
             except (IndexBusy, IndexReadOnly, OSError):

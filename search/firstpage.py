@@ -1176,7 +1176,11 @@ def _field_norms(
         key = (fieldname, B, K1, avgfl)
         norms = per_key.get(key)
         if norms is None:
-            norms = per_key[key] = [K1 * ((1 - B) + B * fl / avgfl) for fl in lengths]
+            # Lengths are stored as one byte, so a segment holds at most 256 distinct ones:
+            # each is worked out once (the same expression, so the same float), not once per
+            # document (0.14 s of the first search at a million headlines).
+            of = {fl: K1 * ((1 - B) + B * fl / avgfl) for fl in set(lengths)}
+            norms = per_key[key] = list(map(of.__getitem__, lengths))
         return norms
 
 
@@ -1201,7 +1205,7 @@ def _field_lengths(reader: Any, fieldname: str) -> array[int] | None:
     except Exception:  # not Whoosh 2.7's column layout: keep Whoosh's own look-up
         return None
     table = [1] + [byte_to_length(value) for value in range(1, 256)]
-    lengths = array("I", [table[value] for value in raw])
+    lengths = array("I", map(table.__getitem__, raw))
     lengths.extend([1] * (reader.doc_count_all() - len(lengths)))
     return lengths
 

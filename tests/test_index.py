@@ -282,3 +282,45 @@ def test_an_edited_file_indexes_again_only_the_articles_that_changed(tmp_path: P
         assert ids(fresh.search(query, limit=None)) == ids(again.search(query, limit=None)), query
     fresh.close()
     again.close()
+
+
+def test_the_manifest_head_answers_what_a_search_asks_and_is_never_trusted_stale(
+    seed_corpus: Path, index_dir: Path
+) -> None:
+    """`explorer search` reads the small head beside the manifest (the manifest lists every
+    article id: 20 MB at a million headlines); a head that no longer describes the manifest
+    on disk is ignored."""
+    from search.atomic import write_json_atomic
+    from search.index import MANIFEST, MANIFEST_HEAD
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    store = explorer.store
+    full = store.load_manifest().head()
+    assert (index_dir / MANIFEST_HEAD).exists()
+    assert store.load_head() == full and full.articles == 5 and len(full.signatures) == 5
+    assert explorer.ensure_index() is None  # up to date, told by the head alone
+
+    # A changed file is seen through the head, as through the manifest.
+    target = seed_corpus / "003_7705c138f889e53e.txt"
+    target.write_text(target.read_text().replace("Aljazeera", "Quuxbroadcast"))
+    assert store.status(check=True).stale_files == 1
+    assert explorer.ensure_index() is not None  # re-indexed
+    assert store.load_head() == store.load_manifest().head() != full
+
+    # The manifest written again without its head (a run that died between the two writes,
+    # or an older version): the head describes another file and is not read.
+    manifest = store.load_manifest()
+    manifest.files.pop(next(iter(manifest.files)))
+    write_json_atomic(index_dir / MANIFEST, manifest.to_json())
+    assert store._saved_head() is None
+    head = store.load_head()
+    assert head == manifest.head() and head.articles == 4
+    assert store._saved_head() is not None  # written again for the next search
+    assert store.status(check=True).stale_files == 1  # the file the manifest no longer lists
+
+    # A head that cannot be read, or no manifest at all: nothing is trusted.
+    (index_dir / MANIFEST_HEAD).write_text("{not json", encoding="utf-8")
+    assert store.load_head() == manifest.head()
+    (index_dir / MANIFEST).unlink()
+    assert store.load_head().generation == -1 and not store.load_head().signatures
