@@ -185,10 +185,11 @@ class Manifest:
 
 
 def _file_identity(path: Path) -> list[int]:
-    """[inode, size, time of change in ns]: every atomic write of the file (a rename of a new
-    file) changes the inode; OSError when the file is missing."""
+    """[device, inode, size, modification and change times in ns]: every atomic write of the
+    file (a rename of a new file, made while the old one still exists) changes the inode, and
+    no one can set the change time back; OSError when the file is missing."""
     info = path.stat()
-    return [info.st_ino, info.st_size, info.st_mtime_ns]
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 @contextlib.contextmanager
@@ -439,7 +440,7 @@ class IndexStore:
 
     def _saved_head(self) -> dict[str, Any] | None:
         """The head file's content when it describes the manifest on disk (the same file:
-        inode, size and time of change); None when missing, unreadable, or describing another
+        device, inode, size, modification and change times); None when missing, unreadable, or describing another
         (a run that died between the two writes, or a version that wrote no head, left it)."""
         try:
             data = json.loads((self.index_dir / MANIFEST_HEAD).read_bytes())
@@ -545,6 +546,11 @@ class IndexStore:
                 if new_files != manifest.files:  # only mtimes moved: remember them
                     manifest.files = new_files
                     self._save_manifest(manifest)
+                elif self.load_head() != manifest.head():
+                    # A head taken for this manifest's though it is not (it sent the search
+                    # here, and would again at every search): written again from the manifest.
+                    with contextlib.suppress(OSError):
+                        self._write_head(manifest.head(), _file_identity(self.index_dir / MANIFEST))
                 ix.close()
                 return IndexSummary(
                     unchanged=unchanged,
@@ -620,6 +626,9 @@ class IndexStore:
         manifest = self.load_manifest()
         if manifest.generation != ix.latest_generation():
             manifest = self._manifest_from_index(ix)
+            # Saved now, not only by a run that changes something: until then every search
+            # found the derived tables out of step with it and repaired them again.
+            self._save_manifest(manifest)
         return ix, manifest
 
     def repair_derived(self) -> None:

@@ -308,6 +308,18 @@ def test_the_manifest_head_answers_what_a_search_asks_and_is_never_trusted_stale
     assert explorer.ensure_index() is not None  # re-indexed
     assert store.load_head() == store.load_manifest().head() != full
 
+    # A head taken for the manifest's though it holds other signatures (as an inode reused
+    # on a filesystem with a coarse clock could make one): the update it sends the search
+    # to finds nothing to do, and writes the head again.
+    from dataclasses import replace as replaced
+
+    from search.index import _file_identity
+
+    store._write_head(replaced(store.load_head(), signatures={}), _file_identity(index_dir / MANIFEST))
+    assert store.load_head().signatures == {}
+    assert explorer.update().unchanged
+    assert store.load_head() == store.load_manifest().head()
+
     # The manifest written again without its head (a run that died between the two writes,
     # or an older version): the head describes another file and is not read.
     manifest = store.load_manifest()
@@ -324,3 +336,20 @@ def test_the_manifest_head_answers_what_a_search_asks_and_is_never_trusted_stale
     assert store.load_head() == manifest.head()
     (index_dir / MANIFEST).unlink()
     assert store.load_head().generation == -1 and not store.load_head().signatures
+
+
+def test_a_manifest_recovered_from_the_index_is_saved(seed_corpus: Path, index_dir: Path) -> None:
+    """Lost after a commit (a crash between the two writes), the manifest is made again from the
+    fields stored in the index, and saved even when the run then finds nothing to do: else every
+    later search found the derived tables out of step with it and repaired them again."""
+    from search.index import MANIFEST
+
+    explorer = Explorer.open(seed_corpus, index_dir)
+    explorer.update()
+    before = explorer.store.load_manifest()
+    (index_dir / MANIFEST).unlink()
+    assert not explorer.update().changed
+    after = explorer.store.load_manifest()
+    assert after.generation == before.generation >= 0
+    assert after.head().signatures == before.head().signatures
+    assert explorer.store.load_head() == after.head()
