@@ -11,8 +11,8 @@ arrived).
 
 The search view is watched through three of its own methods, wrapped on the
 instance (the app's code is not changed): ``search_now`` (a search starts: at
-the key, or when a burst of keys under the debounce apart ended), ``_search`` (a worker was started) and
-``_show_result`` (results put on screen); and ``App._display``, which every
+the key, or when a burst of keys under the debounce apart ended), ``_search``
+(a worker was started) and ``_show_result`` (results put on screen); and ``App._display``, which every
 frame goes through (headless, it renders the update but writes nothing).
 
 Figures per query: (a) last key to results drawn, any debounce included;

@@ -31,7 +31,7 @@ from whoosh.index import LockError
 
 from . import turns
 from .analysis import exact_analyzer, name_words, stemming_analyzer
-from .atomic import write_json_atomic
+from .atomic import read_json, write_json_atomic
 from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
 from .derived import DerivedUpdate, derived_tables
@@ -440,10 +440,10 @@ class IndexStore:
 
     def _saved_head(self) -> dict[str, Any] | None:
         """The head file's content when it describes the manifest on disk (the same file:
-        device, inode, size, modification and change times); None when missing, unreadable, or describing another
-        (a run that died between the two writes, or a version that wrote no head, left it)."""
+        ``_file_identity``); None when missing, unreadable, or describing another (a run that
+        died between the two writes, or a version that wrote no head, left it)."""
         try:
-            data = json.loads((self.index_dir / MANIFEST_HEAD).read_bytes())
+            data = read_json(self.index_dir / MANIFEST_HEAD)
             if isinstance(data, dict) and data.get("manifest") == _file_identity(self.index_dir / MANIFEST):
                 return data
         except (OSError, ValueError):

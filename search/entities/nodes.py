@@ -83,6 +83,12 @@ class Node:
     _counts: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
+    def of_key(cls, key: str, position: int, *counted: Any) -> Node:
+        """A node of this name key (its words and core follow from it), with what was counted."""
+        tokens = tuple(key.split())
+        return cls(key, tokens, core_tokens(tokens), position, *counted)
+
+    @classmethod
     def saved(
         cls,
         key: str,
@@ -90,14 +96,18 @@ class Node:
         articles: list[str],
         acronyms: Counts,
         short_forms: dict[tuple[str, str], list[str]],
+        finished: tuple[str, bool, int],
         counts: bytes,
     ) -> Node:
-        """A node as ``NodeSet.state`` saved it, its counts left pickled."""
+        """A node as ``NodeSet.state`` saved it (``finished``: what ``finish`` made of it), its
+        counts left pickled: their fields stay unset, so ``__init__``, which would fill them
+        with empty dicts, is not called."""
         node = object.__new__(cls)
         tokens = tuple(key.split())
         node.key, node.tokens, node.core, node.position = key, tokens, core_tokens(tokens), position
         node.articles, node.acronyms, node.short_forms, node._counts = articles, acronyms, short_forms, counts
-        node.display, node.is_acronym, node.count, node.blocks = "", False, 0, None
+        node.display, node.is_acronym, node.count = finished
+        node.blocks = None
         return node
 
     def __getattr__(self, name: str) -> Any:
@@ -133,7 +143,8 @@ class Node:
         )
 
     def counted(self) -> tuple[Any, ...]:
-        """What counting made of the node (the rest follows from it): what is saved."""
+        """What counting made of the node (the rest follows from it): what the tests compare
+        with a fresh count."""
         return (
             self.key,
             self.position,
@@ -198,8 +209,7 @@ class NodeSet:
             if node is None:
                 if sign < 0:
                     raise ValueError(f"{article_id}: counted out, never counted in ({key})")
-                tokens = tuple(key.split())
-                node = nodes[key] = Node(key, tokens, core_tokens(tokens), position)
+                node = nodes[key] = Node.of_key(key, position)
             by_source = node.sources.get(source)
             if by_source is None:
                 by_source = node.sources[source] = {}
@@ -349,8 +359,9 @@ def _read_node(version: int, item: Any, blocks_current: bool) -> Node:
         )
         if type(counts) is not bytes:
             raise TypeError(f"{key}: counts saved as {type(counts).__name__}")
-        node = Node.saved(key, position, _split(articles), acronyms, short_forms, counts)
-        node.display, node.is_acronym, node.count = display, is_acronym, count
+        node = Node.saved(
+            key, position, _split(articles), acronyms, short_forms, (display, is_acronym, count), counts
+        )
     else:
         finished = None
         if version == 5:
@@ -361,8 +372,7 @@ def _read_node(version: int, item: Any, blocks_current: bool) -> Node:
         else:
             fields, blocks = (pickle.loads(item) if version == 3 else item), None
         key, position, spellings, sources, articles, *counts = fields
-        tokens = tuple(key.split())
-        node = Node(key, tokens, core_tokens(tokens), position, spellings, sources, _split(articles), *counts)
+        node = Node.of_key(key, position, spellings, sources, _split(articles), *counts)
         if finished is not None:
             node.display, node.is_acronym, node.count = finished
     node.blocks = blocks if blocks_current else None

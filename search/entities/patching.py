@@ -75,13 +75,16 @@ def _entity_lines(
 
 
 class _Lines:
-    """Entity lines as read (``_entity_lines``), each given without its leading comma.
+    """Entity lines as read (``_entity_lines``), each given without its leading comma, with
+    their name keys and the line of each first key.
 
     Why the commas are not cut off as the lines are read: that copied the 58 MB table line
     by line in every update at 100,000 articles, and a kept line is only written out again."""
 
-    def __init__(self, lines: list[bytes]) -> None:
+    def __init__(self, lines: list[bytes], keys: list[list[str]]) -> None:
         self._lines = lines
+        self.keys = keys  # each a non-empty list (``_entity_lines`` checks)
+        self.position = {names[0]: number for number, names in enumerate(keys)}
 
     def line(self, number: int) -> memoryview:
         """The entity's JSON, as it is written out again (a view, not a copy)."""
@@ -117,9 +120,7 @@ class SavedSubset(_Lines):
     look-up stamp of its file (what the look-up file made from it is tagged with)."""
 
     def __init__(self, lines: list[bytes], keys: list[list[str]], stamp: str) -> None:
-        super().__init__(lines)
-        self.keys = keys
-        self.position = {names[0]: number for number, names in enumerate(keys)}
+        super().__init__(lines, keys)
         self.stamp = stamp
 
 
@@ -128,9 +129,7 @@ class SavedLines(_Lines):
     those of its expansion subset (``subset``)."""
 
     def __init__(self, lines: list[bytes], keys: list[list[str]], subset: SavedSubset) -> None:
-        super().__init__(lines)
-        self.keys = keys
-        self.position = {names[0]: number for number, names in enumerate(keys) if names}
+        super().__init__(lines, keys)
         self.subset = subset
 
     @classmethod

@@ -3,8 +3,8 @@
 How a search flows: a change of the query after a pause searches at once;
 one that comes hard on the heels of another (a paste, key repeat) (re)starts
 a one-shot debounce timer instead. When the search starts (the change, the
-timer, or enter), it gets the next generation number and a thread worker runs ``Explorer.search``, posting
-``SearchDone`` with that number. Results of any older generation are
+timer, or enter), it gets the next generation number and a thread worker
+runs ``Explorer.search``, posting ``SearchDone`` with that number. Results of any older generation are
 dropped, so a slow search can never overwrite a newer one. Articles load
 the same way, with their own counter.
 
@@ -154,14 +154,17 @@ class SearchScreen(ExplorerScreen):
             # its last key, as every query typed is.
             # The hits listed (perhaps a longer page the cursor asked for) stay as they are.
             if self._debounce is not None:
-                self._debounce.stop()
-                self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
+                self._wait_for_the_burst()
             return  # e.g. the box being filled with the initial query, or trailing spaces
         self.request = replace(self.request, query=query, limit=self.page_size())
         self._cancel_running_search()
-        if not in_burst:
+        if in_burst:
+            self._wait_for_the_burst()
+        else:
             self.search_now()  # stops a timer still waiting
-            return
+
+    def _wait_for_the_burst(self) -> None:
+        """(Re)start the debounce timer: the search runs once the keys have been quiet for it."""
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._debounced, name="search-debounce")
