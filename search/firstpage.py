@@ -325,17 +325,37 @@ class _BisectingLeaf(W3LeafMatcher):
             return max(self.block_scores()[first:stop])
         return max(best, *map(self.posting_score, heavy)) if heavy else best
 
-    def doc_bound(self, docnum: int) -> float:
+    def doc_bound(self, docnum: int, maxweight: float | None = None) -> float:
         """At least the score ``docnum`` can have in this block, from the header alone (no decoding).
 
         Whoosh's ``bm25`` of the block's highest weight with the document's own length
         (``scorer.norms``), not the block's shortest: the float only grows with the weight,
         and the weight is taken a millionth above the header's (a block of equal weights
-        holds them as 32-bit floats, which may round up).
+        holds them as 32-bit floats, which may round up). ``maxweight``: another block's
+        (``block_after``).
         """
         scorer = self.scorer
-        weight = self._maxweight * (1 + 1e-6)
+        weight = (self._maxweight if maxweight is None else maxweight) * (1 + 1e-6)
         return scorer.idf * ((weight * (scorer.K1 + 1)) / (weight + scorer.norms[docnum]))
+
+    def block_after(self, block: _Block | None) -> _Block | None:
+        """The block after ``block`` (after the current one when None), its header read, the list unmoved.
+
+        None past the last block; raises LookupError when its header is not laid out as
+        ``_block_at`` reads it.
+        """
+        if block is None:
+            if self._atend or self._lastblock:
+                return None
+            position = self._nextoffset
+        elif block.last:
+            return None
+        else:
+            position = block.nextoffset
+        found = self._block_at(position)
+        if found is None:
+            raise LookupError(position)
+        return found
 
     def _min_norm(self) -> float:
         """``K1 * ((1 - B) + B * fl / avgfl)`` of the block's shortest length (``_field_norms``'s float)."""

@@ -266,6 +266,58 @@ def test_the_larger_list_of_a_phrase_is_read_lazily(
     assert lazy and all(lazy)
 
 
+def test_an_and_gives_every_document_its_lazy_side_can_lift_over_the_threshold(
+    explorer: Explorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two lists, the second lazy (`"net loss"`): each window's candidates (``_lifted``) hold every
+    document of both whose exact score beats the threshold."""
+    from search import blockwalk
+    from search.firstpage import _bisecting
+
+    lifted: list[int] = []
+    original = blockwalk._lifted
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        found = original(*args)
+        lifted.append(len(found))
+        return found
+
+    monkeypatch.setattr(blockwalk, "_lifted", counted)
+
+    searcher = explorer._current_searcher()
+    subsearcher = searcher.leaf_searchers()[0][0]
+
+    def postings(word: str):  # type: ignore[no-untyped-def]
+        scorer = searcher.weighting.scorer(subsearcher, "body", word)
+        return subsearcher.reader().postings("body", word, scorer=scorer)
+
+    def exact(word: str) -> dict[int, float]:
+        matcher, found = postings(word), {}
+        while matcher.is_active():
+            found[matcher.id()] = matcher.score()
+            matcher.next()
+        return found
+
+    net, loss = exact("net"), exact("loss")
+    both = sorted(net[docnum] + loss[docnum] for docnum in net.keys() & loss.keys())
+    assert len(both) > 100 and len(net) > 128  # lists of two blocks or more
+    for ms in (both[0] - 1.0, both[len(both) // 2], both[-25]):
+        first, second = (
+            blockwalk._Leaf(_bisecting(postings("net"))),
+            blockwalk._Leaf(_bisecting(postings("loss"))),
+        )
+        second.lazy = True
+        node = blockwalk._And(first, second)
+        kept: set[int] = set()
+        start = 0
+        while (last := first.advance(start)) is not None:
+            kept |= node.candidates(start, last, ms)
+            start = last + 1
+        beating = {docnum for docnum in net.keys() & loss.keys() if net[docnum] + loss[docnum] > ms}
+        assert beating <= kept <= net.keys()
+    assert lifted and len(kept) < len(net)
+
+
 WINDOWED = [
     "oil OR (gold wheat)",
     "net^2 loss",
