@@ -602,6 +602,12 @@ class _TermCache:
         self.wrapped = reader
         self._shared = shared
         self._infos: dict[tuple[str, Any], Any] = {}
+        table = getattr(reader._terms, "_tindex", None)
+        if table is not None and hasattr(table, "dbfile"):
+            # A look-up reads a hash slot, a key and its info: three seeks and reads of the
+            # term table each (a tenth of a two-word phrase's search at 100k); from its
+            # memory map, three slices. (The map is the segment's, made once.)
+            table.dbfile = _mapped(table.dbfile)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.wrapped, name)
