@@ -330,3 +330,33 @@ def test_the_catalog_an_update_saves_is_the_one_its_records_give(tmp_path: Path)
     assert described == {
         number: (entry.dates, entry.mentions, entry.names) for number, entry in fresh.shards.items()
     }
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_nodes_counted_in_bulk_in_any_order_are_those_counted_one_by_one_in_id_order(seed: int) -> None:
+    """``NodeSet.bulk`` (a build's shard-by-shard order): the same nodes, article lists, first
+    articles and places as ``add`` one article at a time in id order, and ``remove`` refused inside."""
+    from search.entities.nodes import NodeSet
+
+    store = MentionStore()
+    for article in _mixed_corpus(80, seed=seed):
+        store.add(article)
+    _table, resolutions = derive(store.rows.values(), None)
+    rows, kept = store.rows, resolutions.kept
+    ids = sorted(kept)
+
+    one_by_one = NodeSet()
+    for article_id in ids:
+        one_by_one.add(rows[article_id], kept[article_id])
+    shuffled = ids[:]
+    random.Random(seed).shuffle(shuffled)
+    in_bulk = NodeSet()
+    with in_bulk.bulk():
+        for article_id in shuffled:
+            in_bulk.add(rows[article_id], kept[article_id])
+        with pytest.raises(RuntimeError):
+            in_bulk.remove(rows[shuffled[0]], kept[shuffled[0]])
+    assert any(len(node.articles) > 2 for node in one_by_one.nodes.values())
+    assert any(node.short_forms for node in one_by_one.nodes.values())
+    expected = [node.counted() for node in one_by_one.ordered(kept.__getitem__)]
+    assert [node.counted() for node in in_bulk.ordered(kept.__getitem__)] == expected

@@ -18,9 +18,10 @@ with a fresh count after random sequences of changes.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from bisect import bisect_left, insort
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,6 +187,31 @@ class NodeSet:
         # Each node's saved form as it was loaded, until the node is counted in or out: what
         # ``state`` saves again for the nodes an update did not touch (most of them).
         self._saved: dict[str, bytes] = {}
+        # In ``bulk``: the nodes whose article lists (or short forms' lists) took an id out of
+        # order, to be sorted when it ends; None outside it.
+        self._unsorted: set[str] | None = None
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Count many articles in, in any order: each list of article ids is sorted once, at the end.
+
+        Why: a build counts the articles shard by shard, so most ids come out of order, and
+        each was put in its place in a sorted list (a bisection and an insertion): 9 s of the
+        indexing process at 100,000 articles, for 3.6 million ids. Now an id out of order is
+        appended (the list's smallest kept first, which ``_count`` reads), and a list sorted
+        once per node takes the shards' sorted runs as they are. Only ``add`` may run inside.
+        """
+        self._unsorted = set()
+        try:
+            yield
+        finally:
+            unsorted, self._unsorted = self._unsorted, None
+            for key in unsorted:
+                node = self.nodes.get(key)
+                if node is not None:
+                    _sort_unique(node.articles)
+                    for ids in node.short_forms.values():
+                        _sort_unique(ids)
 
     def add(self, article: ArticleRow, resolved: ResolvedRow) -> None:
         """Count in one article's resolved names (``resolve.Resolver.resolve``)."""
@@ -193,6 +219,8 @@ class NodeSet:
 
     def remove(self, article: ArticleRow, resolved: ResolvedRow) -> None:
         """Count out an article counted in with this record and resolution."""
+        if self._unsorted is not None:
+            raise RuntimeError("an article counted out while counting in bulk")
         self._count(article, resolved, -1)
 
     def _count(self, article: ArticleRow, resolved: ResolvedRow, sign: int) -> None:
@@ -201,7 +229,7 @@ class NodeSet:
         dropped once per name (``_drop_zeros``)."""
         nodes, mentions = self.nodes, article[ARTICLE_MENTIONS]
         article_id, source = article[ARTICLE_ID], article[ARTICLE_SOURCE]
-        touched, saved = self.touched, self._saved
+        touched, saved, unsorted = self.touched, self._saved, self._unsorted
         for position, (key, uses) in enumerate(resolved[0]):
             touched.add(key)
             saved.pop(key, None)
@@ -243,6 +271,24 @@ class NodeSet:
                     cues[cue] = cues.get(cue, 0) + sign
             # Once per name and article: no kind vote reads where the count sits among the cues.
             cues[MENTIONS] = cues.get(MENTIONS, 0) + sign * len(uses)
+            if unsorted is not None:  # ``bulk``: counting in only
+                ids = node.articles
+                if not ids or ids[-1] < article_id:
+                    ids.append(article_id)
+                elif article_id < ids[0]:
+                    ids.append(ids[0])  # the smallest stays first: it is the node's first article
+                    ids[0] = article_id
+                    unsorted.add(key)
+                else:
+                    ids.append(article_id)
+                    unsorted.add(key)
+                for short in shorts:
+                    node.short_forms.setdefault(short, []).append(article_id)
+                    unsorted.add(key)
+                if ids[0] == article_id:
+                    node.position = position
+                    self._unplaced.discard(key)
+                continue
             for short in shorts:
                 _place(node.short_forms.setdefault(short, []), article_id, sign)
             first = node.articles[0] if node.articles else None
@@ -405,6 +451,13 @@ def _drop_zeros(node: Node, source: str) -> None:
         del node.sources[source]
     for short in [short for short, ids in node.short_forms.items() if not ids]:
         del node.short_forms[short]
+
+
+def _sort_unique(ids: list[str]) -> None:
+    """Sort a list of ids in place, each kept once (as ``_place`` keeps them)."""
+    ids.sort()
+    if any(map(str.__eq__, ids, ids[1:])):
+        ids[:] = sorted(set(ids))
 
 
 def _place(ids: list[str], article_id: str, sign: int) -> None:

@@ -139,13 +139,14 @@ class Resolutions:
         kept, touched, nodes = self.kept, self.touched, self.nodes
         resolver = Resolver(self.stats, blocked)
         self.resolved = 0
-        for article in ordered:
-            article_id = article[ARTICLE_ID]
-            if article_id not in kept:
-                resolved = kept[article_id] = resolver.resolve(article)
-                nodes.add(article, resolved)
-                touched.add(article_id)
-                self.resolved += 1
+        with nodes.bulk():  # a build's records come shard by shard, their ids out of order
+            for article in ordered:
+                article_id = article[ARTICLE_ID]
+                if article_id not in kept:
+                    resolved = kept[article_id] = resolver.resolve(article)
+                    nodes.add(article, resolved)
+                    touched.add(article_id)
+                    self.resolved += 1
 
     # -- saved with the mention records ------------------------------------------
 
