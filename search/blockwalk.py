@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import compress
 from typing import Any, NamedTuple
 
@@ -85,7 +86,7 @@ class _Node:
     def _compute_bound(self, start: int, end: int) -> float | None:
         raise NotImplementedError
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         """The node's documents in [start, end] whose score may exceed ``ms`` (a superset of them)."""
         raise NotImplementedError
 
@@ -115,7 +116,7 @@ class _Null(_Node):
     def bound(self, start: int, end: int) -> float | None:
         return None
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         return set()
 
     def score(self, docnum: int) -> float | None:
@@ -215,16 +216,16 @@ class _Leaf(_Node):
             return None
         return m.range_max(first, stop)
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         m = self.m
         if m._atend:
             return set()
         if ms is None:
             first, stop = self._range(start, end)
             return set(m._ids[first:stop])
-        return self.scored(start, end, ms).keys()  # type: ignore[return-value]
+        return self.scores_above(start, end, ms).keys()
 
-    def scored(self, start: int, end: int, ms: float) -> dict[int, float]:
+    def scores_above(self, start: int, end: int, ms: float) -> dict[int, float]:
         """The list's documents in [start, end] scoring above ``ms``, with their scores."""
         m = self.m
         if m._atend or (m._ids is None and m.block_quality() <= ms):
@@ -248,7 +249,7 @@ class _Leaf(_Node):
             scores = m.block_scores()
         return {ids[i]: scores[i] for i in range(first, stop) if scores[i] > ms}
 
-    def lifting(self, scored: dict[int, float], ms: float, boost: float, dropped: Any) -> set[int]:
+    def liftable(self, scored: dict[int, float], ms: float, boost: float, dropped: Any) -> set[int]:
         """The documents of ``scored`` whose score there plus this (lazy) list's ``at_most`` exceeds ``ms``.
 
         ``boost`` and ``dropped``: the list's boost and deleted documents (``_Chain``).
@@ -361,7 +362,7 @@ class _Or(_Pair):
             return b
         return a if b is None else a + b
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         a, b = self.a.bound(start, end), self.b.bound(start, end)
         if a is None and b is None:
             return set()
@@ -426,16 +427,16 @@ class _And(_Pair):
         b = self.second.bound(start, end)
         return None if b is None else a + b
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         first, second = (self.b, self.a) if self.a.lazy else (self.a, self.b)
         a = first.bound(start, end)
         b = None if a is None else second.bound(start, end)
         if a is None or b is None:
             return set()
         if ms is not None and second.lazy:
-            one, other = (self.chains[1], self.chains[0]) if self.a.lazy else self.chains
-            if one is not None and other is not None:
-                return _lifted(one, other, start, end, ms - b, ms)
+            first_chain, lazy_chain = (self.chains[1], self.chains[0]) if self.a.lazy else self.chains
+            if first_chain is not None and lazy_chain is not None:
+                return _lifted(first_chain, lazy_chain, start, end, ms - b, ms)
         found = first.candidates(start, end, None if ms is None else ms - b)
         if not found or second.lazy:
             return found  # a superset: scoring drops those the lazy side lacks
@@ -487,7 +488,7 @@ def _lifted(first: _Chain, second: _Chain, start: int, end: int, floor: float, m
     The first list's scores are those ``_Scale`` and ``_Drop`` would give (``floor``
     divided by the boost, as ``_Scale.candidates`` divides it; the score times it).
     """
-    found = first.leaf.scored(start, end, floor / first.boost)
+    found = first.leaf.scores_above(start, end, floor / first.boost)
     if not found:
         return set()
     boost, dropped = first.boost, first.dropped
@@ -497,7 +498,7 @@ def _lifted(first: _Chain, second: _Chain, start: int, end: int, floor: float, m
             for docnum, score in found.items()
             if dropped is None or docnum not in dropped
         }
-    return second.leaf.lifting(found, ms, second.boost, second.dropped)
+    return second.leaf.liftable(found, ms, second.boost, second.dropped)
 
 
 class _Maybe(_Pair):
@@ -516,7 +517,7 @@ class _Maybe(_Pair):
         b = self.b.bound(start, end)
         return a if b is None else a + b
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         if ms is None:
             return self.a.candidates(start, end, None)
         b = self.b.bound(start, end)
@@ -553,7 +554,7 @@ class _Not(_Pair):
     def _compute_bound(self, start: int, end: int) -> float | None:
         return self.a.bound(start, end)
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         return self.a.candidates(start, end, ms)
 
     def score(self, docnum: int) -> float | None:
@@ -589,7 +590,7 @@ class _Wrapper(_Node):
     def bound(self, start: int, end: int) -> float | None:
         return self.child.bound(start, end)
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         return self.child.candidates(start, end, ms)
 
     def score(self, docnum: int) -> float | None:
@@ -611,7 +612,7 @@ class _Scale(_Wrapper):
         child = self.child.bound(start, end)
         return None if child is None else child * self.boost
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         return self.child.candidates(start, end, None if ms is None else ms / self.boost)
 
     def score(self, docnum: int) -> float | None:
@@ -630,7 +631,7 @@ class _Drop(_Wrapper):
         super().__init__(child)
         self.dropped = dropped
 
-    def candidates(self, start: int, end: int, ms: float | None) -> set[int]:
+    def candidates(self, start: int, end: int, ms: float | None) -> AbstractSet[int]:
         dropped = self.dropped
         return {docnum for docnum in self.child.candidates(start, end, ms) if docnum not in dropped}
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 import mmap
 import threading
+import weakref
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
@@ -509,19 +510,23 @@ def _bisecting(matcher: Any, shared: _Blocks | None = None) -> Any:
 
 
 class _MappedFile:
-    """A segment's posting file whose ``get`` slices a memory map instead of seeking and reading.
+    """A segment's posting file or term table whose ``get`` slices a memory map instead of seeking and reading.
 
     Why: Whoosh reads a block header or a block with a seek and a buffered read; a
     header far from the last read costs a system call filling the 8 KB buffer (10-20 µs
     on a busy machine), and a common word's walk reads thousands of headers. A slice of
     the map is a copy of the bytes asked for. Every other attribute (Whoosh's own
     seek-and-read path, used for layouts ``_goto`` does not read itself) is the file's.
+
+    The file is held weakly (its segment's reader holds it): ``_MAPS`` keeps this object
+    only while the file lives, so the map and its descriptor go with a closed reader's
+    files, rather than keeping a replaced segment's deleted files on disk until exit.
     """
 
     __slots__ = ("_file", "_map")
 
     def __init__(self, file: Any, mapped: mmap.mmap) -> None:
-        self._file = file
+        self._file = weakref.proxy(file)
         self._map = mapped
 
     def get(self, position: int, length: int) -> bytes:

@@ -356,6 +356,8 @@ def test_nodes_counted_in_bulk_in_any_order_are_those_counted_one_by_one_in_id_o
             in_bulk.add(rows[article_id], kept[article_id])
         with pytest.raises(RuntimeError):
             in_bulk.remove(rows[shuffled[0]], kept[shuffled[0]])
+        with pytest.raises(RuntimeError), in_bulk.bulk():
+            pass
     assert any(len(node.articles) > 2 for node in one_by_one.nodes.values())
     assert any(node.short_forms for node in one_by_one.nodes.values())
     expected = [node.counted() for node in one_by_one.ordered(kept.__getitem__)]

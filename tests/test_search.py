@@ -121,3 +121,23 @@ def test_article_and_sources(explorer: Explorer, seed_corpus: Path) -> None:
     assert article.text == (seed_corpus / "002_026596cb75424136.txt").read_text()
     assert explorer.article("nope") is None
     assert len(explorer.sources()) == 5
+
+
+def test_a_closed_explorer_leaves_no_file_mapped(seed_corpus: Path, index_dir: Path) -> None:
+    """The memory maps of posting files and term tables go with the reader that read them: a
+    long session re-opening the index after each update would otherwise keep every replaced
+    segment's files (deleted, still on disk) and a descriptor each until it exits."""
+    import gc
+
+    from search import firstpage
+
+    gc.collect()
+    before = len(firstpage._MAPS)
+    opened = Explorer.open(seed_corpus, index_dir)
+    opened.update()
+    assert opened.search('"Panjshir Valley" OR Taliban').hits
+    assert len(firstpage._MAPS) > before  # posting files and term tables were mapped
+    opened.close()
+    del opened
+    gc.collect()
+    assert len(firstpage._MAPS) == before

@@ -201,6 +201,8 @@ class NodeSet:
         appended (the list's smallest kept first, which ``_count`` reads), and a list sorted
         once per node takes the shards' sorted runs as they are. Only ``add`` may run inside.
         """
+        if self._unsorted is not None:
+            raise RuntimeError("counting in bulk already")
         self._unsorted = set()
         try:
             yield
