@@ -362,3 +362,26 @@ def test_nodes_counted_in_bulk_in_any_order_are_those_counted_one_by_one_in_id_o
     assert any(node.short_forms for node in one_by_one.nodes.values())
     expected = [node.counted() for node in one_by_one.ordered(kept.__getitem__)]
     assert [node.counted() for node in in_bulk.ordered(kept.__getitem__)] == expected
+
+
+def test_a_build_counts_in_bulk_and_an_update_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk counting pays when every list is built from nothing; an update's few ids are placed in
+    lists already sorted (re-sorting the long ones they touch cost more than placing them)."""
+    from search.entities.nodes import NodeSet
+
+    entered: list[int] = []
+    original = NodeSet.bulk
+
+    def recorded(self: NodeSet):  # type: ignore[no-untyped-def]
+        entered.append(len(self.nodes))
+        return original(self)
+
+    monkeypatch.setattr(NodeSet, "bulk", recorded)
+    index = EntityIndex(tmp_path / "index")
+    index.rebuild(_mixed_corpus(40, seed=5), generation=1)
+    assert entered == [0]
+    update = index.begin()
+    changed = _mixed_corpus(40, seed=5)[7]
+    update.add(replace(changed, text=changed.text + " Ahmad Massoud met Fahim Dashty in Kabul."))
+    update.commit(generation=2)
+    assert entered == [0]

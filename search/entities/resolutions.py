@@ -17,6 +17,7 @@ only in clustering.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import re
 from collections import Counter
@@ -139,7 +140,10 @@ class Resolutions:
         kept, touched, nodes = self.kept, self.touched, self.nodes
         resolver = Resolver(self.stats, blocked)
         self.resolved = 0
-        with nodes.bulk():  # a build's records come shard by shard, their ids out of order
+        # A build's records come shard by shard, their ids out of order: counted in bulk. Not
+        # into nodes already counted (an update): re-sorting their long lists for a few ids
+        # each cost more than placing them (10 articles: 1 ms -> 70 ms).
+        with nodes.bulk() if not nodes.nodes else contextlib.nullcontext():
             for article in ordered:
                 article_id = article[ARTICLE_ID]
                 if article_id not in kept:
