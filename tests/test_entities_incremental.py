@@ -364,7 +364,9 @@ def test_nodes_counted_in_bulk_in_any_order_are_those_counted_one_by_one_in_id_o
     assert [node.counted() for node in in_bulk.ordered(kept.__getitem__)] == expected
 
 
-def test_a_build_counts_in_bulk_and_an_update_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_counts_in_bulk_and_an_update_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Bulk counting pays when every list is built from nothing; an update's few ids are placed in
     lists already sorted (re-sorting the long ones they touch cost more than placing them)."""
     from search.entities.nodes import NodeSet
