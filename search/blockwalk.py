@@ -276,7 +276,7 @@ class _Leaf(_Node):
                         ahead = m.block_after(ahead)
                     except LookupError:  # a header laid out otherwise: let scoring drop what it lacks
                         return kept.union(
-                            docnum for docnum in scored if dropped is None or docnum not in dropped
+                            other for other in scored if dropped is None or other not in dropped
                         )
                     if ahead is None:
                         return kept  # past the list's last block: the list lacks the rest
