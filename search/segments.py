@@ -46,6 +46,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from hashlib import md5
 from multiprocessing.connection import Connection, wait
 from operator import sub
@@ -54,6 +55,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.fields import NUMERIC
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -95,6 +97,28 @@ def _keyword_items(value: str, boost: float) -> list[tuple[bytes, int, float, by
     encoded count) per distinct word, as ``Frequency.word_values`` gives them."""
     counts = Counter(_KEYWORD_WORDS.findall(value))
     return [(word.encode("utf-8"), n, float(n) * boost, pack_uint(n)) for word, n in counts.items()]
+
+
+def _field_items(fieldobj: Any, value: Any) -> list[tuple[bytes, int, float, bytes]]:
+    """``list(fieldobj.index(value))``, a number's tiers made from one conversion.
+
+    Why: a date is indexed as eight terms (its value shifted by 0, 8, ... 56 bits, for
+    range queries), and Whoosh's ``NUMERIC.index`` converts the value again for each
+    one (``prepare_datetime`` and ``to_sortable``): 3% of a build's time on Reuters,
+    whose dates carry the time of day and so are rarely repeated. Here the first tier
+    is Whoosh's own ``to_bytes`` and the others shift the number it holds, as
+    ``sortable_to_bytes`` does for each. Anything but a plain number or date (a list,
+    bytes given as they are, nothing) takes Whoosh's path.
+    """
+    if not isinstance(fieldobj, NUMERIC) or not fieldobj.shift_step or type(value) not in _NUMBER_TYPES:
+        return list(fieldobj.index(value))
+    first = fieldobj.to_bytes(value)
+    (number,) = fieldobj._struct.unpack(first[1:])
+    to_bytes = fieldobj.sortable_to_bytes
+    return [(to_bytes(number, shift), 1, 1.0, b"") for shift in range(0, fieldobj.bits, fieldobj.shift_step)]
+
+
+_NUMBER_TYPES = (int, float, datetime)
 
 
 def supported(ix: whoosh_index.Index) -> bool:
@@ -166,7 +190,7 @@ class FastSegmentWriter(SegmentWriter):
             key = (name, value)
             items = self._indexed.get(key)  # type: ignore[assignment]
             if items is None:
-                items = self._indexed[key] = list(fieldobj.index(value))
+                items = self._indexed[key] = _field_items(fieldobj, value)
         terms = self._terms.get(name)
         if terms is None:
             terms = self._terms[name] = {}

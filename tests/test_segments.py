@@ -10,16 +10,21 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, NUMERIC
 
 from search import index as index_module
 from search.analysis import analyse, exact_analyzer, stemming_analyzer
 from search.entities import EntityIndex, MentionStore
 from search.explorer import Explorer
 from search.index import WHOOSH_DIR
+from search.segments import _field_items
 from search.variants import Vocabulary
 
 from .conftest import SEEDS
@@ -115,3 +120,25 @@ def test_writer_processes_write_what_whoosh_writes(
     with ix.reader() as reader:
         assert len(list(reader.leaf_readers())) > 1
         assert explorer.vocabulary().stats == Vocabulary.from_reader(reader).stats
+
+
+_DATES = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59))
+_INTS = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(date=_DATES, number=_INTS, real=st.floats(allow_nan=False), small=st.integers(-(2**31), 2**31 - 1))
+def test_a_numbers_tiers_are_the_terms_whoosh_indexes(
+    date: datetime, number: int, real: float, small: int
+) -> None:
+    cases = [
+        (DATETIME(), date),
+        (NUMERIC(int, 64, signed=True), number),
+        (NUMERIC(float), real),
+        (NUMERIC(int, 32, shift_step=4), small),
+        (NUMERIC(int, 64, shift_step=0), number),  # no tiers: one term
+        (DATETIME(), [date, date]),  # a list: Whoosh's path
+        (NUMERIC(int, 64), b"\x00" * 9),  # bytes taken as they are: Whoosh's path
+    ]
+    for field, value in cases:
+        assert _field_items(field, value) == list(field.index(value)), (field, value)
