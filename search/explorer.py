@@ -32,11 +32,20 @@ from .index import (
     IndexMissing,
     IndexReadOnly,
     IndexStore,
-    ProgressCallback,
     article_from_fields,
     writer_lock,
 )
-from .models import Article, CorpusWarning, Hit, IndexStatus, IndexSummary, MatchTerms, SearchResult, Span
+from .models import (
+    Article,
+    CorpusWarning,
+    Hit,
+    IndexStatus,
+    IndexSummary,
+    MatchTerms,
+    ProgressCallback,
+    SearchResult,
+    Span,
+)
 from .query import QueryError, filter_bounds, make_parser, prepare
 
 if TYPE_CHECKING:
@@ -57,6 +66,17 @@ __all__ = [
 
 def _ignore(_warning: CorpusWarning) -> None:
     return None
+
+
+def _no_progress(_done: int, _total: int, _stage: str) -> None:
+    return None
+
+
+# What ``events_table`` reports besides the derivation's own stages (``search.events.build``).
+LOADING_EVENTS = "loading the saved events"
+UPDATING_EVENTS = "updating events around the changed articles"
+READING_ARTICLES = "reading the articles"
+SAVING_EVENTS = "saving events"
 
 
 class Explorer:
@@ -284,13 +304,16 @@ class Explorer:
 
     # -- events ----------------------------------------------------------------
 
-    def events_table(self) -> EventTable:
+    def events_table(self, progress: ProgressCallback | None = None) -> EventTable:
         """Events and stories, derived on first use and cached for the index generation.
 
         Derivation is lazy (not part of `explorer index`) because grouping passages costs
         more than indexing on large corpora. After the index changed, the cached table is
         updated around the changed articles when the manifest shows few changed
         (``event_updates``), else rebuilt, reusing the features of unchanged articles.
+        ``progress`` hears what is being done when the table is not in memory (a derivation
+        from cold takes minutes at 100,000 articles): ``LOADING``, ``UPDATING``, ``READING``,
+        then the stages of ``events.build``, then ``SAVING``.
         """
         with self._lock:
             generation = self._current_searcher().reader().generation()
@@ -304,11 +327,11 @@ class Explorer:
             # other threads made meanwhile, which the TUI's ``gcfreeze`` hands back to the
             # collector when the index changes.
             with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
-                table = self._events_table(generation)
+                table = self._events_table(generation, progress or _no_progress)
             self._events = (generation, table)
             return table
 
-    def _events_table(self, generation: int) -> EventTable:
+    def _events_table(self, generation: int, progress: ProgressCallback) -> EventTable:
         """The event table of ``generation``: loaded, updated from an earlier one, or built (under the lock)."""
         from .derived import EventStore
         from .event_updates import basis_of, changes, load_basis, save_basis
@@ -316,6 +339,7 @@ class Explorer:
         from .events.hook import entity_hook
 
         store = EventStore(self.index_dir)
+        progress(0, 0, LOADING_EVENTS)
         cached = store.load(generation)
         if cached is not None:
             return cached
@@ -329,15 +353,19 @@ class Explorer:
                 previous = store.load(basis.generation)
             found = changes(basis, manifest.files) if previous is not None else None
             if previous is not None and found is not None:
+                progress(0, 0, UPDATING_EVENTS)
                 changed = [a for a in map(self.article, found.candidates) if a is not None]
                 table = previous.update(changed, found.removed, canonical=hook)
+                progress(0, 0, SAVING_EVENTS)
                 store.save(table, generation)
                 save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
                 return table
+        progress(0, 0, READING_ARTICLES)
         articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
         if previous is None:  # any table reuses the features of the articles it holds unchanged
             previous = self._events[1] if self._events is not None else store.load_any()
-        table = EventTable.build(articles, canonical=hook, previous=previous)
+        table = EventTable.build(articles, canonical=hook, previous=previous, progress=progress)
+        progress(0, 0, SAVING_EVENTS)
         store.save(table, generation)
         if manifest.generation == generation:
             save_basis(self.index_dir, basis_of(generation, manifest.files))

@@ -19,7 +19,7 @@ import pickle
 import shutil
 import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ from .corpus import CorpusFile, Warn, file_digest, list_files, read_articles
 from .dates import to_datetime
 from .derived import DerivedUpdate, derived_tables
 from .gcpause import collect_young, no_gc
-from .models import Article, CorpusWarning, IndexStatus, IndexSummary
+from .models import Article, CorpusWarning, IndexStatus, IndexSummary, ProgressCallback
 from .variants import SavedCounts, Vocabulary, WordStats
 
 if TYPE_CHECKING:
@@ -228,11 +228,6 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
-
-
-# (done, total, stage): files read for their ids ("reading"), files written ("writing"), then
-# the corpus-wide tables ("entities", with total 0: no count to give).
-ProgressCallback = Callable[[int, int, str], None]
 
 
 class IndexStore:

@@ -6,8 +6,15 @@ front ends stay in agreement and neither needs to know about Whoosh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# (done, total, stage): how far slow work got, for a progress bar. ``total`` 0 means the
+# stage has no count to give (it is shown in words). Index runs count files ("reading",
+# "writing", then "entities" without a count); event derivation counts the articles it
+# extracts passages from, then names its later stages.
+ProgressCallback = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -268,3 +268,23 @@ def test_tsv_escapes_tabs_newlines_and_backslashes(tmp_path: Path) -> None:
     assert len(fields) == 9
     assert fields[5] == "Src\\twith\\\\slash"
     assert fields[6] == "Tab\\there\\nnew\\\\line"
+
+
+def test_events_draws_its_first_derivation_on_a_terminal_and_never_in_a_pipe(tmp_path: Path) -> None:
+    """Deriving events takes minutes on a large corpus: a bar on stderr says so, as indexing's does."""
+    on_terminal = _env(tmp_path / "a")
+    subprocess.run([str(EXPLORER_BIN), "index"], env=on_terminal, capture_output=True, check=True)
+    code, out, err = _on_terminal(["events", "--limit", "1", "--format", "tsv"], on_terminal, stream="stderr")
+    assert code == 0 and len(out.splitlines()) == 2, err
+    assert "events [" in err and "articles (extracting passages)" in err
+    assert "events: grouping passages into events…" in err and "events: linking stories…" in err
+    assert err.endswith("\x1b[K")  # the bar is erased before the results are read
+    code, _out, err = _on_terminal(["events", "--limit", "1"], on_terminal, stream="stderr")
+    assert code == 0 and "extracting" not in err  # the saved table is loaded, not derived again
+
+    piped = _env(tmp_path / "b")
+    subprocess.run([str(EXPLORER_BIN), "index"], env=piped, capture_output=True, check=True)
+    done = subprocess.run(
+        [str(EXPLORER_BIN), "events", "--limit", "1"], env=piped, capture_output=True, text=True, timeout=WAIT
+    )
+    assert done.returncode == 0 and done.stdout and done.stderr == ""

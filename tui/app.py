@@ -10,7 +10,6 @@ widgets (``widgets/``) that only display what the ``Explorer`` facade returns.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from functools import partial
 from typing import ClassVar
@@ -27,12 +26,11 @@ from search.models import CorpusWarning
 
 from .gcfreeze import LongLived
 from .messages import EntityRequested, IndexProgress, IndexReport
+from .progress import throttled
 from .screens.help import HelpScreen
 from .screens.keys import KeyEntry, KeySection, catalogue
 from .screens.search import SearchScreen
 from .widgets.status import IndexState
-
-PROGRESS_SECONDS = 0.1  # at most ten progress updates a second reach the screen
 
 
 class ExplorerApp(App[int]):
@@ -95,20 +93,12 @@ class ExplorerApp(App[int]):
     def _index(self, update: bool) -> None:
         explorer = self.explorer
         warnings = 0
-        last = 0.0
 
         def warn(_warning: CorpusWarning) -> None:
             nonlocal warnings
             warnings += 1
 
-        stage_shown = ""
-
-        def progress(done: int, total: int, stage: str = "") -> None:
-            nonlocal last, stage_shown
-            now = time.monotonic()
-            if done >= total or stage != stage_shown or now - last >= PROGRESS_SECONDS:
-                last, stage_shown = now, stage
-                self.post_message(IndexProgress(done, total, stage))
+        progress = throttled(lambda done, total, stage: self.post_message(IndexProgress(done, total, stage)))
 
         try:
             status = explorer.status()

@@ -15,6 +15,7 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from search.explorer import Explorer, IndexError_, QueryError
 from search.models import CorpusWarning, SearchResult
@@ -36,6 +37,9 @@ from .output import (
 )
 from .progress import Progress
 from .textsafe import safe_line
+
+if TYPE_CHECKING:
+    from search.events import EventTable
 
 EXIT_MATCH, EXIT_NO_MATCH, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -335,6 +339,16 @@ def _ensure(explorer: Explorer, *, update: bool = True) -> None:
         warn.close()
 
 
+def _events(explorer: Explorer) -> EventTable:
+    """The event table, with a bar on stderr (a terminal only) while it is derived: the first
+    time on a large corpus, minutes (at 100,000 articles about five)."""
+    progress = Progress(sys.stderr, "events", unit="articles")
+    try:
+        return explorer.events_table(progress.update if progress.enabled else None)
+    finally:
+        progress.close()
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     filter_bounds(args.since, args.until)  # a bad --since is one error, not one per query
     explorer = _open(args)
@@ -534,7 +548,7 @@ STORY_COLUMNS = ("id", "label", "date", "sources", "articles")
 def cmd_events(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
-    table = explorer.events_table()
+    table = _events(explorer)
     query = " ".join(args.query) or None
     # records only for what is printed: a large corpus has over a million events
     found = table.events(query, min_sources=max(1, args.min_sources), limit=args.limit or None)
@@ -551,7 +565,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
-    table = explorer.events_table()
+    table = _events(explorer)
     wanted = " ".join(args.event)
     event = table.find_event(wanted)
     comparison = table.compare(event) if event else None
@@ -569,7 +583,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_stories(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
-    found = explorer.events_table().stories(" ".join(args.query) or None)
+    found = _events(explorer).stories(" ".join(args.query) or None)
     out = sys.stdout
     fmt = args.format or default_format(out)
     if fmt == "text":

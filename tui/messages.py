@@ -64,7 +64,7 @@ class SourcesLoaded(Message):
 
 @dataclass
 class IndexProgress(Message):
-    """Indexing got further: ``done`` of ``total`` files of ``stage`` (see search.index.ProgressCallback)."""
+    """Indexing got further: ``done`` of ``total`` files of ``stage`` (see search.models.ProgressCallback)."""
 
     done: int
     total: int
@@ -156,6 +156,15 @@ class EventsLoaded(Message):
     events: list[int]  # event (or story) numbers of the event table
     keys: Any = None  # tui.screens.events.FilterTexts
     error: str | None = None
+
+
+@dataclass
+class EventsProgress(Message):
+    """The event table is being read or derived: ``done`` of ``total`` articles of ``stage`` (total 0: words only)."""
+
+    done: int
+    total: int
+    stage: str
 
 
 @dataclass

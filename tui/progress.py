@@ -1,25 +1,49 @@
-"""A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+"""How far slow work got: a one-line bar on stderr (the CLI, a terminal only), and a throttle for the TUI."""
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 WIDTH = 30
 REDRAW_SECONDS = 0.1  # at most ten redraws a second: every byte counts over SSH
 
+Report = Callable[[int, int, str], None]  # (done, total, stage): ``search.models.ProgressCallback``
+
+
+def throttled(report: Report, seconds: float = REDRAW_SECONDS) -> Report:
+    """``report``, passed on at most once every ``seconds``; a new stage and a count's end always pass.
+
+    Why: the engine reports from a worker thread after every batch, and each report
+    the TUI takes is a message and a redraw; a stage's first and last words must not
+    be the ones dropped.
+    """
+    last = 0.0
+    shown: str | None = None
+
+    def passed_on(done: int, total: int, stage: str = "") -> None:
+        nonlocal last, shown
+        now = time.monotonic()
+        if stage != shown or done >= total or now - last >= seconds:
+            last, shown = now, stage
+            report(done, total, stage)
+
+    return passed_on
+
 
 class Progress:
-    def __init__(self, stream: TextIO, label: str) -> None:
+    def __init__(self, stream: TextIO, label: str, unit: str = "files") -> None:
         self.stream = stream
         self.label = label
+        self.unit = unit  # what ``done`` counts
         self.enabled = stream.isatty()
         self._drawn = 0  # width of the bar on screen, 0 when none
         self._last = 0.0
 
     def update(self, done: int, total: int, stage: str = "") -> None:
-        """Draw ``done`` of ``total`` files of ``stage``; a stage with no count (total 0) as words."""
+        """Draw ``done`` of ``total`` (files, or the unit given) of ``stage``; a stage with no count (total 0) as words."""
         if not self.enabled:
             return
         now = time.monotonic()
@@ -29,7 +53,7 @@ class Progress:
         if total:
             filled = WIDTH * done // total
             bar = "#" * filled + "-" * (WIDTH - filled)
-            line = f"{self.label} [{bar}] {done}/{total} files" + (f" ({stage})" if stage else "")
+            line = f"{self.label} [{bar}] {done}/{total} {self.unit}" + (f" ({stage})" if stage else "")
         else:
             line = f"{self.label}: {stage or 'working'}…"
         line = line.ljust(self._drawn)  # cover a longer line drawn before

@@ -26,7 +26,7 @@ from typing import Any
 from .. import turns
 from ..analysis import fold, iter_words, stem
 from ..gcpause import no_gc
-from ..models import Article
+from ..models import Article, ProgressCallback
 from .build import Incoming, extract_all, new_store, update_store
 from .compare import compare_event
 from .events import ensure_label, event_record, passage_record
@@ -94,6 +94,7 @@ class EventTable:
         settings: EventSettings = DEFAULT_EVENTS,
         story_settings: StorySettings = DEFAULT_STORIES,
         workers: int | None = None,
+        progress: ProgressCallback | None = None,
     ) -> EventTable:
         """A table for ``articles``; extraction of articles unchanged since ``previous`` is reused.
 
@@ -101,9 +102,11 @@ class EventTable:
         -> entity id, or None. ``workers`` > 1 extracts in that many
         processes (default: all cores for large batches). Grouping always
         covers the whole corpus (deterministic: same corpus, same ids).
+        ``progress`` hears how far it got (the stages of ``build.py``): at
+        100,000 articles a build takes minutes.
         """
         with no_gc():  # millions of small records alive, none in cycles (``search.gcpause``)
-            return cls._build(articles, canonical, previous, settings, story_settings, workers)
+            return cls._build(articles, canonical, previous, settings, story_settings, workers, progress)
 
     @classmethod
     def _build(
@@ -114,6 +117,7 @@ class EventTable:
         settings: EventSettings,
         story_settings: StorySettings,
         workers: int | None,
+        progress: ProgressCallback | None = None,
     ) -> EventTable:
         items: list[Incoming] = []
         to_extract: list[tuple[Article, str]] = []
@@ -125,9 +129,9 @@ class EventTable:
                 items.append(_incoming(article, print_, old.content.extract(slot)))
             else:
                 to_extract.append((article, print_))
-        found = extract_all([a for a, _p in to_extract], workers)
+        found = extract_all([a for a, _p in to_extract], workers, progress)
         items.extend(_incoming(a, p, f) for (a, p), f in zip(to_extract, found, strict=True))
-        table = cls(new_store(items, canonical, settings, story_settings), settings, story_settings)
+        table = cls(new_store(items, canonical, settings, story_settings, progress), settings, story_settings)
         turns.let_go(items, to_extract, found)
         return table
 
@@ -506,6 +510,3 @@ def text_getter(articles: Sequence[Article]) -> TextOf:
     """A ``text_of`` for ``load`` from Article records (e.g. read back from the index)."""
     texts = {a.id: a.text for a in articles}
     return lambda article_id: texts.get(article_id, "")
-
-
-ProgressCallback = Callable[[int, int], None]

@@ -32,7 +32,10 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from ..messages import EventsFiltered, EventsLoaded
+from search.explorer import LOADING_EVENTS
+
+from ..messages import EventsFiltered, EventsLoaded, EventsProgress
+from ..progress import throttled
 from ..textsafe import safe_line
 from ..widgets.entities import EntityFilter, Row, RowList, fold_text
 from ..widgets.rich_text import one_line
@@ -296,6 +299,14 @@ class EventFilter(EntityFilter):
         self.placeholder = "Filter: words of the event (enter: to the list, esc: back)"
 
 
+def progress_text(done: int, total: int, stage: str) -> str:
+    """The summary line while the event table is loaded or derived (``Explorer.events_table``'s stages)."""
+    if stage == LOADING_EVENTS:
+        return "loading events…"
+    count = f" {done:,}/{total:,} articles" if total else ""
+    return f"deriving events: {stage}{count}…"
+
+
 class EventsScreen(ListingScreen):
     """Every event (or one article's), most sources first; ``enter`` compares one."""
 
@@ -324,8 +335,14 @@ class EventsScreen(ListingScreen):
         return self.items
 
     def fetch(self) -> tuple[list[int], FilterTexts]:
-        table = self.explorer_app.explorer.events_table()
+        report = throttled(lambda done, total, stage: self.post_message(EventsProgress(done, total, stage)))
+        table = self.explorer_app.explorer.events_table(report)
         return self.read(table), self.texts(table)
+
+    def on_events_progress(self, message: EventsProgress) -> None:
+        """The first derivation on a large corpus takes minutes: say what it is doing meanwhile."""
+        if not self.loaded:
+            self._summary(progress_text(message.done, message.total, message.stage))
 
     def read(self, table: Any) -> list[int]:
         """The numbers of what this view lists, in order, from the event table (in the worker)."""
