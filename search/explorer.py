@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 
+from .broadcast import ProgressBroadcast
 from .config import resolve_corpus, resolve_index_dir
 from .corpus import Warn
 from .docsets import Allowed, DocSets
@@ -68,10 +69,6 @@ def _ignore(_warning: CorpusWarning) -> None:
     return None
 
 
-def _no_progress(_done: int, _total: int, _stage: str) -> None:
-    return None
-
-
 # What ``events_table`` reports besides the derivation's own stages (``search.events.build``).
 LOADING_EVENTS = "loading the saved events"
 UPDATING_EVENTS = "updating events around the changed articles"
@@ -91,6 +88,8 @@ class Explorer:
         self._parser = None
         self._docsets: DocSets | None = None  # filter sets of the current searcher
         self._events: tuple[int, EventTable] | None = None  # the last event table and its generation
+        self._events_progress = ProgressBroadcast()  # how far the event table being made got
+        self._events_lock = threading.Lock()  # one event table made at a time (``_locked_events_table``)
         self._entity_words = EntityWords(index_dir, self._entity_index)
 
     @classmethod
@@ -311,28 +310,58 @@ class Explorer:
         more than indexing on large corpora. After the index changed, the cached table is
         updated around the changed articles when the manifest shows few changed
         (``event_updates``), else rebuilt, reusing the features of unchanged articles.
-        ``progress`` hears what is being done when the table is not in memory (a derivation
-        from cold takes minutes at 100,000 articles): ``LOADING``, ``UPDATING``, ``READING``,
-        then the stages of ``events.build``, then ``SAVING``.
+        ``progress`` hears what is being done while this call waits for a table that is not
+        in memory (a derivation from cold takes minutes at 100,000 articles), also when
+        another thread's call is making it: ``LOADING_EVENTS``, then ``UPDATING_EVENTS`` or
+        ``READING_ARTICLES`` and the stages of ``events.build``, then ``SAVING_EVENTS``.
         """
-        with self._lock:
-            generation = self._current_searcher().reader().generation()
-            if self._events is not None and self._events[0] == generation:
-                return self._events[1]  # each view asks again; a table of 100,000 articles loads in seconds
-            # The table lives until the index changes and holds no cycles: it is frozen out of
-            # the collector's sight before the collector comes back (``no_gc``), else the
-            # collections after it walk its millions of records, holding the GIL for seconds in
-            # whichever thread allocates next (the TUI's). Reference counting frees it when the
-            # next index version's table replaces it; the freeze also takes the garbage cycles
-            # other threads made meanwhile, which the TUI's ``gcfreeze`` hands back to the
-            # collector when the index changes.
-            with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
-                table = self._events_table(generation, progress or _no_progress)
-            self._events = (generation, table)
-            return table
+        if progress is None:
+            return self._locked_events_table()
+        self._events_progress.join(progress)  # told how far the derivation under way got, if one is
+        try:
+            return self._locked_events_table()
+        finally:
+            self._events_progress.leave(progress)
 
-    def _events_table(self, generation: int, progress: ProgressCallback) -> EventTable:
-        """The event table of ``generation``: loaded, updated from an earlier one, or built (under the lock)."""
+    def _locked_events_table(self) -> EventTable:
+        """The table, made by one thread at a time (``_events_lock``), without holding searches up.
+
+        Why not the explorer's own lock: a derivation from cold takes minutes at 100,000
+        articles, and every search takes that lock; the search view went quiet until the
+        events view's derivation ended. The lock is taken only to read what the derivation
+        starts from (the searcher, the stored articles, the table in memory).
+        """
+        with self._events_lock:
+            while True:
+                with self._lock:
+                    generation = self._current_searcher().reader().generation()
+                    # each view asks again; a table of 100,000 articles loads in seconds
+                    if self._events is not None and self._events[0] == generation:
+                        return self._events[1]
+                # The table lives until the index changes and holds no cycles: it is frozen out of
+                # the collector's sight before the collector comes back (``no_gc``), else the
+                # collections after it walk its millions of records, holding the GIL for seconds in
+                # whichever thread allocates next (the TUI's). Reference counting frees it when the
+                # next index version's table replaces it; the freeze also takes the garbage cycles
+                # other threads made meanwhile, which the TUI's ``gcfreeze`` hands back to the
+                # collector when the index changes.
+                try:
+                    with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
+                        table = self._events_table(generation, self._events_progress)
+                finally:
+                    self._events_progress.finished()
+                if table is None:
+                    continue  # the index changed while its articles were about to be read: again
+                with self._lock:
+                    self._events = (generation, table)
+                return table
+
+    def _events_table(self, generation: int, progress: ProgressCallback) -> EventTable | None:
+        """The event table of ``generation``: loaded, updated from an earlier one, or built.
+
+        None when the index is no longer at ``generation`` by the time its articles are
+        read (a re-index committed meanwhile): the caller starts again from the new one.
+        """
         from .derived import EventStore
         from .event_updates import basis_of, changes, load_basis, save_basis
         from .events import EventTable
@@ -361,7 +390,11 @@ class Explorer:
                 save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
                 return table
         progress(0, 0, READING_ARTICLES)
-        articles = [article_from_fields(f) for f in self._current_searcher().all_stored_fields()]
+        with self._lock:  # a refresh by another thread would close the segments being read
+            searcher = self._current_searcher()
+            if searcher.reader().generation() != generation:
+                return None
+            articles = [article_from_fields(f) for f in searcher.all_stored_fields()]
         if previous is None:  # any table reuses the features of the articles it holds unchanged
             previous = self._events[1] if self._events is not None else store.load_any()
         table = EventTable.build(articles, canonical=hook, previous=previous, progress=progress)

@@ -7,7 +7,13 @@ events and stories views show them in their summary line while they wait, and
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+import struct
+import termios
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,8 +21,9 @@ import pytest
 from search.events.build import DESCRIBING, EXTRACTING, GROUPING, LINKING, extract_all
 from search.explorer import LOADING_EVENTS, READING_ARTICLES, SAVING_EVENTS, UPDATING_EVENTS, Explorer
 from search.models import Article
-from tui.messages import EventsProgress
-from tui.progress import throttled
+from tui.app import ExplorerApp
+from tui.messages import EventsLoaded, EventsProgress
+from tui.progress import Progress, throttled
 from tui.screens.events import EventsScreen, StoriesScreen, progress_text
 
 from .conftest import SEEDS
@@ -121,6 +128,7 @@ def test_the_throttle_passes_every_stage_and_the_end_of_a_count(monkeypatch: pyt
 
 def test_the_summary_line_says_what_is_being_done() -> None:
     assert progress_text(0, 0, LOADING_EVENTS) == "loading events…"
+    assert progress_text(0, 0, LOADING_EVENTS, "stories") == "loading stories…"
     assert (
         progress_text(1234, 100000, EXTRACTING)
         == "deriving events: extracting passages 1,234/100,000 articles…"
@@ -149,8 +157,137 @@ async def test_a_view_shows_the_derivation_while_it_waits(
         await settle(pilot)
         stages = [stage for stage, _text in heard]
         assert stages[0] == LOADING_EVENTS and EXTRACTING in stages and stages[-1] == SAVING_EVENTS
-        assert all(
-            progress_text(0, 0, stage).split(" ")[0] in text for stage, text in heard if stage != EXTRACTING
-        )
-        assert "deriving events: linking stories…" in dict(heard)[LINKING]
+        shown = dict(heard)
+        assert "deriving events: linking stories…" in shown[LINKING]
+        assert "deriving events: saving events…" in shown[SAVING_EVENTS]
         assert screen.loaded and "deriving events" not in screen_text(app)
+
+
+async def test_a_view_open_when_the_index_changes_shows_the_new_derivation(tmp_path: Path) -> None:
+    """The list shown stays until the new one is in; meanwhile the summary says what is done."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    explorer = Explorer.open(corpus, tmp_path / "ix")
+    explorer.update()
+    heard: list[int] = []
+    handler = EventsScreen.on_events_progress
+
+    def observed(self: EventsScreen, message: EventsProgress) -> None:
+        handler(self, message)
+        heard.append(message.load)
+
+    app = ExplorerApp(explorer, show_timing=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(EventsScreen, "on_events_progress", observed)
+        async with app.run_test(size=NARROW) as pilot:
+            screen = await open_view(pilot, "v", EventsScreen)
+            await settle(pilot)
+            first = screen.load_generation
+            assert heard and set(heard) == {first}
+            (corpus / "900_new.txt").write_text(
+                "Fighting resumed in Panjshir on Tuesday.\n", encoding="utf-8"
+            )
+            app.start_indexing(update=True)
+            await settle(pilot)
+            assert screen.load_generation > first and heard[-1] == screen.load_generation
+            assert screen.waiting_for(screen.load_generation) is False  # the new list is in
+            assert "deriving events" not in screen_text(app)
+            # a stale load's messages change nothing
+            before = screen_text(app)
+            screen.post_message(EventsProgress(first, 1, 5, EXTRACTING))
+            screen.post_message(EventsLoaded([], load=first))
+            await settle(pilot)
+            assert screen_text(app) == before and screen.items
+    explorer.close()
+
+
+def test_a_caller_waiting_for_a_derivation_hears_how_far_it_got(tmp_path: Path) -> None:
+    """Two callers at once: the one that waits on the explorer's lock hears the other's derivation."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    explorer = Explorer.open(corpus, tmp_path / "ix")
+    explorer.update()
+    started, go_on = threading.Event(), threading.Event()
+    first: list[Report] = []
+    second: list[Report] = []
+
+    def slow(done: int, total: int, stage: str) -> None:
+        first.append((done, total, stage))
+        if stage == EXTRACTING and not started.is_set():
+            started.set()
+            assert go_on.wait(60)  # hold the derivation until the second caller waits
+
+    deriving = threading.Thread(target=explorer.events_table, args=(slow,))
+    deriving.start()
+    assert started.wait(60)
+    waiting = threading.Thread(target=explorer.events_table, args=(lambda *r: second.append(r),))
+    waiting.start()
+    while not second:  # it joined, and was told the stage under way at once
+        time.sleep(0.01)
+    assert second[0] == (0, len(list(SEEDS.glob("*.txt"))), EXTRACTING)
+    go_on.set()
+    deriving.join(60)
+    waiting.join(60)
+    assert _stages(second) == _stages(first)[2:] and second[-1] == first[-1]
+    reports: list[Report] = []
+    explorer.events_table(lambda *r: reports.append(r))
+    assert reports == []  # in memory now: nothing to wait for, nothing old told
+    explorer.close()
+
+
+def _drawn_at(columns: int) -> list[str]:
+    """What a progress line draws on a real terminal ``columns`` wide, one string per redraw."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    with open(slave, "w", encoding="utf-8", closefd=True) as stream:
+        progress = Progress(stream, "events", unit="articles")
+        progress.update(6000, 20841, EXTRACTING)
+        progress.update(20841, 20841, EXTRACTING)
+        progress.update(0, 0, "a stage with a long name " * 4)
+        progress.close()
+    drawn = os.read(master, 65536).decode()
+    os.close(master)
+    return [line for line in drawn.split("\r") if line]
+
+
+def test_a_progress_line_fits_the_terminal() -> None:
+    """A line wider than the terminal would wrap, and every redraw would add a row."""
+    wide = _drawn_at(120)
+    assert wide[0] == "events [" + "#" * 8 + "-" * 22 + "] 6000/20841 articles (extracting passages)"
+    assert wide[-1] == "\x1b[K"
+    at_80 = _drawn_at(80)
+    assert at_80[0] == "events [" + "#" * 8 + "-" * 20 + "] 6000/20841 articles (extracting passages)"
+    narrow = _drawn_at(50)  # the bar shrinks to 10, then the words are cut
+    assert narrow[0].startswith("events [##--------] 6000/20841 articles")
+    for lines, columns in ((wide, 120), (at_80, 80), (narrow, 50)):
+        assert all(len(line) < columns for line in lines), (columns, [len(line) for line in lines])
+
+
+def test_searches_go_on_while_events_are_derived(tmp_path: Path) -> None:
+    """A derivation takes minutes on a large corpus; the search view must not wait for it."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    explorer = Explorer.open(corpus, tmp_path / "ix")
+    explorer.update()
+    held, go_on = threading.Event(), threading.Event()
+
+    def hold(_done: int, _total: int, stage: str) -> None:
+        if stage == GROUPING and not held.is_set():
+            held.set()
+            assert go_on.wait(60)
+
+    deriving = threading.Thread(target=explorer.events_table, args=(hold,))
+    deriving.start()
+    try:
+        assert held.wait(60)  # the derivation is under way, past reading the articles
+        found: list[int] = []
+        searching = threading.Thread(target=lambda: found.append(len(explorer.search("Dashty").hits)))
+        searching.start()
+        searching.join(30)
+        assert found and found[0] > 0, "the search waited for the derivation"
+        assert explorer.article(explorer.search("Dashty").hits[0].id) is not None
+    finally:
+        go_on.set()
+        deriving.join(60)
+    assert explorer.events_table().event_numbers()
+    explorer.close()

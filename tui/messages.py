@@ -107,6 +107,7 @@ class EntitiesLoaded(Message):
     entities: list[Entity]
     error: str | None = None
     keys: list[str] = field(default_factory=list)
+    load: int = 0  # the view's load this answers (``ListingScreen.load_generation``)
 
 
 @dataclass
@@ -156,12 +157,14 @@ class EventsLoaded(Message):
     events: list[int]  # event (or story) numbers of the event table
     keys: Any = None  # tui.screens.events.FilterTexts
     error: str | None = None
+    load: int = 0  # the view's load this answers (``ListingScreen.load_generation``)
 
 
 @dataclass
 class EventsProgress(Message):
     """The event table is being read or derived: ``done`` of ``total`` articles of ``stage`` (total 0: words only)."""
 
+    load: int  # the view's load this is about (``ListingScreen.load_generation``)
     done: int
     total: int
     stage: str

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from typing import TextIO
 
-WIDTH = 30
+from search.models import ProgressCallback
+
+WIDTH = 30  # the bar's width, narrowed (to MIN_WIDTH) when the words need the room
+MIN_WIDTH = 10
 REDRAW_SECONDS = 0.1  # at most ten redraws a second: every byte counts over SSH
 
-Report = Callable[[int, int, str], None]  # (done, total, stage): ``search.models.ProgressCallback``
 
-
-def throttled(report: Report, seconds: float = REDRAW_SECONDS) -> Report:
+def throttled(report: ProgressCallback, seconds: float = REDRAW_SECONDS) -> ProgressCallback:
     """``report``, passed on at most once every ``seconds``; a new stage and a count's end always pass.
 
     Why: the engine reports from a worker thread after every batch, and each report
@@ -50,16 +50,26 @@ class Progress:
         if total and done < total and now - self._last < REDRAW_SECONDS:
             return
         self._last = now
+        room = self._columns() - 1  # the last column would wrap on some terminals
         if total:
-            filled = WIDTH * done // total
-            bar = "#" * filled + "-" * (WIDTH - filled)
-            line = f"{self.label} [{bar}] {done}/{total} {self.unit}" + (f" ({stage})" if stage else "")
+            words = f" {done}/{total} {self.unit}" + (f" ({stage})" if stage else "")
+            width = max(MIN_WIDTH, min(WIDTH, room - len(self.label) - 3 - len(words)))
+            filled = width * done // total
+            line = f"{self.label} [{'#' * filled}{'-' * (width - filled)}]{words}"
         else:
             line = f"{self.label}: {stage or 'working'}…"
-        line = line.ljust(self._drawn)  # cover a longer line drawn before
+        # A line longer than the terminal wraps, and each redraw's carriage return then goes back
+        # only to the start of its last row: a new row every redraw.
+        line = line[:room].ljust(min(self._drawn, room))  # cover a longer line drawn before
         self.stream.write(f"\r{line}")
         self.stream.flush()
         self._drawn = max(self._drawn, len(line))
+
+    def _columns(self) -> int:
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns or 80
+        except (OSError, ValueError, AttributeError):  # not a real terminal (a test's stream)
+            return 80
 
     def close(self) -> None:
         """Erase the bar: with the erase-line sequence, or on a terminal that has none

@@ -69,8 +69,9 @@ def extract_all(
 ) -> list[Extract]:
     """Extraction of every article, in ``workers`` processes for large batches.
 
-    ``progress`` hears (articles done, articles, ``EXTRACTING``) after every batch: at
-    100,000 articles extraction takes two minutes, a third of a derivation.
+    ``progress`` hears (0, articles, ``EXTRACTING``) first, then (articles done, articles,
+    ``EXTRACTING``) after every batch: at 100,000 articles extraction takes two minutes, a
+    third of a derivation.
     """
     if workers is None:
         workers = (os.cpu_count() or 1) if len(articles) >= PARALLEL_MIN_ARTICLES else 1

@@ -46,15 +46,17 @@ class EntitiesScreen(ListingScreen):
         """Every entity of the index, most articles first."""
         return self.items
 
-    def fetch(self) -> tuple[list[Entity], list[str]]:
+    def fetch(self, load: int) -> tuple[list[Entity], list[str]]:
         entities = self.explorer_app.explorer.entities().filter()
         return entities, [filter_key(entity) for entity in entities]
 
-    def loaded_message(self, items: list[Entity], keys: list[str], error: str | None) -> EntitiesLoaded:
-        return EntitiesLoaded(items, error=error, keys=keys)
+    def loaded_message(
+        self, load: int, items: list[Entity], keys: list[str], error: str | None
+    ) -> EntitiesLoaded:
+        return EntitiesLoaded(items, error=error, keys=keys, load=load)
 
     def on_entities_loaded(self, message: EntitiesLoaded) -> None:
-        self.take(message.entities, message.keys, message.error)
+        self.take(message.load, message.entities, message.keys, message.error)
 
     def filtered_message(self, generation: int, text: str, found: list[Entity]) -> EntitiesFiltered:
         return EntitiesFiltered(generation, text, found[:LIST_LIMIT], len(found))

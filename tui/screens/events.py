@@ -299,10 +299,10 @@ class EventFilter(EntityFilter):
         self.placeholder = "Filter: words of the event (enter: to the list, esc: back)"
 
 
-def progress_text(done: int, total: int, stage: str) -> str:
+def progress_text(done: int, total: int, stage: str, noun: str = "events") -> str:
     """The summary line while the event table is loaded or derived (``Explorer.events_table``'s stages)."""
     if stage == LOADING_EVENTS:
-        return "loading events…"
+        return f"loading {noun}…"
     count = f" {done:,}/{total:,} articles" if total else ""
     return f"deriving events: {stage}{count}…"
 
@@ -334,15 +334,18 @@ class EventsScreen(ListingScreen):
         """The numbers of everything this view lists (events, or stories), most sources first."""
         return self.items
 
-    def fetch(self) -> tuple[list[int], FilterTexts]:
-        report = throttled(lambda done, total, stage: self.post_message(EventsProgress(done, total, stage)))
+    def fetch(self, load: int) -> tuple[list[int], FilterTexts]:
+        report = throttled(
+            lambda done, total, stage: self.post_message(EventsProgress(load, done, total, stage))
+        )
         table = self.explorer_app.explorer.events_table(report)
         return self.read(table), self.texts(table)
 
     def on_events_progress(self, message: EventsProgress) -> None:
-        """The first derivation on a large corpus takes minutes: say what it is doing meanwhile."""
-        if not self.loaded:
-            self._summary(progress_text(message.done, message.total, message.stage))
+        """A derivation from cold takes minutes on a large corpus: say what it is doing meanwhile
+        (also over the list shown before, when the index changed under the open view)."""
+        if self.waiting_for(message.load):
+            self._summary(progress_text(message.done, message.total, message.stage, self.NOUN))
 
     def read(self, table: Any) -> list[int]:
         """The numbers of what this view lists, in order, from the event table (in the worker)."""
@@ -358,11 +361,11 @@ class EventsScreen(ListingScreen):
         """What the filter looks in (folded when first needed, then kept for the table)."""
         return event_texts(table)
 
-    def loaded_message(self, items: list[Any], keys: Any, error: str | None) -> EventsLoaded:
-        return EventsLoaded(items, keys=keys, error=error)
+    def loaded_message(self, load: int, items: list[Any], keys: Any, error: str | None) -> EventsLoaded:
+        return EventsLoaded(items, keys=keys, error=error, load=load)
 
     def on_events_loaded(self, message: EventsLoaded) -> None:
-        self.take(message.events, message.keys, message.error)
+        self.take(message.load, message.events, message.keys, message.error)
 
     def _match(self, generation: int, text: str, items: list[Any], keys: Any) -> None:
         """The first ``LIST_LIMIT`` matches as records, and how many match (in the filter worker)."""

@@ -76,6 +76,8 @@ class ListingScreen(ExplorerScreen):
         self._index_version = -1
         self._to_list_on_arrival = False
         self._error: str | None = None
+        self.load_generation = 0  # the latest load's number: an older load's messages are dropped
+        self._taken = 0  # the number of the load whose result the view shows
 
     @property
     def pending(self) -> bool:
@@ -126,32 +128,50 @@ class ListingScreen(ExplorerScreen):
             self._summary(f"The index is being built; the {self.PREFIX} come with it.")
 
     def _load(self) -> None:
+        self.load_generation += 1
         self.run_worker(
-            self._read, name="_load", group=self.PREFIX, exclusive=True, exit_on_error=False, thread=True
+            partial(self._read, self.load_generation),
+            name="_load",
+            group=self.PREFIX,
+            exclusive=True,
+            exit_on_error=False,
+            thread=True,
         )
 
-    def _read(self) -> None:
+    def _read(self, load: int) -> None:
         try:
-            items, keys = self.fetch()
+            items, keys = self.fetch(load)
         except Exception as error:
             unavailable = f"{self.PREFIX.capitalize()} unavailable: {type(error).__name__}: {error}"
-            self.post_message(self.loaded_message([], [], unavailable))
+            self.post_message(self.loaded_message(load, [], [], unavailable))
         else:
-            self.post_message(self.loaded_message(items, keys, None))
+            self.post_message(self.loaded_message(load, items, keys, None))
 
-    def fetch(self) -> tuple[list[Any], Any]:
+    def fetch(self, load: int) -> tuple[list[Any], Any]:
         """What the view lists, and each item's folded text (in the load worker, off the UI thread).
 
-        A view that overrides ``_match`` may return anything it matches on instead of the texts.
+        ``load``: this load's number, for the progress messages a slow fetch posts. A view
+        that overrides ``_match`` may return anything it matches on instead of the texts.
         """
         raise NotImplementedError
 
-    def loaded_message(self, items: list[Any], keys: Any, error: str | None) -> Message:
+    def loaded_message(self, load: int, items: list[Any], keys: Any, error: str | None) -> Message:
         """The view's own message for the load worker's result; its handler calls ``take``."""
         raise NotImplementedError
 
-    def take(self, items: list[Any], keys: Any, error: str | None) -> None:
-        """The load worker's result arrived: keep it and filter it by what the box holds."""
+    def waiting_for(self, load: int) -> bool:
+        """Whether ``load`` is the latest load and its result has not arrived (its progress is news)."""
+        return load == self.load_generation and self._taken != load
+
+    def take(self, load: int, items: list[Any], keys: Any, error: str | None) -> None:
+        """The load worker's result arrived: keep it and filter it by what the box holds.
+
+        A cancelled worker still runs to its end (a thread cannot be stopped), so the result
+        of a load overtaken by a newer one (the index changed again) is dropped.
+        """
+        if load != self.load_generation:
+            return
+        self._taken = load
         self.items, self._keys, self._error = items, keys, error
         self.loaded = True
         self.filter_now(force=True)
