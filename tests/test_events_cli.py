@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from search.explorer import Explorer
@@ -28,6 +29,28 @@ def test_events_lists_multi_source_events_first(run_cli) -> None:
     assert counts == sorted(counts, reverse=True)
     deaths = jsonl(run_cli("events", "Dashty", "killed", "--format", "jsonl").out)
     assert any(e["date"] == "2021-09-05" and len(e["sources"]) >= 3 for e in deaths)
+
+
+_TSV_ESCAPE = re.compile(r"\\(\\|t|n|r|x[0-9a-f]{2})")
+
+
+def _tsv_cell(text: str) -> str:
+    """A TSV cell read back: the reverse of ``tui.output.tsv_field``'s escapes."""
+    plain = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+    return _TSV_ESCAPE.sub(lambda m: plain.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text)
+
+
+def test_events_as_tsv_keep_passages_as_json(run_cli) -> None:
+    """A nested value must stay one parseable cell (it was a Python repr with single quotes)."""
+    rows = run_cli("events", "--min-sources", "3", "--format", "tsv").out.splitlines()
+    header = rows[0].split("\t")
+    reference = jsonl(run_cli("events", "--min-sources", "3", "--format", "jsonl").out)
+    assert len(rows) == len(reference) + 1
+    for row, event in zip(rows[1:], reference, strict=True):
+        cells_ = dict(zip(header, row.split("\t"), strict=True))
+        assert cells_["id"] == event["id"]
+        assert cells_["sources"] == ",".join(event["sources"])  # plain lists stay comma-joined
+        assert json.loads(_tsv_cell(cells_["passages"])) == event["passages"]
 
 
 def test_compare_fits_the_width_and_lists_differences(run_cli) -> None:

@@ -233,7 +233,12 @@ def write_records(
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, dict):
+    """A record's value as a TSV cell: a dict, or a list holding dicts or lists (an event's
+    passages), as compact JSON; a list of plain values stays comma-joined (``tsv_field``)."""
+    nested = isinstance(value, dict) or (
+        isinstance(value, (list, tuple)) and any(isinstance(item, (dict, list, tuple)) for item in value)
+    )
+    if nested:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return value
 
