@@ -771,11 +771,16 @@ def collect(
     limit: int,
     margin: float,
     cancelled: Callable[[], None] | None = None,
+    provisional: set[int] | None = None,
 ) -> int:
     """Add the segment's best documents to ``heap`` ((score, -document) pairs, at most ``limit``).
 
     ``check``: the exact score of a candidate under the original query, None when it does
-    not match (phrases); ``cancelled`` raises to stop. Returns the number of windows read.
+    not match (phrases); ``cancelled`` raises to stop. ``provisional``: the heap's entries
+    (their -document keys) that hold a lower bound of their document's score, not the
+    score (``firstpage``'s first pass over a query's titles); a document met here gets
+    its exact score in place of its entry, and leaves the set. Returns the number of
+    windows read.
     """
     tree = root
     minscore: float | None = None
@@ -818,11 +823,27 @@ def collect(
                     score = check(docnum)
                     if score is None:
                         continue
+                key = -(offset + docnum)
+                if provisional and key in provisional and rescore(heap, key, score, provisional):
+                    continue
                 if not full:
-                    heapq.heappush(heap, (score, -(offset + docnum)))
+                    heapq.heappush(heap, (score, key))
                 elif score > heap[0][0]:
-                    heapq.heapreplace(heap, (score, -(offset + docnum)))
+                    heapq.heapreplace(heap, (score, key))
         lo = end + 1
+
+
+def rescore(heap: list[tuple[float, int]], key: int, score: float, provisional: set[int]) -> bool:
+    """Give the heap's entry for ``key`` its exact ``score`` (never lower than the bound it held);
+    False when the entry was pushed out meanwhile (the document is then any other candidate)."""
+    provisional.discard(key)
+    for place, (held, entry) in enumerate(heap):
+        if entry == key:
+            if score > held:
+                heap[place] = (score, key)
+                heapq.heapify(heap)
+            return True
+    return False
 
 
 def _eager(tree: _Node) -> list[_Leaf]:

@@ -714,10 +714,29 @@ def first_page(
     as soon as ``cancelled()`` says so (it is asked every few hundred documents:
     a search overtaken by the next keystroke stops instead of running to the end).
     """
+    heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest hit on top
+    provisional: set[int] | None = None
+    titles = _titles_first(query) if allowed is None else None
+    if titles is not None:
+        _walk(searcher, titles, limit, heap, None, cancelled)
+        provisional = {key for _score, key in heap}
+    _walk(searcher, query, limit, heap, allowed, cancelled, provisional)
+    return [(score, -negated) for score, negated in sorted(heap, key=lambda item: (-item[0], -item[1]))]
+
+
+def _walk(
+    searcher: Any,
+    query: wq.Query,
+    limit: int,
+    heap: list[tuple[float, int]],
+    allowed: Sequence[int] | None,
+    cancelled: Callable[[], bool] | None,
+    provisional: set[int] | None = None,
+) -> None:
+    """Every segment's best documents for ``query`` into ``heap`` (see ``blockwalk.collect``)."""
     relaxed = relax(query)
     verify = relaxed is not query
     context = searcher.context()
-    heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest hit on top
     share = _shares_blocks(query, relaxed)
     for subsearcher, offset in searcher.leaf_searchers():
         if subsearcher.reader().doc_count() == 0:
@@ -740,10 +759,50 @@ def first_page(
                 tree = None
         if tree is not None:
             check = None if checker is None else checker.score
-            blockwalk.collect(tree, check, offset, heap, limit, MARGIN, _raiser(cancelled))
+            blockwalk.collect(tree, check, offset, heap, limit, MARGIN, _raiser(cancelled), provisional)
         else:
-            _collect(matcher, checker, offset, leaf_allowed, heap, limit, cancelled)
-    return [(score, -negated) for score, negated in sorted(heap, key=lambda item: (-item[0], -item[1]))]
+            _collect(matcher, checker, offset, leaf_allowed, heap, limit, cancelled, provisional)
+
+
+TITLE_FIELD = "title"
+
+
+def _titles_first(query: wq.Query) -> wq.Query | None:
+    """The clauses of ``query`` on titles, to walk first when the page's threshold is worth raising early.
+
+    Why: a phrase's page is found by walking its words' lists until nothing left can reach
+    the page's 20th score, and that score starts at nothing. Titles are short lists whose
+    hits score high (the field's boost), so walking them first in every segment puts
+    title hits on the page before the text's long lists are read, and the threshold
+    starts near where it ends. Their scores are lower bounds of the documents' scores
+    under the whole query (an OR adds its clauses' scores), so nothing is skipped that
+    could enter the page, and the second walk puts the exact score in place. Only for a
+    plain OR (no coordination scaling, no boost; nested plain ORs count as one) with a
+    phrase in a title clause. At 100,000 articles, whole searches, the codes taking turns
+    (medians of 21, four rounds): `"stock exchange"` 41.8-44.1 -> 34.4-38.5 ms, `"net loss"`
+    48.7-52.0 -> 47.6-50.6 ms, the six other phrases of the benchmark within the rounds' noise.
+    """
+    clauses = _or_clauses(query)
+    if clauses is None:
+        return None
+    titles = [q for q in clauses if getattr(q, "fieldname", None) == TITLE_FIELD]
+    if not titles or len(titles) == len(clauses):
+        return None
+    if not any(isinstance(q, wq.Phrase) for q in titles):
+        return None
+    return titles[0] if len(titles) == 1 else wq.Or(titles)
+
+
+def _or_clauses(query: wq.Query) -> list[wq.Query] | None:
+    """The clauses of a plain OR, nested plain ORs flattened (their scores add up the same way);
+    None when ``query`` is not one (a boost, coordination scaling or a minimum to match)."""
+    if type(query) is not wq.Or or query.scale or query.boost != 1.0 or getattr(query, "minmatch", 0):
+        return None
+    clauses: list[wq.Query] = []
+    for sub in query.subqueries:
+        inner = _or_clauses(sub)
+        clauses.extend(inner if inner is not None else [sub])
+    return clauses
 
 
 def _raiser(cancelled: Callable[[], bool] | None) -> Callable[[], None] | None:
@@ -790,8 +849,11 @@ def _collect(
     heap: list[tuple[float, int]],
     limit: int,
     cancelled: Callable[[], bool] | None = None,
+    provisional: set[int] | None = None,
 ) -> None:
     """Whoosh's TopCollector loop, with sound skipping, phrase checks and jumps over filtered-out documents.
+
+    ``provisional``: as for ``blockwalk.collect``.
 
     Whoosh's collector prunes with ``matcher.replace()``, whose AND turns into one of
     its sides when the other cannot reach the threshold (then matching documents
@@ -839,10 +901,13 @@ def _collect(
             if checker is not None:
                 score = checker.score(docnum)
             if score is not None:
-                if not full:
-                    heapq.heappush(heap, (score, -(offset + docnum)))
+                key = -(offset + docnum)
+                if provisional and key in provisional and blockwalk.rescore(heap, key, score, provisional):
+                    pass  # its entry now holds the exact score
+                elif not full:
+                    heapq.heappush(heap, (score, key))
                 elif score > heap[0][0]:
-                    heapq.heapreplace(heap, (score, -(offset + docnum)))
+                    heapq.heapreplace(heap, (score, key))
         checkquality = matcher.next() or every_document
 
 

@@ -403,3 +403,59 @@ def test_lists_of_one_search_share_their_blocks(explorer: Explorer, monkeypatch:
     decoded.clear()
     explorer.search("body:the OR body:the^2 OR (body:the AND body:the)", limit=20)
     assert once > 5 and len(decoded) <= once + 1
+
+
+@pytest.fixture(scope="module")
+def titled(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
+    """Phrases in many titles and texts, ties included: the titles' first walk must leave exact scores."""
+    root = tmp_path_factory.mktemp("titled")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    rng = random.Random(11)
+    phrases = [["net", "loss"], ["oil", "price"], ["loss", "net"]]
+    with (corpus / "articles.jsonl").open("w") as out:
+        for number in range(1800):
+            words = [rng.choice(WORDS[:40] + FILLER) for _ in range(rng.choice([3, 8, 8, 20, 60, 200]))]
+            for _ in range(rng.choice([0, 0, 1, 2])):
+                at = rng.randrange(len(words) + 1)
+                words[at:at] = rng.choice(phrases)
+            title = [rng.choice(WORDS[:40]) for _ in range(rng.randint(1, 5))]
+            if rng.random() < 0.25:
+                title[rng.randrange(len(title)) :] = rng.choice(phrases)
+            row = {
+                "id": f"t{number:04d}",
+                "source": "wire",
+                "title": " ".join(title),
+                "text": " ".join(words),
+            }
+            out.write(json.dumps(row) + "\n")
+    opened = Explorer.open(corpus, root / "index")
+    opened.update()
+    return opened
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"net loss"', '"oil price"', '"net loss" OR "oil price"', '"net loss" OR oil', '"loss net" trade'],
+)
+@pytest.mark.parametrize("limit", [1, 3, 10, 20, 60])
+def test_a_first_walk_over_titles_leaves_the_exhaustive_ranking(
+    titled: Explorer, query: str, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The titles' clauses are walked first (``firstpage._titles_first``) when the query is an OR
+    with a title phrase; their scores are lower bounds, replaced by the exact ones."""
+    from search import firstpage
+
+    walked: list[object] = []
+    titles_first = firstpage._titles_first
+
+    def observed(query_):  # type: ignore[no-untyped-def]
+        walked.append(titles_first(query_))
+        return walked[-1]
+
+    monkeypatch.setattr(firstpage, "_titles_first", observed)
+    everything = titled.search(query, limit=0)
+    expected = sorted(((hit.score, hit.id) for hit in everything.hits), key=lambda item: (-item[0], item[1]))
+    page = titled.search(query, limit=limit)
+    assert [(hit.score, hit.id) for hit in page.hits] == expected[:limit]
+    assert any(w is not None for w in walked) == (" trade" not in query), walked
