@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import struct
 import termios
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,15 @@ from .tui_fixtures import NARROW, open_view, screen_text, settle
 Report = tuple[int, int, str]
 
 
+@pytest.fixture(name="indexed")
+def indexed_fixture(seed_corpus: Path, tmp_path: Path) -> Iterator[Explorer]:
+    """An explorer on a private copy of the seeds, indexed, its events not derived yet."""
+    explorer = Explorer.open(seed_corpus, tmp_path / "ix")
+    explorer.update()
+    yield explorer
+    explorer.close()
+
+
 def _stages(reports: list[Report]) -> list[str]:
     """The stages in the order they began."""
     seen: list[str] = []
@@ -41,11 +50,8 @@ def _stages(reports: list[Report]) -> list[str]:
     return seen
 
 
-def test_a_derivation_reports_its_stages_and_counts_the_articles_it_extracts(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    explorer = Explorer.open(corpus, tmp_path / "ix")
-    explorer.update()
+def test_a_derivation_reports_its_stages_and_counts_the_articles_it_extracts(indexed: Explorer) -> None:
+    explorer = indexed
     reports: list[Report] = []
     table = explorer.events_table(lambda done, total, stage: reports.append((done, total, stage)))
     assert table.event_numbers()
@@ -70,12 +76,12 @@ def test_a_derivation_reports_its_stages_and_counts_the_articles_it_extracts(tmp
     explorer.close()
 
     # another explorer loads the saved table
-    again = Explorer.open(corpus, tmp_path / "ix")
+    again = Explorer.open(explorer.corpus, explorer.index_dir)
     again.events_table(lambda *report: reports.append(report))
     assert _stages(reports) == [LOADING_EVENTS]
 
     # after a change, the table is updated around it
-    (corpus / "900_new.txt").write_text(
+    (explorer.corpus / "900_new.txt").write_text(
         "Fighting resumed in the Panjshir valley on Tuesday.\n", encoding="utf-8"
     )
     assert again.update().added == 1
@@ -163,12 +169,9 @@ async def test_a_view_shows_the_derivation_while_it_waits(
         assert screen.loaded and "deriving events" not in screen_text(app)
 
 
-async def test_a_view_open_when_the_index_changes_shows_the_new_derivation(tmp_path: Path) -> None:
+async def test_a_view_open_when_the_index_changes_shows_the_new_derivation(indexed: Explorer) -> None:
     """The list shown stays until the new one is in; meanwhile the summary says what is done."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    explorer = Explorer.open(corpus, tmp_path / "ix")
-    explorer.update()
+    explorer = indexed
     heard: list[int] = []
     handler = EventsScreen.on_events_progress
 
@@ -184,7 +187,7 @@ async def test_a_view_open_when_the_index_changes_shows_the_new_derivation(tmp_p
             await settle(pilot)
             first = screen.load_generation
             assert heard and set(heard) == {first}
-            (corpus / "900_new.txt").write_text(
+            (explorer.corpus / "900_new.txt").write_text(
                 "Fighting resumed in Panjshir on Tuesday.\n", encoding="utf-8"
             )
             app.start_indexing(update=True)
@@ -198,15 +201,11 @@ async def test_a_view_open_when_the_index_changes_shows_the_new_derivation(tmp_p
             screen.post_message(EventsLoaded([], load=first))
             await settle(pilot)
             assert screen_text(app) == before and screen.items
-    explorer.close()
 
 
-def test_a_caller_waiting_for_a_derivation_hears_how_far_it_got(tmp_path: Path) -> None:
+def test_a_caller_waiting_for_a_derivation_hears_how_far_it_got(indexed: Explorer) -> None:
     """Two callers at once: the one that waits on the explorer's lock hears the other's derivation."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    explorer = Explorer.open(corpus, tmp_path / "ix")
-    explorer.update()
+    explorer = indexed
     started, go_on = threading.Event(), threading.Event()
     first: list[Report] = []
     second: list[Report] = []
@@ -232,7 +231,6 @@ def test_a_caller_waiting_for_a_derivation_hears_how_far_it_got(tmp_path: Path) 
     reports: list[Report] = []
     explorer.events_table(lambda *r: reports.append(r))
     assert reports == []  # in memory now: nothing to wait for, nothing old told
-    explorer.close()
 
 
 def _drawn_at(columns: int) -> list[str]:
@@ -263,12 +261,9 @@ def test_a_progress_line_fits_the_terminal() -> None:
         assert all(len(line) < columns for line in lines), (columns, [len(line) for line in lines])
 
 
-def test_searches_go_on_while_events_are_derived(tmp_path: Path) -> None:
+def test_searches_go_on_while_events_are_derived(indexed: Explorer) -> None:
     """A derivation takes minutes on a large corpus; the search view must not wait for it."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    explorer = Explorer.open(corpus, tmp_path / "ix")
-    explorer.update()
+    explorer = indexed
     held, go_on = threading.Event(), threading.Event()
 
     def hold(_done: int, _total: int, stage: str) -> None:
@@ -290,4 +285,3 @@ def test_searches_go_on_while_events_are_derived(tmp_path: Path) -> None:
         go_on.set()
         deriving.join(60)
     assert explorer.events_table().event_numbers()
-    explorer.close()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -20,35 +22,41 @@ WORDS = "oil bank rate price trade gold wheat dollar market share loss profit ne
 FILLER = "the a of in said was for on with by it as at from".split()
 
 
-@pytest.fixture(scope="module")
-def explorer(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
-    root = tmp_path_factory.mktemp("firstpage")
+def _indexed(root: Path, articles: Iterable[dict[str, str]]) -> Explorer:
+    """An explorer on ``articles`` (one JSON Lines file under ``root``), indexed."""
     corpus = root / "corpus"
     corpus.mkdir()
-    rng = random.Random(7)
-    weights = [1 / (rank + 1) for rank in range(len(WORDS))]  # a few common words, many rare ones
     with (corpus / "articles.jsonl").open("w") as out:
-        for number in range(2500):
-            length = int(rng.paretovariate(1.2) * 6)  # mostly short, some long: lengths drive BM25
-            words = [
-                rng.choices(WORDS, weights)[0] if rng.random() < 0.35 else rng.choice(FILLER)
-                for _ in range(min(length, 400))
-            ]
-            if rng.random() < 0.3:
-                at = rng.randrange(len(words) + 1)
-                words[at:at] = rng.choice([["net", "loss"], ["federal", "reserve"], ["oil", "price"]])
-            title = " ".join(rng.choices(WORDS, weights)[0] for _ in range(rng.randint(1, 6)))
-            article = {
-                "id": f"a{number:04d}",
-                "source": rng.choice(["wire-a", "wire-b", "wire-c"]),
-                "date": f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                "title": title,
-                "text": " ".join(words) + ".",
-            }
-            out.write(json.dumps(article) + "\n")
+        out.writelines(json.dumps(article) + "\n" for article in articles)
     opened = Explorer.open(corpus, root / "index")
     opened.update()
     return opened
+
+
+@pytest.fixture(scope="module")
+def explorer(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
+    rng = random.Random(7)
+    weights = [1 / (rank + 1) for rank in range(len(WORDS))]  # a few common words, many rare ones
+
+    def article(number: int) -> dict[str, str]:
+        length = int(rng.paretovariate(1.2) * 6)  # mostly short, some long: lengths drive BM25
+        words = [
+            rng.choices(WORDS, weights)[0] if rng.random() < 0.35 else rng.choice(FILLER)
+            for _ in range(min(length, 400))
+        ]
+        if rng.random() < 0.3:
+            at = rng.randrange(len(words) + 1)
+            words[at:at] = rng.choice([["net", "loss"], ["federal", "reserve"], ["oil", "price"]])
+        title = " ".join(rng.choices(WORDS, weights)[0] for _ in range(rng.randint(1, 6)))
+        return {
+            "id": f"a{number:04d}",
+            "source": rng.choice(["wire-a", "wire-b", "wire-c"]),
+            "date": f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "title": title,
+            "text": " ".join(words) + ".",
+        }
+
+    return _indexed(tmp_path_factory.mktemp("firstpage"), map(article, range(2500)))
 
 
 def ranked(result) -> list[tuple[float, str]]:  # type: ignore[no-untyped-def]
@@ -408,30 +416,20 @@ def test_lists_of_one_search_share_their_blocks(explorer: Explorer, monkeypatch:
 @pytest.fixture(scope="module")
 def titled(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
     """Phrases in many titles and texts, ties included: the titles' first walk must leave exact scores."""
-    root = tmp_path_factory.mktemp("titled")
-    corpus = root / "corpus"
-    corpus.mkdir()
     rng = random.Random(11)
     phrases = [["net", "loss"], ["oil", "price"], ["loss", "net"]]
-    with (corpus / "articles.jsonl").open("w") as out:
-        for number in range(1800):
-            words = [rng.choice(WORDS[:40] + FILLER) for _ in range(rng.choice([3, 8, 8, 20, 60, 200]))]
-            for _ in range(rng.choice([0, 0, 1, 2])):
-                at = rng.randrange(len(words) + 1)
-                words[at:at] = rng.choice(phrases)
-            title = [rng.choice(WORDS[:40]) for _ in range(rng.randint(1, 5))]
-            if rng.random() < 0.25:
-                title[rng.randrange(len(title)) :] = rng.choice(phrases)
-            row = {
-                "id": f"t{number:04d}",
-                "source": "wire",
-                "title": " ".join(title),
-                "text": " ".join(words),
-            }
-            out.write(json.dumps(row) + "\n")
-    opened = Explorer.open(corpus, root / "index")
-    opened.update()
-    return opened
+
+    def article(number: int) -> dict[str, str]:
+        words = [rng.choice(WORDS[:40] + FILLER) for _ in range(rng.choice([3, 8, 8, 20, 60, 200]))]
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            at = rng.randrange(len(words) + 1)
+            words[at:at] = rng.choice(phrases)
+        title = [rng.choice(WORDS[:40]) for _ in range(rng.randint(1, 5))]
+        if rng.random() < 0.25:
+            title[rng.randrange(len(title)) :] = rng.choice(phrases)
+        return {"id": f"t{number:04d}", "source": "wire", "title": " ".join(title), "text": " ".join(words)}
+
+    return _indexed(tmp_path_factory.mktemp("titled"), map(article, range(1800)))
 
 
 @pytest.mark.parametrize(
