@@ -839,7 +839,7 @@ def rescore(heap: list[tuple[float, int]], key: int, score: float, provisional: 
     provisional.discard(key)
     for place, (held, entry) in enumerate(heap):
         if entry == key:
-            if score > held:
+            if score != held:
                 heap[place] = (score, key)
                 heapq.heapify(heap)
             return True

@@ -317,8 +317,8 @@ class Explorer:
         """
         if progress is None:
             return self._locked_events_table()
-        self._events_progress.join(progress)  # told how far the derivation under way got, if one is
         try:
+            self._events_progress.join(progress)  # told how far the derivation under way got, if one is
             return self._locked_events_table()
         finally:
             self._events_progress.leave(progress)
@@ -331,7 +331,7 @@ class Explorer:
         events view's derivation ended. The lock is taken only to read what the derivation
         starts from (the searcher, the stored articles, the table in memory).
         """
-        with self._events_lock:
+        with self._events_lock:  # not reentrant: nothing called under it may ask for the table
             while True:
                 with self._lock:
                     generation = self._current_searcher().reader().generation()
@@ -383,7 +383,12 @@ class Explorer:
             found = changes(basis, manifest.files) if previous is not None else None
             if previous is not None and found is not None:
                 progress(0, 0, UPDATING_EVENTS)
-                changed = [a for a in map(self.article, found.candidates) if a is not None]
+                with self._lock:  # every changed article as ``generation`` holds it
+                    searcher = self._current_searcher()
+                    if searcher.reader().generation() != generation:
+                        return None
+                    stored = [searcher.document(id=article_id) for article_id in found.candidates]
+                changed = [article_from_fields(fields) for fields in stored if fields]
                 table = previous.update(changed, found.removed, canonical=hook)
                 progress(0, 0, SAVING_EVENTS)
                 store.save(table, generation)

@@ -716,7 +716,7 @@ def first_page(
     """
     heap: list[tuple[float, int]] = []  # (score, -docnum): the weakest hit on top
     provisional: set[int] | None = None
-    titles = _titles_first(query) if allowed is None else None
+    titles = _titles_first(query) if allowed is None and limit <= TITLES_FIRST_LIMIT else None
     if titles is not None:
         _walk(searcher, titles, limit, heap, None, cancelled)
         provisional = {key for _score, key in heap}
@@ -765,6 +765,9 @@ def _walk(
 
 
 TITLE_FIELD = "title"
+# Pages up to this size walk titles first: each document met again costs a look through the
+# page (``blockwalk.rescore``), which a page of thousands (`--limit 5000`) would pay many times.
+TITLES_FIRST_LIMIT = 100
 
 
 def _titles_first(query: wq.Query) -> wq.Query | None:

@@ -59,6 +59,12 @@ def no_gc(lasting: bool = False) -> Iterator[None]:
                 gc.enable()
 
 
+def paused() -> bool:
+    """Whether a pause is under way in some thread (a table being made: see ``no_gc``)."""
+    with _lock:
+        return _depth > 0
+
+
 def collect_young() -> None:
     """Collect the reference cycles made since collection was paused, while they are few.
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from search.broadcast import ProgressBroadcast
 from search.events.build import DESCRIBING, EXTRACTING, GROUPING, LINKING, extract_all
 from search.explorer import LOADING_EVENTS, READING_ARTICLES, SAVING_EVENTS, UPDATING_EVENTS, Explorer
 from search.models import Article
@@ -285,3 +286,24 @@ def test_searches_go_on_while_events_are_derived(indexed: Explorer) -> None:
         go_on.set()
         deriving.join(60)
     assert explorer.events_table().event_numbers()
+
+
+def test_a_failing_listener_is_dropped_and_the_others_go_on_hearing() -> None:
+    broadcast = ProgressBroadcast()
+    heard: list[Report] = []
+
+    def broken(*_report: object) -> None:
+        raise BrokenPipeError("stderr went away")
+
+    broadcast.join(broken)
+    broadcast.join(lambda *report: heard.append(report))
+    broadcast(0, 5, EXTRACTING)  # the work goes on
+    broadcast(5, 5, EXTRACTING)
+    assert heard == [(0, 5, EXTRACTING), (5, 5, EXTRACTING)]
+    late: list[Report] = []
+    broadcast.join(lambda *report: late.append(report))
+    assert late == [(5, 5, EXTRACTING)]  # told the latest report at once
+    broadcast.finished()
+    later: list[Report] = []
+    broadcast.join(lambda *report: later.append(report))
+    assert later == []  # nothing old once the work ended

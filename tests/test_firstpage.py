@@ -436,7 +436,7 @@ def titled(tmp_path_factory: pytest.TempPathFactory) -> Explorer:
     "query",
     ['"net loss"', '"oil price"', '"net loss" OR "oil price"', '"net loss" OR oil', '"loss net" trade'],
 )
-@pytest.mark.parametrize("limit", [1, 3, 10, 20, 60])
+@pytest.mark.parametrize("limit", [1, 3, 10, 20, 60, 150])
 def test_a_first_walk_over_titles_leaves_the_exhaustive_ranking(
     titled: Explorer, query: str, limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -456,4 +456,5 @@ def test_a_first_walk_over_titles_leaves_the_exhaustive_ranking(
     expected = sorted(((hit.score, hit.id) for hit in everything.hits), key=lambda item: (-item[0], item[1]))
     page = titled.search(query, limit=limit)
     assert [(hit.score, hit.id) for hit in page.hits] == expected[:limit]
-    assert any(w is not None for w in walked) == (" trade" not in query), walked
+    small_page = limit <= firstpage.TITLES_FIRST_LIMIT  # a page of thousands re-scores too often
+    assert any(w is not None for w in walked) == (" trade" not in query and small_page), walked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+from search.gcpause import no_gc
 from tui.gcfreeze import LongLived
 
 
@@ -32,3 +33,18 @@ def test_a_changed_index_hands_back_what_the_engine_froze_even_before_any_settli
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_no_settling_while_a_worker_makes_a_table() -> None:
+    """A full collection during a derivation would walk its millions of unfrozen objects on the
+    screen's thread; the moment is settled by the next search instead."""
+    long_lived = LongLived()
+    gc.unfreeze()
+    try:
+        with no_gc():  # a table being made in some thread
+            long_lived.settle(1, "search")
+            assert gc.get_freeze_count() == 0
+        long_lived.settle(1, "search")
+        assert gc.get_freeze_count() > 0
+    finally:
+        long_lived.release()

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import gc
 
+from search.gcpause import paused
+
 
 class LongLived:
     """Freezes what is alive at a few moments of each index version; thaws it when the index changes."""
@@ -46,6 +48,11 @@ class LongLived:
             self.release()
             self.version = version
         if moment in self._settled:
+            return
+        if paused():
+            # A worker is making a table (events at 100,000 articles: minutes, millions of
+            # objects not frozen yet): a full collection now would walk them all on the
+            # screen's thread, seconds. The moment is settled at the next one instead.
             return
         gc.collect()
         gc.freeze()
