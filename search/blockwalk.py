@@ -823,27 +823,31 @@ def collect(
                     score = check(docnum)
                     if score is None:
                         continue
-                key = -(offset + docnum)
-                if provisional and key in provisional and rescore(heap, key, score, provisional):
-                    continue
-                if not full:
-                    heapq.heappush(heap, (score, key))
-                elif score > heap[0][0]:
-                    heapq.heapreplace(heap, (score, key))
+                offer(heap, limit, score, -(offset + docnum), provisional)
         lo = end + 1
 
 
-def rescore(heap: list[tuple[float, int]], key: int, score: float, provisional: set[int]) -> bool:
-    """Give the heap's entry for ``key`` its exact ``score`` (never lower than the bound it held);
-    False when the entry was pushed out meanwhile (the document is then any other candidate)."""
-    provisional.discard(key)
-    for place, (held, entry) in enumerate(heap):
-        if entry == key:
-            if score != held:
-                heap[place] = (score, key)
-                heapq.heapify(heap)
-            return True
-    return False
+def offer(
+    heap: list[tuple[float, int]], limit: int, score: float, key: int, provisional: set[int] | None
+) -> None:
+    """Put a document's exact ``score`` on the page (``heap``, at most ``limit`` entries), if it belongs there.
+
+    A document with a provisional entry (a lower bound: see ``collect``) gets the exact
+    score in that entry instead; if the entry was pushed out meanwhile, it is offered
+    like any other.
+    """
+    if provisional and key in provisional:
+        provisional.discard(key)
+        for place, (held, entry) in enumerate(heap):
+            if entry == key:
+                if score != held:
+                    heap[place] = (score, key)
+                    heapq.heapify(heap)
+                return
+    if len(heap) < limit:
+        heapq.heappush(heap, (score, key))
+    elif score > heap[0][0]:
+        heapq.heapreplace(heap, (score, key))
 
 
 def _eager(tree: _Node) -> list[_Leaf]:

@@ -7,10 +7,11 @@ at a time per Explorer; Whoosh searchers are not meant to be shared).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -383,9 +384,8 @@ class Explorer:
             found = changes(basis, manifest.files) if previous is not None else None
             if previous is not None and found is not None:
                 progress(0, 0, UPDATING_EVENTS)
-                with self._lock:  # every changed article as ``generation`` holds it
-                    searcher = self._current_searcher()
-                    if searcher.reader().generation() != generation:
+                with self._searcher_at(generation) as searcher:  # every changed article as it holds it
+                    if searcher is None:
                         return None
                     stored = [searcher.document(id=article_id) for article_id in found.candidates]
                 changed = [article_from_fields(fields) for fields in stored if fields]
@@ -395,9 +395,8 @@ class Explorer:
                 save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
                 return table
         progress(0, 0, READING_ARTICLES)
-        with self._lock:  # a refresh by another thread would close the segments being read
-            searcher = self._current_searcher()
-            if searcher.reader().generation() != generation:
+        with self._searcher_at(generation) as searcher:
+            if searcher is None:
                 return None
             articles = [article_from_fields(f) for f in searcher.all_stored_fields()]
         if previous is None:  # any table reuses the features of the articles it holds unchanged
@@ -408,6 +407,17 @@ class Explorer:
         if manifest.generation == generation:
             save_basis(self.index_dir, basis_of(generation, manifest.files))
         return table
+
+    @contextlib.contextmanager
+    def _searcher_at(self, generation: int) -> Iterator[Searcher | None]:
+        """The searcher, under the lock, while it is read; None once the index moved past ``generation``.
+
+        Why the lock: a refresh by another thread closes the segments the new index dropped,
+        which a derivation reading every stored article would then read from closed files.
+        """
+        with self._lock:
+            searcher = self._current_searcher()
+            yield searcher if searcher.reader().generation() == generation else None
 
     def _events_of(self, generation: int) -> EventTable | None:
         """The table this explorer holds for ``generation``, if it holds one.

@@ -20,7 +20,6 @@ compares the two. Only the total is not counted: callers estimate it.
 
 from __future__ import annotations
 
-import heapq
 import mmap
 import threading
 import weakref
@@ -766,7 +765,7 @@ def _walk(
 
 TITLE_FIELD = "title"
 # Pages up to this size walk titles first: each document met again costs a look through the
-# page (``blockwalk.rescore``), which a page of thousands (`--limit 5000`) would pay many times.
+# page (``blockwalk.offer``), which a page of thousands (`--limit 5000`) would pay many times.
 TITLES_FIRST_LIMIT = 100
 
 
@@ -904,13 +903,7 @@ def _collect(
             if checker is not None:
                 score = checker.score(docnum)
             if score is not None:
-                key = -(offset + docnum)
-                if provisional and key in provisional and blockwalk.rescore(heap, key, score, provisional):
-                    pass  # its entry now holds the exact score
-                elif not full:
-                    heapq.heappush(heap, (score, key))
-                elif score > heap[0][0]:
-                    heapq.heapreplace(heap, (score, key))
+                blockwalk.offer(heap, limit, score, -(offset + docnum), provisional)
         checkquality = matcher.next() or every_document
 
 

@@ -1,4 +1,4 @@
-"""How far slow work got: a one-line bar on stderr (the CLI, a terminal only), and a throttle for the TUI."""
+"""How far slow work got: a one-line bar on stderr (the CLI, a terminal only), and the throttle both it and the TUI use."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ REDRAW_SECONDS = 0.1  # at most ten redraws a second: every byte counts over SSH
 def throttled(report: ProgressCallback, seconds: float = REDRAW_SECONDS) -> ProgressCallback:
     """``report``, passed on at most once every ``seconds``; a new stage and a count's end always pass.
 
-    Why: the engine reports from a worker thread after every batch, and each report
-    the TUI takes is a message and a redraw; a stage's first and last words must not
-    be the ones dropped.
+    Why: the engine reports after every batch, and each report the TUI takes is a message
+    and a redraw (the CLI's, bytes over SSH); a stage's first and last words must not be
+    the ones dropped.
     """
     last = 0.0
     shown: str | None = None
@@ -40,16 +40,14 @@ class Progress:
         self.unit = unit  # what ``done`` counts
         self.enabled = stream.isatty()
         self._drawn = 0  # width of the bar on screen, 0 when none
-        self._last = 0.0
+        self._throttled = throttled(self._draw)
 
     def update(self, done: int, total: int, stage: str = "") -> None:
         """Draw ``done`` of ``total`` (files, or the unit given) of ``stage``; a stage with no count (total 0) as words."""
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if total and done < total and now - self._last < REDRAW_SECONDS:
-            return
-        self._last = now
+        if self.enabled:
+            self._throttled(done, total, stage)
+
+    def _draw(self, done: int, total: int, stage: str) -> None:
         room = self._columns() - 1  # the last column would wrap on some terminals
         if total:
             words = f" {done}/{total} {self.unit}" + (f" ({stage})" if stage else "")

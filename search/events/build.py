@@ -17,6 +17,7 @@ the new weights too. ``EventTable.build`` always regroups everything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -80,15 +81,9 @@ def extract_all(
     if progress is not None:
         progress(0, total, EXTRACTING)
     found: list[Extract] = []
-    if workers <= 1 or total < 2:
-        results: Iterable[list[Extract]] = map(_extract_batch, batches)
-        for batch in results:
-            found.extend(batch)
-            if progress is not None:
-                progress(len(found), total, EXTRACTING)
-        return found
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch in pool.map(_extract_batch, batches):
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and total >= 2 else None
+    with pool or contextlib.nullcontext():
+        for batch in (pool.map if pool is not None else map)(_extract_batch, batches):
             found.extend(batch)
             if progress is not None:
                 progress(len(found), total, EXTRACTING)

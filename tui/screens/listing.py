@@ -67,7 +67,6 @@ class ListingScreen(ExplorerScreen):
         super().__init__()
         self.items: list[Any] = []  # everything the view lists, before filtering
         self._keys: Any = []  # each item's folded text, what the filter looks in (a view may keep a source)
-        self.loaded = False
         self.text = ""  # the filter as last applied
         self.shown: list[Any] = []  # what the list shows (the first LIST_LIMIT matches)
         self.total = 0  # items matching the filter (more than are listed, maybe)
@@ -77,7 +76,12 @@ class ListingScreen(ExplorerScreen):
         self._to_list_on_arrival = False
         self._error: str | None = None
         self.load_generation = 0  # the latest load's number: an older load's messages are dropped
-        self._taken = 0  # the number of the load whose result the view shows
+        self._taken = 0  # the number of the load whose result the view shows (0: none yet)
+
+    @property
+    def loaded(self) -> bool:
+        """A load's result arrived (the list shows something, maybe from an older index version)."""
+        return self._taken > 0
 
     @property
     def pending(self) -> bool:
@@ -173,7 +177,6 @@ class ListingScreen(ExplorerScreen):
             return
         self._taken = load
         self.items, self._keys, self._error = items, keys, error
-        self.loaded = True
         self.filter_now(force=True)
 
     # -- filtering --------------------------------------------------------------------
