@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from .broadcast import ProgressBroadcast
 from .config import resolve_corpus, resolve_index_dir
 from .corpus import Warn
+from .deferred import Deferred
 from .docsets import Allowed, DocSets
 from .entity_words import EntityWords
 from .firstpage import FastBM25F, SearchCancelled, Unsupported, first_page
@@ -51,7 +52,9 @@ from .models import (
 from .query import QueryError, filter_bounds, make_parser, prepare
 
 if TYPE_CHECKING:
+    from .derived import EventStore
     from .entities import Correction, Entity, EntityIndex, EntityTable
+    from .event_updates import Basis
     from .events import EventTable
 from .variants import Vocabulary
 
@@ -74,7 +77,7 @@ def _ignore(_warning: CorpusWarning) -> None:
 LOADING_EVENTS = "loading the saved events"
 UPDATING_EVENTS = "updating events around the changed articles"
 READING_ARTICLES = "reading the articles"
-SAVING_EVENTS = "saving events"
+SAVING_EVENTS = "saving the event table"  # reported by ``flush``: a table is saved after it is handed over
 
 
 class Explorer:
@@ -91,6 +94,7 @@ class Explorer:
         self._events: tuple[int, EventTable] | None = None  # the last event table and its generation
         self._events_progress = ProgressBroadcast()  # how far the event table being made got
         self._events_lock = threading.Lock()  # one event table made at a time (``_locked_events_table``)
+        self._events_saves = Deferred("saving events")  # the tables made, written after they are handed over
         self._entity_words = EntityWords(index_dir, self._entity_index)
 
     @classmethod
@@ -175,7 +179,20 @@ class Explorer:
                 self._vocabulary = self.store.vocabulary(searcher.reader(), searcher.reader().generation())
             return self._vocabulary
 
+    def flush(self, progress: ProgressCallback | None = None) -> None:
+        """Until every table this explorer made is on disk (``progress`` hears ``SAVING_EVENTS``
+        first if one is still being written).
+
+        Tables are saved in the background after they are handed over (``events_table``):
+        call this before the process ends, or the next one derives them again.
+        """
+        if progress is not None and self._events_saves.pending():
+            progress(0, 0, SAVING_EVENTS)
+        self._events_saves.wait()
+
     def close(self) -> None:
+        """Waits for the tables still being saved (``flush``), then lets go of the index."""
+        self.flush()
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
@@ -314,7 +331,11 @@ class Explorer:
         ``progress`` hears what is being done while this call waits for a table that is not
         in memory (a derivation from cold takes minutes at 100,000 articles), also when
         another thread's call is making it: ``LOADING_EVENTS``, then ``UPDATING_EVENTS`` or
-        ``READING_ARTICLES`` and the stages of ``events.build``, then ``SAVING_EVENTS``.
+        ``READING_ARTICLES`` and the stages of ``events.build``.
+
+        A table made here is returned before it is saved: the save runs in the background
+        (``flush`` waits for it), since writing half a gigabyte at 100,000 articles is of
+        no use to the caller. A later derivation waits for it first.
         """
         if progress is None:
             return self._locked_events_table()
@@ -347,24 +368,31 @@ class Explorer:
                 # other threads made meanwhile, which the TUI's ``gcfreeze`` hands back to the
                 # collector when the index changes.
                 try:
+                    self.flush(self._events_progress)  # the table before may be the one this one starts from
                     with no_gc(lasting=True):  # also the stored articles and entity table read meanwhile
-                        table = self._events_table(generation, self._events_progress)
+                        made = self._events_table(generation, self._events_progress)
                 finally:
                     self._events_progress.finished()
-                if table is None:
+                if made is None:
                     continue  # the index changed while its articles were about to be read: again
+                table, save = made
                 with self._lock:
                     self._events = (generation, table)
+                if save is not None:
+                    self._events_saves.start(save)
                 return table
 
-    def _events_table(self, generation: int, progress: ProgressCallback) -> EventTable | None:
-        """The event table of ``generation``: loaded, updated from an earlier one, or built.
+    def _events_table(
+        self, generation: int, progress: ProgressCallback
+    ) -> tuple[EventTable, Callable[[], None] | None] | None:
+        """The event table of ``generation`` (loaded, updated from an earlier one, or built) and
+        what saves it (None for a table loaded as saved).
 
         None when the index is no longer at ``generation`` by the time its articles are
         read (a re-index committed meanwhile): the caller starts again from the new one.
         """
         from .derived import EventStore
-        from .event_updates import basis_of, changes, load_basis, save_basis
+        from .event_updates import basis_of, changes, load_basis
         from .events import EventTable
         from .events.hook import entity_hook
 
@@ -372,7 +400,7 @@ class Explorer:
         progress(0, 0, LOADING_EVENTS)
         cached = store.load(generation)
         if cached is not None:
-            return cached
+            return cached, None
         manifest = self.store.load_manifest()
         hook = entity_hook(self.entities())
         basis = load_basis(self.index_dir)
@@ -390,10 +418,9 @@ class Explorer:
                     stored = [searcher.document(id=article_id) for article_id in found.candidates]
                 changed = [article_from_fields(fields) for fields in stored if fields]
                 table = previous.update(changed, found.removed, canonical=hook)
-                progress(0, 0, SAVING_EVENTS)
-                store.save(table, generation)
-                save_basis(self.index_dir, basis_of(generation, manifest.files, basis.updates + 1))
-                return table
+                return table, self._saver(
+                    store, table, generation, basis_of(generation, manifest.files, basis.updates + 1)
+                )
         progress(0, 0, READING_ARTICLES)
         with self._searcher_at(generation) as searcher:
             if searcher is None:
@@ -402,11 +429,21 @@ class Explorer:
         if previous is None:  # any table reuses the features of the articles it holds unchanged
             previous = self._events[1] if self._events is not None else store.load_any()
         table = EventTable.build(articles, canonical=hook, previous=previous, progress=progress)
-        progress(0, 0, SAVING_EVENTS)
-        store.save(table, generation)
-        if manifest.generation == generation:
-            save_basis(self.index_dir, basis_of(generation, manifest.files))
-        return table
+        built = basis_of(generation, manifest.files) if manifest.generation == generation else None
+        return table, self._saver(store, table, generation, built)
+
+    def _saver(
+        self, store: EventStore, table: EventTable, generation: int, basis: Basis | None
+    ) -> Callable[[], None]:
+        """What saves ``table`` as ``generation``'s, then the ``basis`` it was derived from, if any."""
+        from .event_updates import save_basis
+
+        def save() -> None:
+            store.save(table, generation)
+            if basis is not None:
+                save_basis(self.index_dir, basis)
+
+        return save
 
     @contextlib.contextmanager
     def _searcher_at(self, generation: int) -> Iterator[Searcher | None]:

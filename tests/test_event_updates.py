@@ -27,6 +27,7 @@ def test_an_edit_and_a_removal_update_the_table_in_place(seed_corpus: Path, inde
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.ensure_index()
     before = explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
     basis = load_basis(index_dir)
     assert basis is not None and basis.updates == 0
     visit = before.find_event("Faiz Hameed Kabul")  # reported by 000, 001, 002: untouched below
@@ -40,6 +41,7 @@ def test_an_edit_and_a_removal_update_the_table_in_place(seed_corpus: Path, inde
     (seed_corpus / f"{A004}.txt").unlink()
     explorer.ensure_index()
     after = explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
 
     basis = load_basis(index_dir)
     assert basis is not None and basis.updates == 1  # updated, not rebuilt
@@ -62,6 +64,7 @@ def test_many_updates_in_a_row_end_in_a_rebuild(seed_corpus: Path, index_dir: Pa
         )
         explorer.ensure_index()
         explorer.events_table()
+        explorer.flush()  # saved in the background: on disk from here
     basis = load_basis(index_dir)
     assert basis is not None and basis.updates == 0
 
@@ -70,11 +73,13 @@ def test_a_table_without_a_basis_is_rebuilt_and_gets_one(seed_corpus: Path, inde
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.ensure_index()
     explorer.events_table()
+    explorer.flush()
     (index_dir / "events.basis.json").unlink()
     edited = seed_corpus / f"{A003}.txt"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     explorer.ensure_index()
     table = explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
     assert table.events()
     basis = load_basis(index_dir)
     assert basis is not None and basis.updates == 0
@@ -86,6 +91,7 @@ def test_the_table_is_kept_in_memory_for_its_generation_only(seed_corpus: Path, 
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.ensure_index()
     first = explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
     (index_dir / EventStore.TABLE).unlink()  # a second ask must not read the disk
     assert explorer.events_table() is first
 
@@ -108,6 +114,7 @@ def test_two_threads_reading_one_stored_chunk_both_find_its_rows(
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.ensure_index()
     explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
     table = EventTable.load(index_dir / EventStore.TABLE)
     assert table is not None
     content = table.store.content
@@ -145,6 +152,7 @@ def test_an_update_leaves_the_table_it_starts_from_as_it_was(seed_corpus: Path, 
     explorer = Explorer.open(seed_corpus, index_dir)
     explorer.ensure_index()
     before = explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
     store = before.store
     hooked = {word: list(keys) for word, keys in store.hooked.items()}
     events, labels = list(store.e_id), list(store.e_label)
@@ -157,6 +165,7 @@ def test_an_update_leaves_the_table_it_starts_from_as_it_was(seed_corpus: Path, 
     )
     explorer.ensure_index()
     after = explorer.events_table()
+    explorer.flush()  # saved in the background: on disk from here
     assert after is not before and load_basis(index_dir).updates == 1  # type: ignore[union-attr]
     assert store.hooked == hooked and store.e_id == events and store.e_label == labels
 

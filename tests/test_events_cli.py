@@ -82,6 +82,7 @@ def test_event_table_is_cached_per_index_generation(seed_corpus: Path, index_dir
     explorer.update()
     first = explorer.events_table()
     ids = {e.id for e in first.events()}
+    explorer.flush()  # saved in the background: on disk from here
     assert (index_dir / "events.generation.json").exists()
     again = Explorer.open(seed_corpus, index_dir).events_table()
     assert {e.id for e in again.events()} == ids  # loaded, same ids

@@ -20,7 +20,7 @@ import pytest
 
 from search.broadcast import ProgressBroadcast
 from search.events.build import DESCRIBING, EXTRACTING, GROUPING, LINKING, extract_all
-from search.explorer import LOADING_EVENTS, READING_ARTICLES, SAVING_EVENTS, UPDATING_EVENTS, Explorer
+from search.explorer import LOADING_EVENTS, READING_ARTICLES, UPDATING_EVENTS, Explorer
 from search.models import Article
 from tui.app import ExplorerApp
 from tui.messages import EventsLoaded, EventsProgress
@@ -63,8 +63,7 @@ def test_a_derivation_reports_its_stages_and_counts_the_articles_it_extracts(ind
         GROUPING,
         DESCRIBING,
         LINKING,
-        SAVING_EVENTS,
-    ]
+    ]  # saved after it is handed over (tests/test_background_saves.py)
     counts = [(done, total) for done, total, stage in reports if stage == EXTRACTING]
     articles = len(list(SEEDS.glob("*.txt")))
     assert counts[0] == (0, articles) and counts[-1] == (articles, articles)
@@ -88,7 +87,7 @@ def test_a_derivation_reports_its_stages_and_counts_the_articles_it_extracts(ind
     assert again.update().added == 1
     reports.clear()
     again.events_table(lambda *report: reports.append(report))
-    assert _stages(reports) == [LOADING_EVENTS, UPDATING_EVENTS, SAVING_EVENTS]
+    assert _stages(reports) == [LOADING_EVENTS, UPDATING_EVENTS]
     again.close()
 
 
@@ -163,10 +162,9 @@ async def test_a_view_shows_the_derivation_while_it_waits(
         screen = await open_view(pilot, key, view)
         await settle(pilot)
         stages = [stage for stage, _text in heard]
-        assert stages[0] == LOADING_EVENTS and EXTRACTING in stages and stages[-1] == SAVING_EVENTS
+        assert stages[0] == LOADING_EVENTS and EXTRACTING in stages and stages[-1] == LINKING
         shown = dict(heard)
         assert "deriving events: linking stories…" in shown[LINKING]
-        assert "deriving events: saving events…" in shown[SAVING_EVENTS]
         assert screen.loaded and "deriving events" not in screen_text(app)
 
 

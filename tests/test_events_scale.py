@@ -208,7 +208,8 @@ async def test_the_view_lists_and_counts_as_before(
 ) -> None:
     """With room for 5 rows: the same first 5 events, the same counts, and no label beyond them."""
     monkeypatch.setattr(events_screen, "LIST_LIMIT", 5)
-    seed_explorer.events_table()  # derived and saved; the explorer keeps it for the view
+    seed_explorer.events_table()  # derived; the explorer keeps it for the view
+    seed_explorer.flush()  # and saved
     # The reference list from a copy read from disk: listing every event labels them all, and
     # the explorer's own table must stay as the view leaves it.
     copy = EventTable.load(seed_explorer.index_dir / "events.json")

@@ -210,12 +210,9 @@ def _enabled(entry: KeyEntry) -> bool:
 
 
 def run(explorer: Explorer, query: str = "", exact: bool = False) -> int:
-    """Open the app on ``explorer``; the exit code for the CLI."""
+    """Open the app on ``explorer``; the exit code for the CLI (which closes the explorer)."""
     app = ExplorerApp(explorer, query=query, exact=exact)
-    try:
-        app.run()
-    finally:
-        explorer.close()
+    app.run()
     return app.return_code or 0
 
 

@@ -9,6 +9,7 @@ is imported only by the commands that open the app.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -339,12 +340,29 @@ def _ensure(explorer: Explorer, *, update: bool = True) -> None:
         warn.close()
 
 
-def _events(explorer: Explorer) -> EventTable:
+@contextlib.contextmanager
+def _events(explorer: Explorer) -> Iterator[EventTable]:
     """The event table, with a bar on stderr (a terminal only) while it is derived: the first
-    time on a large corpus, minutes (at 100,000 articles about five)."""
+    time on a large corpus, minutes (at 100,000 articles about five). A table just made is
+    saved while the command prints; on leaving, the command waits for that save (``_flush``).
+    """
     progress = Progress(sys.stderr, "events", unit="articles")
     try:
-        return explorer.events_table(progress.update if progress.enabled else None)
+        table = explorer.events_table(progress.update if progress.enabled else None)
+    finally:
+        progress.close()
+    try:
+        yield table
+    finally:
+        _flush(explorer)
+
+
+def _flush(explorer: Explorer) -> None:
+    """Wait for the tables still being saved, saying so on a terminal: the next run would
+    derive them again (a save takes half a minute after a derivation at 100,000 articles)."""
+    progress = Progress(sys.stderr, "events")
+    try:
+        explorer.flush(progress.update if progress.enabled else None)
     finally:
         progress.close()
 
@@ -548,52 +566,56 @@ STORY_COLUMNS = ("id", "label", "date", "sources", "articles")
 def cmd_events(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
-    table = _events(explorer)
-    query = " ".join(args.query) or None
-    # records only for what is printed: a large corpus has over a million events
-    found = table.events(query, min_sources=max(1, args.min_sources), limit=args.limit or None)
-    out = sys.stdout
-    fmt = args.format or default_format(out)
-    if fmt == "text":
-        for event in found:
-            out.write(format_event(event, Style(use_colour("auto", out))))
-    else:
-        write_records([e.as_dict() for e in found], out, fmt, EVENT_COLUMNS, headers=not args.no_headers)
+    with _events(explorer) as table:
+        query = " ".join(args.query) or None
+        # records only for what is printed: a large corpus has over a million events
+        found = table.events(query, min_sources=max(1, args.min_sources), limit=args.limit or None)
+        out = sys.stdout
+        fmt = args.format or default_format(out)
+        if fmt == "text":
+            for event in found:
+                out.write(format_event(event, Style(use_colour("auto", out))))
+        else:
+            write_records([e.as_dict() for e in found], out, fmt, EVENT_COLUMNS, headers=not args.no_headers)
+        out.flush()  # printed before the wait for the save, not after
     return EXIT_MATCH if found else EXIT_NO_MATCH
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
-    table = _events(explorer)
-    wanted = " ".join(args.event)
-    event = table.find_event(wanted)
-    comparison = table.compare(event) if event else None
-    if comparison is None:
-        stderr_line(f"no event matches {wanted!r}; `explorer events` lists them")
-        return EXIT_NO_MATCH
-    if args.format == "json":
-        write_records([comparison.as_dict()], sys.stdout, "jsonl", ())
-        return EXIT_MATCH
-    width = args.width or shutil.get_terminal_size((100, 24)).columns
-    sys.stdout.write(format_comparison(comparison, width, Style(use_colour("auto", sys.stdout))))
+    with _events(explorer) as table:
+        wanted = " ".join(args.event)
+        event = table.find_event(wanted)
+        comparison = table.compare(event) if event else None
+        if comparison is None:
+            stderr_line(f"no event matches {wanted!r}; `explorer events` lists them")
+            return EXIT_NO_MATCH
+        if args.format == "json":
+            write_records([comparison.as_dict()], sys.stdout, "jsonl", ())
+        else:
+            width = args.width or shutil.get_terminal_size((100, 24)).columns
+            sys.stdout.write(format_comparison(comparison, width, Style(use_colour("auto", sys.stdout))))
+        sys.stdout.flush()
     return EXIT_MATCH
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
     explorer = _open(args)
     _ensure(explorer, update=not args.no_update)
-    found = _events(explorer).stories(" ".join(args.query) or None)
-    out = sys.stdout
-    fmt = args.format or default_format(out)
-    if fmt == "text":
-        style = Style(use_colour("auto", out))
-        for story in found:
-            head = f"{style.dim(story.id)}  {style.date((story.date or '----------')[:10])}  "
-            out.write(f"{head}{len(story.sources)} sources  {style.bold(safe_line(story.label))}\n")
-            out.write(f"     {safe_line(', '.join(story.articles))}\n")
-    else:
-        write_records([s.as_dict() for s in found], out, fmt, STORY_COLUMNS, headers=not args.no_headers)
+    with _events(explorer) as table:
+        found = table.stories(" ".join(args.query) or None)
+        out = sys.stdout
+        fmt = args.format or default_format(out)
+        if fmt == "text":
+            style = Style(use_colour("auto", out))
+            for story in found:
+                head = f"{style.dim(story.id)}  {style.date((story.date or '----------')[:10])}  "
+                out.write(f"{head}{len(story.sources)} sources  {style.bold(safe_line(story.label))}\n")
+                out.write(f"     {safe_line(', '.join(story.articles))}\n")
+        else:
+            write_records([s.as_dict() for s in found], out, fmt, STORY_COLUMNS, headers=not args.no_headers)
+        out.flush()
     return EXIT_MATCH if found else EXIT_NO_MATCH
 
 
@@ -601,9 +623,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
     explorer = _open(args)
     from .app import run  # Textual is imported here and only here
 
-    return run(
-        explorer, query=" ".join(getattr(args, "query", []) or []), exact=getattr(args, "exact", False)
-    )
+    try:
+        return run(
+            explorer, query=" ".join(getattr(args, "query", []) or []), exact=getattr(args, "exact", False)
+        )
+    finally:
+        _flush(explorer)  # the screen is gone: the wait is told on the terminal
+        explorer.close()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

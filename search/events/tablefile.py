@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import turns
+from ..atomic import remove_abandoned, temporary_path
 from .store import CHUNK, Content, Store, flatten, from_native, native, unflatten
 from .terms import Vocabulary
 
@@ -102,7 +103,8 @@ def write_store(store: Store, path: Path, texts: bool = True) -> None:
     }
     encoded = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    remove_abandoned(path)
+    tmp = temporary_path(path)
     try:
         with tmp.open("wb") as handle:
             handle.write(MAGIC)
