@@ -21,12 +21,13 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from .. import turns
-from ..atomic import remove_abandoned, temporary_path
+from ..atomic import remove_abandoned, write_chunks_atomic
 from .store import CHUNK, Content, Store, flatten, from_native, native, unflatten
 from .terms import Vocabulary
 
@@ -63,31 +64,37 @@ _JSON_COLUMNS = (
 
 
 def write_store(store: Store, path: Path, texts: bool = True) -> None:
-    """Write ``store`` to ``path`` atomically (temporary file, fsync, rename)."""
-    sections: list[tuple[str, bytes]] = []
+    """Write ``store`` to ``path`` atomically (``atomic.write_chunks_atomic``).
+
+    A section is written as the pieces it was made of: the compressed chunks of the
+    articles' features and texts (a quarter of a gigabyte at 100,000 articles) are never
+    joined into one copy.
+    """
+    sections: list[tuple[str, Sequence[bytes]]] = []
     for name in _INT_COLUMNS:
-        sections.append((name, native(getattr(store, name))))
+        sections.append((name, [native(getattr(store, name))]))
     for name in _BYTE_COLUMNS:
-        sections.append((name, bytes(getattr(store, name))))
+        sections.append((name, [bytes(getattr(store, name))]))
     for name in _NESTED_COLUMNS:
         offsets, flat = flatten(getattr(store, name))
-        sections.append((name + ".offsets", native(offsets)))
-        sections.append((name + ".flat", native(flat)))
+        sections.append((name + ".offsets", [native(offsets)]))
+        sections.append((name + ".flat", [native(flat)]))
     for name in _JSON_COLUMNS:
-        sections.append((name + ".json", turns.dump_list(getattr(store, name))))
-    sections.append(("vocabulary.json", turns.dump_list(store.vocabulary.terms)))
-    sections.append(("hooked.json", turns.dump_list(list(store.hooked.items()))))
+        sections.append((name + ".json", [turns.dump_list(getattr(store, name))]))
+    sections.append(("vocabulary.json", [turns.dump_list(store.vocabulary.terms)]))
+    sections.append(("hooked.json", [turns.dump_list(list(store.hooked.items()))]))
     sections.append(
-        ("e_differences.json", turns.dump_list([_differences_json(d) for d in store.e_differences]))
+        ("e_differences.json", [turns.dump_list([_differences_json(d) for d in store.e_differences])])
     )
     features, text_chunks = store.content.chunks(lambda slot: store.ids[slot] is not None, texts)
-    sections.append(("features", b"".join(features)))
-    sections.append(("texts", b"".join(text_chunks)))
+    sections.append(("features", features))
+    sections.append(("texts", text_chunks))
     layout: list[list[Any]] = []
     position = 0
-    for name, data in sections:
-        layout.append([name, position, len(data)])
-        position += len(data)
+    for name, pieces in sections:
+        size = sum(map(len, pieces))
+        layout.append([name, position, size])
+        position += size
     header = {
         "version": FORMAT_VERSION,
         "engine": engine_fingerprint(),
@@ -102,22 +109,9 @@ def write_store(store: Store, path: Path, texts: bool = True) -> None:
         "sections": layout,
     }
     encoded = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(path)
-    tmp = temporary_path(path)
-    try:
-        with tmp.open("wb") as handle:
-            handle.write(MAGIC)
-            handle.write(len(encoded).to_bytes(8, "little"))
-            handle.write(encoded)
-            for _name, data in sections:
-                handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    head = [MAGIC, len(encoded).to_bytes(8, "little"), encoded]
+    write_chunks_atomic(path, chain(head, *(pieces for _name, pieces in sections)))
     store.content.written(features, text_chunks)
 
 
