@@ -52,6 +52,10 @@ class ArticleNames(Protocol):
         ...
 
 
+# By name key, by name token, by the key of a spelling (see ``EntityTable._name_indexes``).
+_NameIndexes = tuple[dict[str, list[int]], dict[str, set[int]], dict[str, list[int]]]
+
+
 class EntityTable:
     """Entities, most mentioned first, with look-ups for search and for the interface.
 
@@ -72,7 +76,7 @@ class EntityTable:
         self.conflicts = list(conflicts)
         self.articles = articles
         self._by_id = {entity.id: index for index, entity in enumerate(self.entities)}
-        self._names: tuple[dict[str, list[int]], dict[str, set[int]]] | None = None
+        self._names: _NameIndexes | None = None
         self._entity_of: dict[str, int] | None = None
 
     @property
@@ -83,12 +87,14 @@ class EntityTable:
     def _by_token(self) -> dict[str, set[int]]:
         return self._name_indexes()[1]
 
-    def _name_indexes(self) -> tuple[dict[str, list[int]], dict[str, set[int]]]:
-        """Entities by name key and by name token, made on the first look-up: a table that is
-        only built and saved (every index update) never needs them, and they took about as
-        long to make as the table itself."""
+    def _name_indexes(self) -> _NameIndexes:
+        """Entities by name key (of a spelling or a corpus node), by the key of a spelling
+        only, and by name token, made on the first look-up: a table that is only built and
+        saved (every index update) never needs them, and they took about as long to make as
+        the table itself."""
         if self._names is None:
             by_key: dict[str, list[int]] = defaultdict(list)
+            by_spelling: dict[str, list[int]] = defaultdict(list)
             by_token: dict[str, set[int]] = defaultdict(set)
             for index, entity in enumerate(self.entities):
                 seen = set()
@@ -97,13 +103,14 @@ class EntityTable:
                     if key and key not in seen:
                         seen.add(key)
                         by_key[key].append(index)
+                        by_spelling[key].append(index)
                     for token in name_tokens(spelling):
                         by_token[token].add(index)
                 for key in self.keys[index]:
                     if key not in seen:
                         seen.add(key)
                         by_key[key].append(index)
-            self._names = by_key, by_token
+            self._names = by_key, by_token, by_spelling
         return self._names
 
     def __len__(self) -> int:
@@ -138,6 +145,14 @@ class EntityTable:
         if whole:
             return [self.entities[i] for i in sorted(whole)]
         return [self.entities[i] for i in sorted(self._containing(name_tokens(name)))]
+
+    def spelled(self, key: str) -> list[Entity]:
+        """The entities with a spelling whose name key is ``key``, in the table's order.
+
+        Why not ``lookup``: that also finds an entity by the keys of its corpus nodes, and
+        by parts of spellings; the event engine's hook asks which entity is written exactly so.
+        """
+        return [self.entities[i] for i in self._name_indexes()[2].get(key, ())]
 
     def find(self, name: str) -> Entity | None:
         """The entity ``name`` most likely means (`Dashty` finds Fahim Dashti), or None."""
