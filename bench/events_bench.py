@@ -86,7 +86,9 @@ def product_table(articles: list[Article], folder: Path) -> EventTable:
             handle.write(json.dumps(row) + "\n")
     explorer = Explorer.open(corpus, folder / "index")
     explorer.ensure_index()
-    return explorer.events_table()
+    table = explorer.events_table()
+    explorer.close()  # waits for its save: the folder is deleted after
+    return table
 
 
 def quality() -> None:

@@ -7,8 +7,10 @@ nothing of ours, so the search command's start-up does not pay for the entity pa
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import time
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,9 +55,9 @@ def _write_atomic(path: Path, chunks: Iterable[bytes | memoryview], durable: boo
     """Why the sum is counted here: reading the 58 MB table back to count it took an update
     at 100,000 articles 0.05 s and as many fresh pages of memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_path(path)
+    handle_fd, tmp = temporary_file(path)
     try:
-        with tmp.open("wb") as handle:
+        with os.fdopen(handle_fd, "wb") as handle:
             counted = CountedWrites(handle)
             for chunk in chunks:
                 counted.write(chunk)
@@ -72,29 +74,52 @@ def _write_atomic(path: Path, chunks: Iterable[bytes | memoryview], durable: boo
     return [counted.size, counted.crc]
 
 
-def temporary_path(path: Path) -> Path:
-    """Where ``path`` is written before the rename: hidden, and named after this process."""
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def temporary_file(path: Path) -> tuple[int, Path]:
+    """A new file to write ``path`` into before the rename (descriptor and path): hidden, named
+    after this machine and process (``remove_abandoned`` reads them), and made exclusively, so
+    that two threads writing one path never write into one file."""
+    import tempfile  # here: `explorer search` starts without it unless it writes
+
+    prefix = f"{_temporary_prefix(path)}{_host()}.{os.getpid()}."
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    return fd, Path(name)
 
 
-def remove_abandoned(path: Path) -> None:
-    """Delete the temporary files of ``path`` left by processes that no longer run.
+def remove_abandoned(path: Path, idle: float = 60.0) -> None:
+    """Delete the temporary files of ``path`` left by processes of this machine that no longer run.
 
     A process that ends while writing (killed, or interrupted while a background save ran:
     ``search.deferred``) leaves its temporary file behind, half a gigabyte for an event
     table of 100,000 articles. The file it was replacing is whole; the leftover is not.
+    Only files named after this machine whose process is gone and that nobody wrote to for
+    ``idle`` seconds are removed: an index folder shared with another machine or a container
+    has writers whose processes this one cannot see.
     """
-    prefix = f".{path.name}."
+    prefix = f"{_temporary_prefix(path)}{_host()}."
+    now = time.time()
     try:
-        names = [entry.name for entry in os.scandir(path.parent) if entry.name.startswith(prefix)]
+        entries = [entry for entry in os.scandir(path.parent) if entry.name.startswith(prefix)]
     except OSError:
         return
-    for name in names:
-        pid = name[len(prefix) :].split(".", 1)[0]
-        if not name.endswith(".tmp") or not pid.isdigit() or _running(int(pid)):
+    for entry in entries:
+        pid = entry.name[len(prefix) :].split(".", 1)[0]
+        if not entry.name.endswith(".tmp") or not pid.isdigit() or _running(int(pid)):
             continue
         with contextlib.suppress(OSError):
-            (path.parent / name).unlink()
+            if now - entry.stat().st_mtime >= idle:
+                os.unlink(entry.path)
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+@functools.cache
+def _host() -> str:
+    """The machine's name as a file name may hold it (no dots: they part the name's fields)."""
+    import socket
+
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in socket.gethostname()) or "host"
 
 
 def _running(pid: int) -> bool:

@@ -29,12 +29,15 @@ class Deferred:
         self._error: BaseException | None = None
 
     def start(self, job: Callable[[], None]) -> None:
-        """Run ``job`` once the one before it has ended (raising that one's error, if any)."""
-        self.wait()
-        thread = threading.Thread(target=self._run, args=(job,), name=self._name, daemon=True)
+        """Run ``job`` once the one before it has ended; an error of that one is kept for ``wait``."""
         with self._lock:
+            before = self._thread
+        if before is not None:
+            before.join()
+        thread = threading.Thread(target=self._run, args=(job,), name=self._name, daemon=True)
+        with self._lock:  # started before it is seen: a ``wait`` in another thread may join it at once
+            thread.start()
             self._thread = thread
-        thread.start()
 
     def pending(self) -> bool:
         """Whether a job is still running."""

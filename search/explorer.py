@@ -192,14 +192,16 @@ class Explorer:
 
     def close(self) -> None:
         """Waits for the tables still being saved (``flush``), then lets go of the index."""
-        self.flush()
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = None
-            self._ix = None
-            self._docsets = None
-            self._entity_words.close()
+        try:
+            self.flush()
+        finally:
+            with self._lock:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = None
+                self._ix = None
+                self._docsets = None
+                self._entity_words.close()
 
     # -- searching -----------------------------------------------------------
 

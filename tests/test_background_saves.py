@@ -11,12 +11,13 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from search.atomic import remove_abandoned, temporary_path
+from search.atomic import _host, remove_abandoned, write_chunks_atomic
 from search.deferred import Deferred
 from search.derived import EventStore
 from search.explorer import LOADING_EVENTS, SAVING_EVENTS, UPDATING_EVENTS, Explorer
@@ -45,6 +46,14 @@ def _in_thread(work: Callable[[], object]) -> threading.Thread:
     return thread
 
 
+def _until(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Wait for another thread to get somewhere (a loaded machine may take its time)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the other thread never got there"
+        time.sleep(0.01)
+
+
 def test_the_table_is_handed_over_before_it_is_saved(
     seed_corpus: Path, tmp_path: Path, held: threading.Event
 ) -> None:
@@ -58,7 +67,7 @@ def test_the_table_is_handed_over_before_it_is_saved(
 
     reports: list[Report] = []
     flushing = _in_thread(lambda: explorer.flush(lambda *report: reports.append(report)))
-    flushing.join(0.2)
+    _until(lambda: bool(reports))
     assert flushing.is_alive() and reports == [(0, 0, SAVING_EVENTS)]
     held.set()
     flushing.join(30)
@@ -85,8 +94,8 @@ def test_a_derivation_waits_for_the_save_before_it(
     reports: list[Report] = []
     result: list[object] = []
     deriving = _in_thread(lambda: result.append(explorer.events_table(lambda *r: reports.append(r))))
-    deriving.join(0.2)
-    assert deriving.is_alive() and (0, 0, SAVING_EVENTS) in reports and not result
+    _until(lambda: (0, 0, SAVING_EVENTS) in reports)
+    assert deriving.is_alive() and not result
     held.set()
     deriving.join(30)
     assert result and result[0] is not first
@@ -111,25 +120,67 @@ def test_a_failed_save_is_raised_to_whoever_waits_next_and_once() -> None:
         jobs.wait()
     jobs.wait()  # told once
     jobs.start(failing)
+    jobs.start(lambda: ran.append("next"))  # the next save is not lost to the failure before it
     with pytest.raises(ValueError):
-        jobs.start(lambda: ran.append("next"))  # the next job is not started behind a failure unseen
-    jobs.start(lambda: ran.append("next"))
+        jobs.wait()  # which is still told
     jobs.wait()
     assert ran == ["next"] and not jobs.pending()
 
 
-def test_temporary_files_of_ended_processes_are_removed(tmp_path: Path) -> None:
-    """A process interrupted while its save ran leaves half a table behind; the next save removes it."""
-    target = tmp_path / "events.json"
+def _leftovers(folder: Path) -> dict[str, Path]:
+    """Temporary files as a process of this machine that ended, this process, another machine
+    and another file would leave them, idle for two minutes (the one just written is not)."""
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    dead = tmp_path / f".events.json.{int(ended.stdout)}.tmp"
-    mine = temporary_path(target)
-    other_table = tmp_path / f".entities.json.{int(ended.stdout)}.tmp"
-    for path in (dead, mine, other_table):
+    host = _host()
+    files = {
+        "ended": folder / f".events.json.{host}.{int(ended.stdout)}.x1.tmp",
+        "recent": folder / f".events.json.{host}.{int(ended.stdout)}.x2.tmp",
+        "mine": folder / f".events.json.{host}.{os.getpid()}.x3.tmp",
+        "other machine": folder / f".events.json.elsewhere.{int(ended.stdout)}.x4.tmp",
+        "other file": folder / f".entities.json.{host}.{int(ended.stdout)}.x5.tmp",
+    }
+    for name, path in files.items():
         path.write_bytes(b"half a table")
-    remove_abandoned(target)
-    assert not dead.exists()
-    assert mine.exists() and other_table.exists()  # this process's own, and another file's
-    assert mine.name == f".events.json.{os.getpid()}.tmp"
+        if name != "recent":
+            os.utime(path, (time.time() - 120, time.time() - 120))
+    return files
+
+
+def test_temporary_files_of_ended_processes_are_removed(tmp_path: Path) -> None:
+    """A process interrupted while its save ran leaves half a table behind; the next save removes it."""
+    files = _leftovers(tmp_path)
+    remove_abandoned(tmp_path / "events.json")
+    assert [name for name, path in files.items() if not path.exists()] == ["ended"]
+
+
+def test_saving_an_event_table_removes_the_leftovers(seed_corpus: Path, tmp_path: Path) -> None:
+    explorer = Explorer.open(seed_corpus, tmp_path / "ix")
+    explorer.update()
+    files = _leftovers(explorer.index_dir)
+    explorer.events_table()
+    explorer.close()
+    assert [name for name, path in files.items() if not path.exists()] == ["ended"]
+    assert EventStore(explorer.index_dir).table_path.exists()
+    assert not [p for p in explorer.index_dir.glob(".events.json.*") if p not in files.values()]
+
+
+def test_two_writers_of_one_path_in_one_process_write_apart(tmp_path: Path) -> None:
+    """Saves now run beside other work: two threads writing one file must not share a temporary file."""
+    target = tmp_path / "table.bin"
+    payloads = [bytes([n]) * 2_000_000 for n in range(4)]
+    errors: list[BaseException] = []
+
+    def write(payload: bytes) -> None:
+        try:
+            write_chunks_atomic(target, [payload[:1_000_000], payload[1_000_000:]])
+        except BaseException as error:  # a shared temporary file: renamed away under the other
+            errors.append(error)
+
+    threads = [_in_thread(lambda p=p: write(p)) for p in payloads]
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert target.read_bytes() in payloads  # one whole payload, never a mix
+    assert not list(tmp_path.glob(".table.bin.*"))

@@ -242,7 +242,16 @@ def _drawn_at(columns: int) -> list[str]:
         progress.update(20841, 20841, EXTRACTING)
         progress.update(0, 0, "a stage with a long name " * 4)
         progress.close()
-    drawn = os.read(master, 65536).decode()
+    chunks = []
+    while True:  # one read may return part of it: read until the closed side says so
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: everything written was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    drawn = b"".join(chunks).decode()
     os.close(master)
     return [line for line in drawn.split("\r") if line]
 

@@ -351,10 +351,15 @@ def _events(explorer: Explorer) -> Iterator[EventTable]:
         table = explorer.events_table(progress.update if progress.enabled else None)
     finally:
         progress.close()
+    interrupted = False
     try:
         yield table
+    except KeyboardInterrupt:
+        interrupted = True  # the user wants out: the save is left (the next run derives again)
+        raise
     finally:
-        _flush(explorer)
+        if not interrupted:
+            _flush(explorer)
 
 
 def _flush(explorer: Explorer) -> None:

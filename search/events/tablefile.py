@@ -57,6 +57,9 @@ _INT_COLUMNS = (
 )  # fmt: skip
 _BYTE_COLUMNS = ("p_flags", "e_alive", "s_alive")
 _NESTED_COLUMNS = ("e_members", "s_articles", "s_events")
+# e_label before e_terms: a save may run while a view labels events (``events.ensure_label``
+# sets the terms, then the label), so a label saved always has its terms; an event saved with
+# no label is labelled again when asked.
 _JSON_COLUMNS = (
     "ids", "sources", "dates", "titles", "fingerprints", "e_id", "e_label", "e_terms", "e_date",
     "e_published", "s_id", "s_label", "s_date",
