@@ -9,8 +9,8 @@ One job at a time, in the order they were started: a later table must never be
 overwritten by an earlier one finishing last, and a job may change what the next one
 reads (saving an event table keeps the compressed chunks it wrote, and the next update
 copies them). The thread is a daemon so that an interrupted wait (Ctrl-C) lets the
-process end; the file it was writing is then a temporary one that the next save removes
-(``atomic.remove_abandoned``), and the previous file stays whole.
+process end; the file it was writing is then a temporary one that a later save on this
+machine removes (``atomic.remove_abandoned``), and the previous file stays whole.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def test_many_updates_in_a_row_end_in_a_rebuild(seed_corpus: Path, index_dir: Pa
         )
         explorer.ensure_index()
         explorer.events_table()
-        explorer.flush()  # saved in the background: on disk from here
+    explorer.flush()  # saved in the background: on disk from here
     basis = load_basis(index_dir)
     assert basis is not None and basis.updates == 0
 

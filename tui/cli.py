@@ -633,8 +633,10 @@ def cmd_tui(args: argparse.Namespace) -> int:
             explorer, query=" ".join(getattr(args, "query", []) or []), exact=getattr(args, "exact", False)
         )
     finally:
-        _flush(explorer)  # the screen is gone: the wait is told on the terminal
-        explorer.close()
+        try:
+            _flush(explorer)  # the screen is gone: the wait is told on the terminal
+        finally:
+            explorer.close()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

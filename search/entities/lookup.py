@@ -15,11 +15,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..atomic import temporary_file
 from .model import Entity
 from .names import name_tokens
 
@@ -130,7 +130,11 @@ def _add_tokens(tokens: dict[str, list[int]], entity: Entity, number: int) -> No
 def _write(path: Path, rows: list[tuple[int, str]], tokens: dict[str, list[int]], table_stamp: str) -> bool:
     import sqlite3  # most searches, and every process that never writes this, need no sqlite3
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        handle, tmp = temporary_file(path)  # one per writer, as every atomic write of ours
+    except OSError:
+        return False
+    os.close(handle)  # sqlite opens it by name (an empty file is an empty database)
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as db:
             db.execute("PRAGMA journal_mode=OFF")

@@ -30,8 +30,8 @@ def entity_hook(entities: EntityTable) -> Canonical:
 
     Nothing is made up front: the table's own name indexes, made on its first look-up, also
     say which entities are spelled as a run of words. (The hook made a dictionary of every
-    spelling's name key of its own: 0.4 s of a 1.4 s update of the event table at 100,000
-    articles.)
+    spelling's name key of its own: 0.26-0.29 s of a 1.4 s update of the event table at
+    100,000 articles.)
     """
 
     spelled: dict[str, str | None] = {}  # name key -> the non-person entity spelled so, as met
